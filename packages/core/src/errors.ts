@@ -1,0 +1,134 @@
+/**
+ * Every error code this library throws, for `switch (error.code)`.
+ *
+ * Codes are stable across releases; messages are for people and may change.
+ */
+export type AppleMusicAuthErrorCode =
+  | 'ERR_INVALID_OPTIONS'
+  | 'ERR_INVALID_KEY'
+  | 'ERR_STATE_MISSING'
+  | 'ERR_STATE_MISMATCH'
+  | 'ERR_STATE_EXPIRED'
+  | 'ERR_STATE_MALFORMED'
+  | 'ERR_CALLBACK_INVALID'
+  | 'ERR_ACCESS_DENIED'
+  | 'ERR_UNAVAILABLE'
+  | 'ERR_CANCELLED'
+  | 'ERR_POPUP_BLOCKED'
+  | 'ERR_DEVELOPER_TOKEN_REJECTED'
+  | 'ERR_USER_TOKEN_REJECTED'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_UPSTREAM'
+  | 'ERR_TIMEOUT';
+
+/** Codes of {@link AuthorizationError}: the user or Apple said no. */
+export type AuthorizationErrorCode = Extract<
+  AppleMusicAuthErrorCode,
+  'ERR_ACCESS_DENIED' | 'ERR_UNAVAILABLE' | 'ERR_CANCELLED' | 'ERR_POPUP_BLOCKED'
+>;
+
+/** Codes of {@link TokenError}: Apple rejected one of the two tokens. */
+export type TokenErrorCode = Extract<
+  AppleMusicAuthErrorCode,
+  'ERR_DEVELOPER_TOKEN_REJECTED' | 'ERR_USER_TOKEN_REJECTED'
+>;
+
+/**
+ * The HTTP status an adapter answers with for each code, unless the thrower
+ * chose another. Configuration and key problems are the server's fault (500);
+ * Apple's failures are a bad gateway (502) or a gateway timeout (504).
+ */
+export const defaultStatusByCode: Readonly<Record<AppleMusicAuthErrorCode, number>> = {
+  ERR_INVALID_OPTIONS: 500,
+  ERR_INVALID_KEY: 500,
+  ERR_STATE_MISSING: 400,
+  ERR_STATE_MISMATCH: 400,
+  ERR_STATE_EXPIRED: 400,
+  ERR_STATE_MALFORMED: 400,
+  ERR_CALLBACK_INVALID: 400,
+  ERR_ACCESS_DENIED: 403,
+  ERR_UNAVAILABLE: 403,
+  ERR_CANCELLED: 400,
+  ERR_POPUP_BLOCKED: 400,
+  ERR_DEVELOPER_TOKEN_REJECTED: 502,
+  ERR_USER_TOKEN_REJECTED: 401,
+  ERR_RATE_LIMITED: 503,
+  ERR_UPSTREAM: 502,
+  ERR_TIMEOUT: 504,
+};
+
+/** Options shared by every error constructor. */
+export interface AppleMusicAuthErrorOptions {
+  /** The HTTP status to answer with; defaults to the code's usual status. */
+  status?: number;
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/**
+ * The one base class of every error this library throws on purpose.
+ *
+ * `code` tells what happened, `status` is the HTTP status an adapter should
+ * answer with, and the message says what to do about it.
+ */
+export class AppleMusicAuthError extends Error {
+  /** What went wrong, as a stable code. */
+  readonly code: AppleMusicAuthErrorCode;
+  /** The HTTP status that fits this error. */
+  readonly status: number;
+
+  constructor(
+    code: AppleMusicAuthErrorCode,
+    message: string,
+    options: AppleMusicAuthErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppleMusicAuthError';
+    this.code = code;
+    this.status = options.status ?? defaultStatusByCode[code];
+  }
+}
+
+/** The user declined, Apple Music is unavailable to them, or the attempt was abandoned. */
+export class AuthorizationError extends AppleMusicAuthError {
+  declare readonly code: AuthorizationErrorCode;
+
+  constructor(
+    code: AuthorizationErrorCode,
+    message: string,
+    options: AppleMusicAuthErrorOptions = {},
+  ) {
+    super(code, message, options);
+    this.name = 'AuthorizationError';
+  }
+}
+
+/**
+ * Apple rejected a token: the developer token (check the key, team id and key
+ * id) or the Music User Token (ask the user to sign in again).
+ */
+export class TokenError extends AppleMusicAuthError {
+  declare readonly code: TokenErrorCode;
+
+  constructor(code: TokenErrorCode, message: string, options: AppleMusicAuthErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'TokenError';
+  }
+}
+
+/** True when `value` is an error thrown by this library (works across copies of it). */
+export function isAppleMusicAuthError(value: unknown): value is AppleMusicAuthError {
+  if (value instanceof AppleMusicAuthError) return true;
+  if (!(value instanceof Error)) return false;
+  const { code, status } = value as Error & { code?: unknown; status?: unknown };
+  return (
+    typeof code === 'string' &&
+    Object.hasOwn(defaultStatusByCode, code) &&
+    typeof status === 'number'
+  );
+}
+
+/** Shorthand for the most common throw: bad configuration, named field, what to do. */
+export function invalidOptions(field: string, problem: string): AppleMusicAuthError {
+  return new AppleMusicAuthError('ERR_INVALID_OPTIONS', `Invalid option \`${field}\`: ${problem}`);
+}

@@ -1,0 +1,1 @@
+export { type ServedHandlers, type ServeHandlersOptions, serveHandlers } from './serve.js';

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts'],
+      exclude: ['**/*.generated.ts', '**/*.test.ts', '**/*.test-d.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: {
+        'packages/core/src/**': { lines: 90 },
+      },
+    },
+  },
+});
