@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-process.stdout.write('apple-music-auth: not yet\n');
+import { run } from './run.js';
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

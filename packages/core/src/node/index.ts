@@ -1,1 +1,1 @@
-export {};
+export { readPrivateKey } from './read-private-key.js';

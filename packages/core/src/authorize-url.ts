@@ -1,0 +1,110 @@
+import { invalidOptions } from './errors.js';
+import { parseHttpURLOption } from './http-url.js';
+
+/** Apple's authorization popup, the page MusicKit JS opens. */
+export const DEFAULT_AUTHORIZE_URL = 'https://authorize.music.apple.com/woa';
+
+/** What Apple's popup shows about your app, and the developer token it acts for. */
+export interface ThirdPartyOptions {
+  /** The developer token (ES256 JWT) the browser may see. */
+  developerToken: string;
+  /** Your app's name as the popup shows it. MusicKit itself sends the page's host. */
+  appName?: string;
+  /** Absolute https URL of your app's icon (http only on localhost). */
+  appIconURL?: string;
+}
+
+/** Options of {@link buildAuthorizeURL}. */
+export interface AuthorizeURLOptions extends ThirdPartyOptions {
+  /**
+   * The full URL of the page that opens the popup (the bridge page). Apple
+   * posts its messages to this URL's origin, so it must be the real opener.
+   */
+  referrer: string;
+  /** The popup page; defaults to Apple's, e.g. the sandbox's `authorizeURL` in tests. */
+  baseURL?: string;
+}
+
+/**
+ * Builds the URL of Apple's authorization popup (PROTOCOL.md section 1):
+ * `<baseURL>?a=<base64 JSON>&referrer=<referrer>&app=music&p=subscribe`.
+ *
+ * Runs in browsers and in Node. Throws `ERR_INVALID_OPTIONS` naming the field
+ * when an option is missing or malformed.
+ */
+export function buildAuthorizeURL(options: AuthorizeURLOptions): string {
+  const third = checkThirdParty(options);
+  const base = parseHttpURLOption(
+    'baseURL',
+    options.baseURL ?? DEFAULT_AUTHORIZE_URL,
+    'https-or-loopback',
+  );
+  if (base.search !== '' || base.hash !== '') {
+    throw invalidOptions('baseURL', 'must not have a query or a fragment; give only the page URL.');
+  }
+  const referrer = parseHttpURLOption('referrer', options.referrer, 'http-or-https');
+  if (referrer.hash !== '') {
+    throw invalidOptions(
+      'referrer',
+      'must not have a fragment: pass `location.href` without `#…`.',
+    );
+  }
+  const payload = JSON.stringify({
+    thirdPartyIconURL: third.appIconURL,
+    thirdPartyName: third.appName,
+    thirdPartyToken: third.developerToken,
+  });
+  const params: [string, string][] = [
+    ['a', base64OfUTF8(payload)],
+    ['referrer', referrer.href],
+    ['app', 'music'],
+    ['p', 'subscribe'],
+  ];
+  const query = params
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return `${base.href}?${query}`;
+}
+
+/**
+ * The answer to the popup's `thirdPartyInfo` request (PROTOCOL.md section 2):
+ * a JSON string of `{thirdPartyIconURL, thirdPartyName, thirdPartyParameters: {}, thirdPartyToken}`,
+ * undefined keys dropped.
+ */
+export function buildThirdPartyInfo(options: ThirdPartyOptions): string {
+  const third = checkThirdParty(options);
+  return JSON.stringify({
+    thirdPartyIconURL: third.appIconURL,
+    thirdPartyName: third.appName,
+    thirdPartyParameters: {},
+    thirdPartyToken: third.developerToken,
+  });
+}
+
+function checkThirdParty(options: ThirdPartyOptions): ThirdPartyOptions {
+  const { developerToken, appName, appIconURL } = options;
+  if (typeof developerToken !== 'string' || developerToken.trim() === '') {
+    throw invalidOptions(
+      'developerToken',
+      'must be a non-empty string: the developer token (ES256 JWT) the browser may see.',
+    );
+  }
+  if (appName !== undefined && (typeof appName !== 'string' || appName.trim() === '')) {
+    throw invalidOptions('appName', 'must be a non-empty string when given, e.g. "My App".');
+  }
+  if (appIconURL !== undefined) {
+    const icon = parseHttpURLOption('appIconURL', appIconURL, 'https-or-loopback');
+    if (icon.hash !== '') throw invalidOptions('appIconURL', 'must not have a fragment.');
+  }
+  return { developerToken, appName, appIconURL };
+}
+
+/** Standard base64 (`+`, `/`, `=` padding) of the UTF-8 bytes of `text`, without `Buffer`. */
+function base64OfUTF8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let index = 0; index < bytes.length; index += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+  }
+  return btoa(binary);
+}

@@ -1,0 +1,21 @@
+import type { OptionSpecs, ParsedArgs } from './args.js';
+
+/** Where a command writes: `process.stdout`/`process.stderr`, or buffers in tests. */
+export interface CliIO {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+}
+
+/** One `apple-music-auth <name>` command; add one to the table in `run.ts`. */
+export interface Command {
+  /** What the user types after `apple-music-auth`. */
+  name: string;
+  /** One line for the overview help. */
+  summary: string;
+  /** Longer text for `<name> --help`, after the option list. */
+  details?: string;
+  /** The options it takes (`--help` is added for every command). */
+  options: OptionSpecs;
+  /** Does the work; resolves to the exit code. Throws to report an error. */
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}

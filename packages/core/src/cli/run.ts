@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { isAppleMusicAuthError } from '../errors.js';
+import { type OptionSpec, parseCommandArgs, UsageError } from './args.js';
+import type { CliIO, Command } from './command.js';
+import { tokenCommand } from './token-command.js';
+import { verifyCommand } from './verify-command.js';
+
+const BIN = 'apple-music-auth';
+
+/** Every command, in help order: adding one is an import and an entry here. */
+const commands: readonly Command[] = [tokenCommand, verifyCommand];
+
+/**
+ * Runs the `apple-music-auth` CLI on `argv` (without `node` and the script)
+ * and resolves to the exit code: 0 done, 1 failed, 2 bad command line.
+ * Errors are one line on `io.stderr`; it never throws.
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr.write(overviewHelp());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const command = commands.find((candidate) => candidate.name === rest[0]);
+    io.stdout.write(command === undefined ? overviewHelp() : commandHelp(command));
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${readVersion()}\n`);
+    return 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    const what = name.startsWith('-') ? `unknown option ${name.split('=')[0]}` : 'unknown command';
+    return fail(
+      io,
+      2,
+      `${what}; the commands are ${commands.map((c) => c.name).join(', ')} (see '${BIN} --help')`,
+    );
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  let secrets: readonly string[] = [];
+  try {
+    const args = parseCommandArgs(rest, command.options);
+    secrets = args.secrets;
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      return fail(io, 2, `${error.message} (see '${BIN} ${command.name} --help')`, secrets);
+    }
+    if (isAppleMusicAuthError(error)) {
+      return fail(io, 1, `${error.code}: ${error.message}`, secrets);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(io, 1, `unexpected error: ${message}`, secrets);
+  }
+}
+
+function fail(io: CliIO, code: number, message: string, secrets: readonly string[] = []): number {
+  let line = message;
+  for (const secret of secrets) line = line.split(secret).join('[redacted]');
+  io.stderr.write(`${BIN}: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+  return code;
+}
+
+function readVersion(): string {
+  const manifest: unknown = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  );
+  return (manifest as { version: string }).version;
+}
+
+function overviewHelp(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    `Usage: ${BIN} <command> [options]`,
+    '',
+    'Commands:',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    `Run '${BIN} <command> --help' for a command's options, '${BIN} --version' for the version.`,
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  const entries = Object.entries(command.options);
+  const usage = entries
+    .filter(([, spec]) => spec.required)
+    .map(([name, spec]) => `--${name} ${spec.valueName ?? ''}`.trim());
+  const labels = entries.map(([name, spec]) => [optionLabel(name, spec), spec] as const);
+  const width = Math.max(...labels.map(([label]) => label.length));
+  return [
+    `Usage: ${BIN} ${command.name} ${usage.join(' ')} [options]`,
+    '',
+    `${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.`,
+    ...(command.details === undefined ? [] : [command.details]),
+    '',
+    'Options:',
+    ...labels.map(
+      ([label, spec]) =>
+        `  ${label.padEnd(width)}  ${spec.description}${spec.required ? ' (required)' : ''}`,
+    ),
+    `  ${'--help'.padEnd(width)}  show this help`,
+    '',
+  ].join('\n');
+}
+
+function optionLabel(name: string, spec: OptionSpec): string {
+  return spec.type === 'string' ? `--${name} ${spec.valueName ?? '<value>'}` : `--${name}`;
+}

@@ -1,0 +1,13 @@
+/**
+ * Compares two strings in time that depends on their length only, not on
+ * where they first differ. Use it for secrets of a public, fixed length
+ * (hashes, random nonces): a length mismatch returns early.
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let index = 0; index < a.length; index += 1) {
+    difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
+  }
+  return difference === 0;
+}

@@ -1,0 +1,160 @@
+import { SignJWT } from 'jose';
+import { describeValue } from './describe-value.js';
+import { invalidOptions } from './errors.js';
+import { importPrivateKey, type PrivateKeyInput } from './keys.js';
+
+/**
+ * The longest developer token this library signs: 180 days. Apple documents
+ * 15777000 s (about six months) as the maximum, but tokens at exactly that
+ * lifetime have been refused, so the cap keeps a margin.
+ */
+export const MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS = 15_552_000;
+
+/** What {@link signDeveloperToken} needs. */
+export interface SignDeveloperTokenOptions {
+  /** Your Apple Developer Team ID: 10 uppercase letters and digits. */
+  teamId: string;
+  /** The ID of your MusicKit key: 10 uppercase letters and digits. */
+  keyId: string;
+  /** The `.p8` key in any form {@link importPrivateKey} accepts. */
+  privateKey: PrivateKeyInput;
+  /**
+   * Lifetime: seconds, or a string such as `'180d'`, `'12h'`, `'30m'`,
+   * `'3600s'` or `'3600'`. Default and maximum `'180d'`.
+   */
+  expiresIn?: number | string;
+  /**
+   * Web origins allowed to use the token (the `origin` claim), e.g.
+   * `['https://app.example']`; for tokens that reach a browser.
+   */
+  origins?: readonly string[];
+  /** The signing time (default: now). */
+  now?: Date;
+}
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * Signs an Apple Music developer token: an ES256 JWT with header
+ * `{ alg: 'ES256', kid }` and claims `iss`, `iat`, `exp` and, when origins
+ * are given, `origin`. Rejects with `ERR_INVALID_OPTIONS` or
+ * `ERR_INVALID_KEY` naming what to fix.
+ */
+export async function signDeveloperToken(options: SignDeveloperTokenOptions): Promise<string> {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOptions('options', 'pass an object with teamId, keyId and privateKey.');
+  }
+  const teamId = assertAppleId('teamId', options.teamId);
+  const keyId = assertAppleId('keyId', options.keyId);
+  const lifetime = parseExpiresIn(options.expiresIn ?? '180d');
+  const origins = assertOrigins(options.origins);
+  const now = options.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw invalidOptions('now', `must be a valid Date, got ${describeValue(now)}.`);
+  }
+  const key = await importPrivateKey(options.privateKey);
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const claims = origins.length > 0 ? { origin: origins } : {};
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: keyId })
+    .setIssuer(teamId)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + lifetime)
+    .sign(key);
+}
+
+/**
+ * Parses a developer token lifetime into whole seconds: a number of seconds
+ * or a string like `'180d'`, `'12h'`, `'30m'`, `'3600s'`, `'3600'`. Throws
+ * `ERR_INVALID_OPTIONS` (naming `name`) unless it is from 1 second to 180 days.
+ */
+export function parseExpiresIn(value: unknown, name = 'expiresIn'): number {
+  const limit = `at most 180 days ('180d' = ${MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS} seconds), since Apple refuses longer-lived developer tokens`;
+  let seconds: number | undefined;
+  if (typeof value === 'number') {
+    seconds = value;
+  } else if (typeof value === 'string') {
+    const match = /^(\d+)\s*([smhd])?$/i.exec(value.trim());
+    if (match?.[1] !== undefined) {
+      seconds = Number(match[1]) * (UNIT_SECONDS[(match[2] ?? 's').toLowerCase()] ?? 1);
+    }
+  }
+  if (seconds === undefined) {
+    throw invalidOptions(
+      name,
+      `expected seconds (a number) or a string like '180d', '12h', '30m' or '3600s', got ${describeValue(value)}; the lifetime is ${limit}.`,
+    );
+  }
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw invalidOptions(
+      name,
+      `must be a whole number of seconds greater than 0, got ${describeValue(value)}; the lifetime is ${limit}.`,
+    );
+  }
+  if (seconds > MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS) {
+    throw invalidOptions(name, `${describeValue(value)} is too long: the lifetime is ${limit}.`);
+  }
+  return seconds;
+}
+
+/**
+ * Checks a Team ID or Key ID: exactly 10 uppercase letters and digits.
+ * Throws `ERR_INVALID_OPTIONS` naming `name` (default: `field`) and where
+ * Apple shows the right value.
+ */
+export function assertAppleId(
+  field: 'teamId' | 'keyId',
+  value: unknown,
+  name: string = field,
+): string {
+  if (typeof value === 'string' && /^[A-Z0-9]{10}$/.test(value)) return value;
+  const where =
+    field === 'teamId'
+      ? 'your Team ID is shown under Membership details in your Apple Developer account'
+      : 'your Key ID is shown on Certificates, Identifiers & Profiles > Keys and in the file name AuthKey_<KEYID>.p8';
+  let hint = '';
+  if (typeof value === 'string') {
+    if (/^[A-Z0-9]{10}$/.test(value.trim())) hint = ' (remove the surrounding whitespace)';
+    else if (/^[A-Za-z0-9]{10}$/.test(value)) hint = ' (use uppercase letters)';
+  }
+  throw invalidOptions(
+    name,
+    `must be exactly 10 uppercase letters and digits, e.g. "ABCDE12345", got ${describeValue(value)}${hint}; ${where}.`,
+  );
+}
+
+/**
+ * Checks the origins for a developer token's `origin` claim and returns them
+ * normalised (`URL.origin`, duplicates dropped). Each must be a web origin:
+ * scheme, host and optional port, no path, e.g. `'https://app.example'`;
+ * `http:` only for localhost. `undefined` gives `[]`.
+ */
+export function assertOrigins(value: unknown, name = 'origins'): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw invalidOptions(
+      name,
+      `must be an array of web origins, e.g. ['https://app.example'], got ${describeValue(value)}.`,
+    );
+  }
+  const origins = value.map((item, index) => parseOrigin(item, `${name}[${index}]`));
+  return [...new Set(origins)];
+}
+
+function parseOrigin(value: unknown, name: string): string {
+  const problem = `must be a web origin (scheme, host and optional port, no path), e.g. 'https://app.example', got ${describeValue(value)}.`;
+  if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+\/?$/i.test(value)) {
+    throw invalidOptions(name, problem);
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidOptions(name, problem);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw invalidOptions(name, `${problem} Use https (http only for localhost).`);
+  }
+  return url.origin;
+}

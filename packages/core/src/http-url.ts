@@ -1,0 +1,66 @@
+import { invalidOptions } from './errors.js';
+
+/** True for hosts that never leave the machine: `localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`. */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    /^127(?:\.\d{1,3}){3}$/.test(hostname) ||
+    hostname === '[::1]'
+  );
+}
+
+/** Which schemes {@link parseHttpURLOption} accepts. */
+export type HttpScheme =
+  /** https, or http on a loopback host (the sandbox, local development). */
+  | 'https-or-loopback'
+  /** https or http on any host. */
+  | 'http-or-https';
+
+/**
+ * Parses an option that must be an absolute http(s) URL without credentials
+ * or a fragment, or throws `ERR_INVALID_OPTIONS` naming `field`.
+ */
+export function parseHttpURLOption(field: string, value: unknown, scheme: HttpScheme): URL {
+  let url: URL | undefined;
+  if (typeof value === 'string') {
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw invalidOptions(field, 'must be an absolute http(s) URL, e.g. "https://app.example/…".');
+  }
+  if (scheme === 'https-or-loopback' && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw invalidOptions(
+      field,
+      `must use https (http is allowed only for localhost and 127.0.0.1), got ${url.origin}.`,
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw invalidOptions(field, 'must not carry a user name or password.');
+  }
+  return url;
+}
+
+/**
+ * Checks an option that must be an http(s) origin only (scheme, host, port:
+ * no path, not even `/`), or throws `ERR_INVALID_OPTIONS` naming `field`.
+ */
+export function parseOriginOption(field: string, value: unknown): string {
+  let origin: string | undefined;
+  try {
+    origin = typeof value === 'string' ? new URL(value).origin : undefined;
+  } catch {
+    origin = undefined;
+  }
+  if (origin === undefined || origin !== value || !/^https?:\/\//.test(origin)) {
+    throw invalidOptions(
+      field,
+      'must be an http(s) origin only, e.g. "https://authorize.music.apple.com" (no path, no trailing slash).',
+    );
+  }
+  return origin;
+}

@@ -1,0 +1,279 @@
+import { base64url, errors, jwtVerify, SignJWT } from 'jose';
+import { constantTimeEqual } from './constant-time.js';
+import { AppleMusicAuthError, invalidOptions } from './errors.js';
+import { normalizeReturnTo } from './return-to.js';
+
+/** The shortest `stateSecret` accepted, in characters. */
+export const MIN_STATE_SECRET_LENGTH = 32;
+
+/** How long a login state stays valid by default: 10 minutes. */
+export const DEFAULT_STATE_MAX_AGE_SECONDS = 600;
+
+/** The longest lifetime a login state may be given: one day. */
+export const MAX_STATE_MAX_AGE_SECONDS = 86_400;
+
+/** The `typ` header of a state, so that no other JWT signed with the same secret passes as one. */
+const STATE_TYPE = 'apple-music-auth-state+jwt';
+
+/** Longer than any state this module issues (a returnTo of 2048 characters included). */
+const MAX_STATE_LENGTH = 8192;
+
+/** Longest nonce accepted; the ones {@link createNonce} makes have 43 characters. */
+const MAX_NONCE_LENGTH = 512;
+
+const encoder = new TextEncoder();
+
+/**
+ * Checks a `stateSecret` option and returns it as a list (first signs, all
+ * verify). Each secret must be a string of at least
+ * {@link MIN_STATE_SECRET_LENGTH} characters, e.g. 32 random bytes in base64.
+ *
+ * @throws AppleMusicAuthError with code `ERR_INVALID_OPTIONS` naming `stateSecret`.
+ */
+export function assertStateSecret(value: unknown): readonly string[] {
+  const hint = `use a random string of at least ${MIN_STATE_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`), or a list of them to rotate (the first signs, all verify)`;
+  if (typeof value === 'string') {
+    if (value.length < MIN_STATE_SECRET_LENGTH) {
+      throw invalidOptions('stateSecret', `it has ${value.length} characters; ${hint}.`);
+    }
+    return Object.freeze([value]);
+  }
+  if (!Array.isArray(value)) {
+    throw invalidOptions('stateSecret', `expected a string or a list of strings; ${hint}.`);
+  }
+  if (value.length === 0) throw invalidOptions('stateSecret', `the list is empty; ${hint}.`);
+  value.forEach((secret: unknown, index) => {
+    if (typeof secret !== 'string') {
+      throw invalidOptions(
+        `stateSecret[${index}]`,
+        `expected a string, got ${typeof secret}; ${hint}.`,
+      );
+    }
+    if (secret.length < MIN_STATE_SECRET_LENGTH) {
+      throw invalidOptions(`stateSecret[${index}]`, `it has ${secret.length} characters; ${hint}.`);
+    }
+  });
+  return Object.freeze([...(value as string[])]);
+}
+
+/**
+ * Checks a state lifetime option (`maxAgeSeconds`): a whole number of seconds
+ * from 1 to {@link MAX_STATE_MAX_AGE_SECONDS}. `undefined` gives the default.
+ *
+ * @throws AppleMusicAuthError with code `ERR_INVALID_OPTIONS` naming `maxAgeSeconds`.
+ */
+export function assertMaxAgeSeconds(value: unknown): number {
+  if (value === undefined) return DEFAULT_STATE_MAX_AGE_SECONDS;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > MAX_STATE_MAX_AGE_SECONDS
+  ) {
+    throw invalidOptions(
+      'maxAgeSeconds',
+      `expected a whole number of seconds from 1 to ${MAX_STATE_MAX_AGE_SECONDS}, such as ${DEFAULT_STATE_MAX_AGE_SECONDS} (the default).`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks a clock option (`now`): a function returning milliseconds since the
+ * epoch, like `Date.now`. `undefined` gives `Date.now`.
+ *
+ * @throws AppleMusicAuthError with code `ERR_INVALID_OPTIONS` naming `now`.
+ */
+export function assertClock(value: unknown): () => number {
+  if (value === undefined) return Date.now;
+  if (typeof value !== 'function') {
+    throw invalidOptions('now', 'expected a function returning milliseconds, like `Date.now`.');
+  }
+  return value as () => number;
+}
+
+/** A new random nonce: 32 bytes from `crypto.getRandomValues`, base64url (43 characters). */
+export function createNonce(): string {
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** SHA-256 of the nonce, base64url: what a state carries instead of the nonce itself. */
+async function hashNonce(nonce: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(nonce));
+  return base64url.encode(new Uint8Array(digest));
+}
+
+/** Options of {@link createState}. */
+export interface CreateStateOptions {
+  /** `stateSecret`: one secret, or a list whose first entry signs. */
+  secret: string | readonly string[];
+  /** The nonce kept by this browser (e.g. in a cookie); the state carries its hash only. */
+  nonce: string;
+  /** A same-site path to go back to after the login; see {@link normalizeReturnTo}. */
+  returnTo?: string | undefined;
+  /** Lifetime of the state in seconds; default {@link DEFAULT_STATE_MAX_AGE_SECONDS}. */
+  maxAgeSeconds?: number | undefined;
+  /** Clock in milliseconds since the epoch; default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/**
+ * Makes a login state: a compact HS256 JWT (via jose) signed with the first
+ * secret, carrying the SHA-256 hash of `nonce` (`nh`), the normalized
+ * `returnTo` (`rt`), `iat` and `exp`. It is integrity-protected, not
+ * encrypted: it holds nothing secret.
+ *
+ * @throws AppleMusicAuthError `ERR_INVALID_OPTIONS` for a bad secret, nonce,
+ *   lifetime or clock; `ERR_INVALID_RETURN_TO` for a `returnTo` that is not a
+ *   same-site path.
+ */
+export async function createState(options: CreateStateOptions): Promise<string> {
+  const [signingSecret] = assertStateSecret(options.secret);
+  const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds);
+  const now = assertClock(options.now);
+  const { nonce } = options;
+  if (typeof nonce !== 'string' || nonce === '' || nonce.length > MAX_NONCE_LENGTH) {
+    throw invalidOptions('nonce', 'expected a non-empty string, such as one from `createNonce()`.');
+  }
+  const returnTo = options.returnTo === undefined ? undefined : normalizeReturnTo(options.returnTo);
+  const issuedAt = Math.floor(now() / 1000);
+  const claims: Record<string, string> = { nh: await hashNonce(nonce) };
+  if (returnTo !== undefined) claims.rt = returnTo;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: STATE_TYPE })
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + maxAgeSeconds)
+    .sign(encoder.encode(signingSecret));
+}
+
+/** Options of {@link verifyState}. */
+export interface VerifyStateOptions {
+  /** The state the callback received; `undefined` when it had none. */
+  state: string | null | undefined;
+  /** The nonce this browser kept (e.g. from the cookie); `undefined` when there is none. */
+  nonce: string | null | undefined;
+  /** `stateSecret`: every secret in the list is tried. */
+  secret: string | readonly string[];
+  /** Clock in milliseconds since the epoch; default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/** What a valid state carried. */
+export interface VerifiedState {
+  /** The same-site path to go back to, if the login was started with one. */
+  returnTo: string | undefined;
+}
+
+/** `ERR_STATE_MISSING`: the callback has no state, or the browser no nonce. */
+export function stateMissing(what: string): AppleMusicAuthError {
+  return new AppleMusicAuthError(
+    'ERR_STATE_MISSING',
+    `The login state is missing (${what}): the login must start at the login route, in this ` +
+      'browser, and cookies must be enabled. Start the login again from the login route.',
+  );
+}
+
+/** `ERR_STATE_MALFORMED`: the state is not one this library issued, or was altered. */
+export function stateMalformed(what: string): AppleMusicAuthError {
+  return new AppleMusicAuthError(
+    'ERR_STATE_MALFORMED',
+    `The login state is malformed: ${what}. Start the login again from the login route.`,
+  );
+}
+
+/** `ERR_STATE_EXPIRED`: the login took longer than the state's lifetime. */
+export function stateExpired(): AppleMusicAuthError {
+  return new AppleMusicAuthError(
+    'ERR_STATE_EXPIRED',
+    'The login state has expired: the login took longer than allowed (10 minutes unless ' +
+      '`maxAgeSeconds` says otherwise). Start the login again.',
+  );
+}
+
+/** `ERR_STATE_MISMATCH`: a valid state that belongs to another browser or attempt. */
+export function stateMismatch(): AppleMusicAuthError {
+  return new AppleMusicAuthError(
+    'ERR_STATE_MISMATCH',
+    'The login state does not match this browser: the callback does not continue a login ' +
+      'this browser started. Start the login again from the login route.',
+  );
+}
+
+/** Verifies the signature under each secret in turn; returns the claims of the first that fits. */
+async function verifySignature(
+  state: string,
+  secrets: readonly string[],
+  currentDate: Date,
+): Promise<Record<string, unknown>> {
+  for (const secret of secrets) {
+    try {
+      const { payload } = await jwtVerify(state, encoder.encode(secret), {
+        algorithms: ['HS256'],
+        typ: STATE_TYPE,
+        requiredClaims: ['iat', 'exp', 'nh'],
+        currentDate,
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+      if (error instanceof errors.JWTExpired) throw stateExpired();
+      if (error instanceof errors.JOSEAlgNotAllowed) {
+        throw stateMalformed('it is not signed with HS256');
+      }
+      if (error instanceof errors.JWTClaimValidationFailed) {
+        throw stateMalformed(`its claims are not those of a login state (${error.message})`);
+      }
+      throw stateMalformed('it is not a signed login state (compact JWT)');
+    }
+  }
+  throw stateMalformed(
+    'its signature does not verify: it was altered, or signed with a secret no longer in `stateSecret`',
+  );
+}
+
+/**
+ * Checks a state from the callback against the nonce this browser kept, and
+ * returns the `returnTo` it carries. Every secret of a rotation list verifies.
+ *
+ * @throws AppleMusicAuthError (status 400) with code
+ *   - `ERR_STATE_MISSING`: no state or no nonce (login not started here, cookies off);
+ *   - `ERR_STATE_MALFORMED`: not a JWT, wrong algorithm, missing claims, or a
+ *     signature that fails under every secret (altered, or the secret was retired);
+ *   - `ERR_STATE_EXPIRED`: older than its lifetime;
+ *   - `ERR_STATE_MISMATCH`: valid, but made for another nonce (another browser or attempt).
+ *   `ERR_INVALID_OPTIONS` for a bad `secret` or `now`.
+ */
+export async function verifyState(options: VerifyStateOptions): Promise<VerifiedState> {
+  const secrets = assertStateSecret(options.secret);
+  const now = assertClock(options.now);
+  const { state, nonce } = options;
+  if (state === undefined || state === null || state === '') {
+    throw stateMissing('the callback carried no state');
+  }
+  if (nonce === undefined || nonce === null || nonce === '') {
+    throw stateMissing('this browser sent no state cookie');
+  }
+  if (typeof state !== 'string' || state.length > MAX_STATE_LENGTH) {
+    throw stateMalformed('it is not a signed login state (compact JWT)');
+  }
+  if (typeof nonce !== 'string' || nonce.length > MAX_NONCE_LENGTH) {
+    throw stateMalformed('the nonce kept by this browser is not one this library made');
+  }
+  const claims = await verifySignature(state, secrets, new Date(now()));
+  const { nh, rt } = claims;
+  if (typeof nh !== 'string') throw stateMalformed('its nonce hash is not a string');
+  if (rt !== undefined && (typeof rt !== 'string' || rt !== safeReturnTo(rt))) {
+    throw stateMalformed('its returnTo is not a same-site path');
+  }
+  if (!constantTimeEqual(nh, await hashNonce(nonce))) throw stateMismatch();
+  return { returnTo: rt };
+}
+
+/** `normalizeReturnTo` that answers `undefined` instead of throwing. */
+function safeReturnTo(value: string): string | undefined {
+  try {
+    return normalizeReturnTo(value);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,409 @@
+import { parseSetCookie } from 'cookie';
+import { describe, expect, it } from 'vitest';
+import { AppleMusicAuthError } from '../src/errors.js';
+import {
+  type CookieStateStoreOptions,
+  createCookieStateStore,
+  createSessionStateStore,
+  DEFAULT_STATE_COOKIE_NAME,
+  type SessionAccess,
+  type StateStore,
+  type StateStoreRequest,
+} from '../src/state-store.js';
+
+const SECRET = 'a-state-secret-of-at-least-32-characters!';
+const OLD_SECRET = 'the-previous-state-secret-0123456789abcdef';
+const CALLBACK_PATH = '/auth/apple-music/callback';
+const T0 = 1_700_000_000_000;
+
+/** A clock the test moves by hand. */
+function fakeClock() {
+  let now = T0;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<AppleMusicAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppleMusicAuthError);
+    return error as AppleMusicAuthError;
+  }
+  throw new Error('expected a rejection');
+}
+
+function throwOf(run: () => unknown): AppleMusicAuthError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppleMusicAuthError);
+    return error as AppleMusicAuthError;
+  }
+  throw new Error('expected a throw');
+}
+
+async function sha256Base64url(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Buffer.from(digest).toString('base64url');
+}
+
+/** What a browser sends back: `name=value` of each Set-Cookie. */
+function cookieHeaderFrom(setCookies: readonly string[]): string {
+  return setCookies
+    .map((line) => parseSetCookie(line))
+    .map(({ name, value }) => `${name}=${value ?? ''}`)
+    .join('; ');
+}
+
+describe('createCookieStateStore', () => {
+  const options = (extra: Partial<CookieStateStoreOptions> = {}): CookieStateStoreOptions => ({
+    secret: SECRET,
+    cookiePath: CALLBACK_PATH,
+    ...extra,
+  });
+
+  it('sets an HttpOnly, SameSite=Lax nonce cookie on the callback path, without Secure on http', async () => {
+    const store = createCookieStateStore(options());
+    const { state, setCookies } = await store.issue({ secure: false }, {});
+    expect(setCookies).toHaveLength(1);
+    const line = setCookies[0] ?? '';
+    const cookie = parseSetCookie(line);
+    expect(cookie).toMatchObject({
+      name: DEFAULT_STATE_COOKIE_NAME,
+      httpOnly: true,
+      sameSite: 'lax',
+      path: CALLBACK_PATH,
+      maxAge: 600,
+    });
+    expect(cookie.secure).toBeFalsy();
+    expect(line).not.toMatch(/Secure/i);
+    expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const payload = JSON.parse(Buffer.from(state.split('.')[1] ?? '', 'base64url').toString());
+    expect(payload.nh).toBe(await sha256Base64url(cookie.value ?? ''));
+    expect(state).not.toContain(cookie.value);
+  });
+
+  it('adds Secure over https and uses maxAgeSeconds for the cookie', async () => {
+    const store = createCookieStateStore(options({ maxAgeSeconds: 120 }));
+    const { setCookies } = await store.issue({ secure: true }, {});
+    const line = setCookies[0] ?? '';
+    expect(parseSetCookie(line)).toMatchObject({ secure: true, maxAge: 120 });
+    expect(line).toMatch(/; Secure/);
+  });
+
+  it('consumes a state with its cookie, returns returnTo and the clearing cookie', async () => {
+    const store = createCookieStateStore(options());
+    const request: StateStoreRequest = { secure: true };
+    const issued = await store.issue(request, { returnTo: '/library' });
+    const consumed = await store.consume(
+      { ...request, cookieHeader: `theme=dark; ${cookieHeaderFrom(issued.setCookies)}` },
+      issued.state,
+    );
+    expect(consumed.returnTo).toBe('/library');
+    expect(consumed.setCookies).toEqual(store.clearCookies);
+    const clearing = parseSetCookie(consumed.setCookies[0] ?? '');
+    expect(clearing).toMatchObject({
+      name: DEFAULT_STATE_COOKIE_NAME,
+      value: '',
+      maxAge: 0,
+      httpOnly: true,
+      sameSite: 'lax',
+      path: CALLBACK_PATH,
+    });
+  });
+
+  it('offers the same clearing cookie for failures, which consume throws', async () => {
+    const store = createCookieStateStore(options());
+    const issued = await store.issue({ secure: false }, {});
+    const error = await rejectionOf(store.consume({ secure: false }, issued.state));
+    expect(error.code).toBe('ERR_STATE_MISSING');
+    expect(store.clearCookies).toHaveLength(1);
+    expect(parseSetCookie(store.clearCookies[0] ?? '')).toMatchObject({
+      name: DEFAULT_STATE_COOKIE_NAME,
+      maxAge: 0,
+      path: CALLBACK_PATH,
+    });
+    expect(Object.isFrozen(store.clearCookies)).toBe(true);
+  });
+
+  it('lets another instance with the same secret finish the login (no server memory)', async () => {
+    const first = createCookieStateStore(options());
+    const second = createCookieStateStore(options());
+    const issued = await first.issue({ secure: true }, { returnTo: '/x' });
+    const cookieHeader = cookieHeaderFrom(issued.setCookies);
+    await expect(
+      second.consume({ secure: true, cookieHeader }, issued.state),
+    ).resolves.toMatchObject({ returnTo: '/x' });
+  });
+
+  it('verifies states of a retired secret while it stays in the list', async () => {
+    const before = createCookieStateStore(options({ secret: OLD_SECRET }));
+    const issued = await before.issue({ secure: true }, {});
+    const cookieHeader = cookieHeaderFrom(issued.setCookies);
+    const rotating = createCookieStateStore(options({ secret: [SECRET, OLD_SECRET] }));
+    await expect(rotating.consume({ secure: true, cookieHeader }, issued.state)).resolves.toEqual({
+      returnTo: undefined,
+      setCookies: [...rotating.clearCookies],
+    });
+    const after = createCookieStateStore(options({ secret: SECRET }));
+    const error = await rejectionOf(after.consume({ secure: true, cookieHeader }, issued.state));
+    expect(error.code).toBe('ERR_STATE_MALFORMED');
+  });
+
+  it("refuses another browser's state (ERR_STATE_MISMATCH)", async () => {
+    const store = createCookieStateStore(options());
+    const attacker = await store.issue({ secure: true }, {});
+    const victim = await store.issue({ secure: true }, {});
+    const error = await rejectionOf(
+      store.consume(
+        { secure: true, cookieHeader: cookieHeaderFrom(victim.setCookies) },
+        attacker.state,
+      ),
+    );
+    expect(error.code).toBe('ERR_STATE_MISMATCH');
+  });
+
+  it('refuses a state older than maxAgeSeconds (ERR_STATE_EXPIRED)', async () => {
+    const clock = fakeClock();
+    const store = createCookieStateStore(options({ maxAgeSeconds: 60, now: clock.now }));
+    const issued = await store.issue({ secure: true }, {});
+    const cookieHeader = cookieHeaderFrom(issued.setCookies);
+    clock.advance(60_000);
+    const error = await rejectionOf(store.consume({ secure: true, cookieHeader }, issued.state));
+    expect(error.code).toBe('ERR_STATE_EXPIRED');
+  });
+
+  it('refuses a missing or malformed state, and a missing cookie', async () => {
+    const store = createCookieStateStore(options());
+    const issued = await store.issue({ secure: true }, {});
+    const cookieHeader = cookieHeaderFrom(issued.setCookies);
+    expect((await rejectionOf(store.consume({ secure: true, cookieHeader }, undefined))).code).toBe(
+      'ERR_STATE_MISSING',
+    );
+    expect(
+      (await rejectionOf(store.consume({ secure: true, cookieHeader }, 'forged.state.value'))).code,
+    ).toBe('ERR_STATE_MALFORMED');
+    const noCookie = await rejectionOf(
+      store.consume({ secure: true, cookieHeader: 'theme=dark' }, issued.state),
+    );
+    expect(noCookie.code).toBe('ERR_STATE_MISSING');
+    expect(noCookie.message).toMatch(/cookies must be enabled/);
+    const nullHeader = await rejectionOf(
+      store.consume({ secure: true, cookieHeader: null }, issued.state),
+    );
+    expect(nullHeader.code).toBe('ERR_STATE_MISSING');
+  });
+
+  it('refuses a returnTo that leaves the site when issuing', async () => {
+    const store = createCookieStateStore(options());
+    const error = await rejectionOf(store.issue({ secure: true }, { returnTo: '//evil.example' }));
+    expect(error.code).toBe('ERR_INVALID_RETURN_TO');
+  });
+
+  it('supports a __Host- cookie on path /, always Secure (also when clearing)', async () => {
+    const store = createCookieStateStore(options({ cookieName: '__Host-ams', cookiePath: '/' }));
+    const issued = await store.issue({ secure: false }, {});
+    expect(parseSetCookie(issued.setCookies[0] ?? '')).toMatchObject({
+      name: '__Host-ams',
+      path: '/',
+      secure: true,
+    });
+    expect(parseSetCookie(store.clearCookies[0] ?? '')).toMatchObject({ secure: true, path: '/' });
+    const cookieHeader = cookieHeaderFrom(issued.setCookies);
+    await expect(
+      store.consume({ secure: true, cookieHeader }, issued.state),
+    ).resolves.toBeDefined();
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['no options', null, /`options`/],
+    ['no secret', { cookiePath: CALLBACK_PATH }, /`stateSecret`/],
+    ['a short secret', { secret: 'short', cookiePath: CALLBACK_PATH }, /`stateSecret`/],
+    ['no cookiePath', { secret: SECRET }, /`cookiePath`.*callback's path/],
+    ['a relative cookiePath', { secret: SECRET, cookiePath: 'callback' }, /`cookiePath`/],
+    ['a cookiePath with ;', { secret: SECRET, cookiePath: '/cb;Domain=evil' }, /`cookiePath`/],
+    [
+      'a cookieName with a space',
+      { secret: SECRET, cookiePath: '/', cookieName: 'a b' },
+      /`cookieName`/,
+    ],
+    ['an empty cookieName', { secret: SECRET, cookiePath: '/', cookieName: '' }, /`cookieName`/],
+    [
+      'a __Host- cookieName off /',
+      { secret: SECRET, cookiePath: CALLBACK_PATH, cookieName: '__Host-x' },
+      /`cookiePath`: a '__Host-' cookie name needs cookiePath '\/'/,
+    ],
+    [
+      'a bad maxAgeSeconds',
+      { secret: SECRET, cookiePath: '/', maxAgeSeconds: -1 },
+      /`maxAgeSeconds`/,
+    ],
+    ['a bad now', { secret: SECRET, cookiePath: '/', now: Date.now() }, /`now`/],
+  ])('refuses %s at creation, naming the option', (_what, value, message) => {
+    const error = throwOf(() => createCookieStateStore(value as CookieStateStoreOptions));
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('createSessionStateStore', () => {
+  /** A session like express-session's: values survive a JSON round trip (as in Redis). */
+  function fakeSession(): SessionAccess & { data: Map<string, string> } {
+    const data = new Map<string, string>();
+    return {
+      data,
+      get: (key) => {
+        const value = data.get(key);
+        return value === undefined ? undefined : JSON.parse(value);
+      },
+      set: (key, value) => {
+        data.set(key, JSON.stringify(value));
+      },
+      delete: (key) => {
+        data.delete(key);
+      },
+    };
+  }
+
+  async function started(store: StateStore, returnTo?: string) {
+    const session = fakeSession();
+    const request: StateStoreRequest = { session, secure: true };
+    const issued = await store.issue(request, { returnTo });
+    return { session, request, issued };
+  }
+
+  it('keeps { state, returnTo, expiresAt } under its key and sets no cookie', async () => {
+    const clock = fakeClock();
+    const store = createSessionStateStore({ now: clock.now });
+    const { session, issued } = await started(store, '/a/../library');
+    expect(issued.setCookies).toEqual([]);
+    expect(issued.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(session.get('appleMusicAuth')).toEqual({
+      state: issued.state,
+      returnTo: '/library',
+      expiresAt: T0 + 600_000,
+    });
+    expect(store.clearCookies).toEqual([]);
+  });
+
+  it('consumes the state once: a second use fails with ERR_STATE_MISSING', async () => {
+    const store = createSessionStateStore();
+    const { session, request, issued } = await started(store, '/library');
+    await expect(store.consume(request, issued.state)).resolves.toEqual({
+      returnTo: '/library',
+      setCookies: [],
+    });
+    expect(session.data.size).toBe(0);
+    const error = await rejectionOf(store.consume(request, issued.state));
+    expect(error.code).toBe('ERR_STATE_MISSING');
+    expect(error.message).toMatch(/no pending login/);
+  });
+
+  it('deletes the pending login before checking it: a wrong guess burns it', async () => {
+    const store = createSessionStateStore();
+    const { session, request, issued } = await started(store);
+    const last = issued.state.endsWith('A') ? 'B' : 'A';
+    const wrong = await rejectionOf(store.consume(request, `${issued.state.slice(0, -1)}${last}`));
+    expect(wrong.code).toBe('ERR_STATE_MISMATCH');
+    expect(wrong.message).toMatch(/does not continue a login this browser started/);
+    expect(session.data.size).toBe(0);
+    expect((await rejectionOf(store.consume(request, issued.state))).code).toBe(
+      'ERR_STATE_MISSING',
+    );
+  });
+
+  it('refuses a state of another length (ERR_STATE_MISMATCH)', async () => {
+    const store = createSessionStateStore();
+    const { request, issued } = await started(store);
+    const error = await rejectionOf(store.consume(request, issued.state.slice(1)));
+    expect(error.code).toBe('ERR_STATE_MISMATCH');
+  });
+
+  it('refuses a callback without state, and still burns the pending login', async () => {
+    const store = createSessionStateStore();
+    const { session, request } = await started(store);
+    const error = await rejectionOf(store.consume(request, undefined));
+    expect(error.code).toBe('ERR_STATE_MISSING');
+    expect(error.message).toMatch(/no state/);
+    expect(session.data.size).toBe(0);
+  });
+
+  it('expires after maxAgeSeconds on the injected clock', async () => {
+    const clock = fakeClock();
+    const store = createSessionStateStore({ maxAgeSeconds: 30, now: clock.now });
+    const early = await started(store);
+    clock.advance(29_999);
+    await expect(store.consume(early.request, early.issued.state)).resolves.toBeDefined();
+    const late = await started(store);
+    clock.advance(30_000);
+    const error = await rejectionOf(store.consume(late.request, late.issued.state));
+    expect(error.code).toBe('ERR_STATE_EXPIRED');
+    expect(late.session.data.size).toBe(0);
+  });
+
+  it('uses a custom key', async () => {
+    const store = createSessionStateStore({ key: 'loginState' });
+    const { session, request, issued } = await started(store);
+    expect([...session.data.keys()]).toEqual(['loginState']);
+    await expect(store.consume(request, issued.state)).resolves.toBeDefined();
+  });
+
+  it.each<[string, unknown]>([
+    ['a string', 'not an object'],
+    ['an object without state', { expiresAt: T0 }],
+    ['an object with a numeric returnTo', { state: 's', expiresAt: T0, returnTo: 5 }],
+  ])('refuses %s under the key (ERR_STATE_MALFORMED)', async (_what, stored) => {
+    const store = createSessionStateStore();
+    const session = fakeSession();
+    session.set('appleMusicAuth', stored);
+    const error = await rejectionOf(store.consume({ session, secure: true }, 's'));
+    expect(error.code).toBe('ERR_STATE_MALFORMED');
+    expect(session.data.size).toBe(0);
+  });
+
+  it('accepts a pending login whose returnTo a session backend turned into null', async () => {
+    const clock = fakeClock();
+    const store = createSessionStateStore({ now: clock.now });
+    const session = fakeSession();
+    session.set('appleMusicAuth', { state: 's', returnTo: null, expiresAt: T0 + 1 });
+    await expect(store.consume({ session, secure: true }, 's')).resolves.toEqual({
+      returnTo: undefined,
+      setCookies: [],
+    });
+  });
+
+  it('says a session middleware must run first when there is no session', async () => {
+    const store = createSessionStateStore();
+    for (const promise of [
+      store.issue({ secure: true }, {}),
+      store.consume({ secure: true }, 'state'),
+      store.consume({ secure: true, session: {} as SessionAccess }, 'state'),
+    ]) {
+      const error = await rejectionOf(promise);
+      expect(error.code).toBe('ERR_INVALID_OPTIONS');
+      expect(error.message).toMatch(/`session`.*session middleware .* must run before/);
+    }
+  });
+
+  it('refuses a returnTo that leaves the site, storing nothing', async () => {
+    const store = createSessionStateStore();
+    const session = fakeSession();
+    const error = await rejectionOf(
+      store.issue({ session, secure: true }, { returnTo: 'https://evil.example' }),
+    );
+    expect(error.code).toBe('ERR_INVALID_RETURN_TO');
+    expect(session.data.size).toBe(0);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['options that are not an object', 'session', /`options`/],
+    ['an empty key', { key: '' }, /`key`/],
+    ['a numeric key', { key: 1 }, /`key`/],
+    ['a bad maxAgeSeconds', { maxAgeSeconds: 0 }, /`maxAgeSeconds`/],
+    ['a bad now', { now: 'now' }, /`now`/],
+  ])('refuses %s at creation, naming the option', (_what, value, message) => {
+    const error = throwOf(() => createSessionStateStore(value as never));
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toMatch(message);
+  });
+});
