@@ -12,12 +12,25 @@ export {
   verifyMusicUserToken,
 } from './apple-client.js';
 export {
+  type AppleMusicAuth,
+  createAppleMusicAuth,
+  type FinishLoginInput,
+  type LoginPage,
+  type LoginResult,
+  type StartLoginInput,
+} from './apple-music-auth.js';
+export {
   type AuthorizeURLOptions,
   buildAuthorizeURL,
   buildThirdPartyInfo,
   DEFAULT_AUTHORIZE_URL,
   type ThirdPartyOptions,
 } from './authorize-url.js';
+export {
+  type BridgePage,
+  type RenderBridgePageOptions,
+  renderBridgePage,
+} from './bridge/render-bridge-page.js';
 export {
   authorizationErrorFor,
   CALLBACK_ERRORS,
@@ -41,6 +54,7 @@ export {
   type DeveloperTokenCache,
   type DeveloperTokenCacheOptions,
 } from './developer-token-cache.js';
+export { type RenderedPage, renderErrorPage } from './error-page.js';
 export {
   AppleMusicAuthError,
   type AppleMusicAuthErrorCode,
@@ -57,6 +71,7 @@ export {
   type KeyObjectLike,
   type PrivateKeyInput,
 } from './keys.js';
+export { APPLE_ENDPOINTS, type AppleMusicAuthOptions } from './options.js';
 export { MAX_RETURN_TO_LENGTH, normalizeReturnTo } from './return-to.js';
 export {
   type CreateStateOptions,
@@ -81,3 +96,4 @@ export {
   type StateStore,
   type StateStoreRequest,
 } from './state-store.js';
+export type { WebHandlerHooks } from './web-handlers.js';

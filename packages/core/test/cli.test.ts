@@ -126,8 +126,9 @@ describe('usage', () => {
       const { code, stdout } = await cli(flag);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: apple-music-auth <command> \[options\]/);
-      expect(stdout).toMatch(/\n {2}token {3}sign a developer token/);
-      expect(stdout).toMatch(/\n {2}verify {2}check a Music User Token/);
+      expect(stdout).toMatch(/\n {2}token {4}sign a developer token/);
+      expect(stdout).toMatch(/\n {2}verify {3}check a Music User Token/);
+      expect(stdout).toMatch(/\n {2}sandbox {2}start the Apple emulator/);
     }
   });
 
@@ -165,7 +166,10 @@ describe('usage', () => {
   });
 
   it.each([
-    [['mint'], /unknown command; the commands are token, verify \(see 'apple-music-auth --help'\)/],
+    [
+      ['mint'],
+      /unknown command; the commands are token, verify, sandbox \(see 'apple-music-auth --help'\)/,
+    ],
     [['--team-id'], /unknown option --team-id; the commands are token, verify/],
     [[`--music-user-token=${musicUserToken}`], /unknown option --music-user-token; the commands/],
     [
@@ -397,5 +401,85 @@ describe('the apple-music-auth executable', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(usage).toMatchObject({ code: 2 });
+  });
+});
+
+describe('sandbox', () => {
+  /** Starts `sandbox` in-process; resolves once it printed its URLs. */
+  async function startSandboxCommand(...argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const exit = run(['sandbox', ...argv], {
+      stdout: { write: (chunk: string) => (stdout += chunk) },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      stop: stopped,
+    });
+    const first = await Promise.race([
+      exit,
+      (async () => {
+        while (!stdout.includes('Press Ctrl-C')) await new Promise((r) => setTimeout(r, 10));
+      })(),
+    ]);
+    return { exit, stop, first, output: () => ({ stdout, stderr }) };
+  }
+
+  it('generates a key, serves the popup and an API that checks tokens signed with it', async () => {
+    const generated = join(dir, 'sandbox-generated.p8');
+    const started = await startSandboxCommand('--generate-key', generated, '--port', '0');
+    const { stdout } = started.output();
+    const apiURL = /endpoints\.api +(\S+)/.exec(stdout)?.[1] as string;
+    const authorizeURL = /endpoints\.authorize +(\S+)/.exec(stdout)?.[1] as string;
+    expect(authorizeURL).toBe(`${apiURL}/woa`);
+
+    const pem = readFileSync(generated, 'utf8');
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const { signDeveloperToken } = await import('../src/developer-token.js');
+    const good = await signDeveloperToken({
+      teamId: 'SANDBOX123',
+      keyId: 'SANDBOXKEY',
+      privateKey: pem,
+    });
+    const other = await signDeveloperToken({
+      teamId: 'SANDBOX123',
+      keyId: 'SANDBOXKEY',
+      privateKey: key.pem,
+    });
+    const storefront = (token: string) =>
+      fetch(`${apiURL}/v1/me/storefront`, {
+        headers: { authorization: `Bearer ${token}`, 'music-user-token': 'unknown' },
+      });
+    expect((await storefront(other)).status).toBe(401);
+    expect((await storefront(good)).status).toBe(403);
+
+    started.stop();
+    expect(await started.exit).toBe(0);
+  });
+
+  it('refuses to overwrite a key file and needs exactly one key option', async () => {
+    const existing = await cli('sandbox', '--generate-key', keyFile, '--port', '0');
+    expect(existing.code).toBe(1);
+    expectOneErrorLine(
+      existing.stderr,
+      /ERR_INVALID_OPTIONS: Cannot write a new key to .*exists already/,
+    );
+    expect(readFileSync(keyFile, 'utf8')).toBe(key.pem);
+
+    const neither = await cli('sandbox');
+    expect(neither.code).toBe(2);
+    expectOneErrorLine(
+      neither.stderr,
+      /exactly one of --key <file.p8> or --generate-key <file.p8>/,
+    );
+
+    const badOutcome = await cli('sandbox', '--key', keyFile, '--outcome', 'maybe');
+    expect(badOutcome.code).toBe(2);
+    expectOneErrorLine(badOutcome.stderr, /--outcome must be one of .*manual/);
+
+    const badPort = await cli('sandbox', '--key', keyFile, '--port', '99999');
+    expect(badPort.code).toBe(2);
   });
 });

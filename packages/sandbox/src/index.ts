@@ -1,1 +1,40 @@
+export {
+  type AppleMusicApiHandlersOptions,
+  createAppleMusicApiHandlers,
+} from './api-handlers.js';
+export type { AuthorizeParams, ThirdPartyDescription } from './authorize-params.js';
+export {
+  createDeveloperTokenCheck,
+  type DeveloperTokenCheck,
+  type DeveloperTokenCheckContext,
+  type DeveloperTokenCheckOptions,
+  type DeveloperTokenCheckResult,
+  type DeveloperTokenClaims,
+  MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
+} from './developer-token-check.js';
+export {
+  createMusicKitStubHandlers,
+  MUSICKIT_SCRIPT_PATH,
+  renderMusicKitStub,
+} from './musickit-stub.js';
+export {
+  type AuthorizePopupHandlersOptions,
+  createAuthorizePopupHandlers,
+  POPUP_OUTCOMES,
+  type PopupOutcome,
+} from './popup-page.js';
+export { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
+export { type LoginScenario, loginScenarios, type ScenarioTarget } from './scenarios.js';
 export { type ServedHandlers, type ServeHandlersOptions, serveHandlers } from './serve.js';
+export { type Sandbox, type SandboxOptions, startSandbox } from './start-sandbox.js';
+export {
+  KNOWN_STOREFRONTS,
+  type KnownStorefrontId,
+  type Storefront,
+} from './storefronts.js';
+export {
+  createUserTokenRegistry,
+  type IssuedUserToken,
+  type IssueUserTokenOptions,
+  type UserTokenRegistry,
+} from './user-token-registry.js';

@@ -1,1 +1,12 @@
-export {};
+export {
+  MusicUserTokenRequestError,
+  type MusicUserTokenRequestErrorCode,
+} from './music-user-token-request-error.js';
+export { readRedirectedMusicUserToken } from './redirect-result.js';
+export {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type MusicUserTokenResult,
+  POPUP_WINDOW_NAME,
+  type RequestMusicUserTokenOptions,
+  requestMusicUserToken,
+} from './request-music-user-token.js';

@@ -4,6 +4,8 @@ import type { OptionSpecs, ParsedArgs } from './args.js';
 export interface CliIO {
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
+  /** Settles when a long-running command should stop; default: SIGINT or SIGTERM. */
+  stop?: Promise<unknown>;
 }
 
 /** One `apple-music-auth <name>` command; add one to the table in `run.ts`. */

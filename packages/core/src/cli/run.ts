@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { isAppleMusicAuthError } from '../errors.js';
 import { type OptionSpec, parseCommandArgs, UsageError } from './args.js';
 import type { CliIO, Command } from './command.js';
+import { sandboxCommand } from './sandbox-command.js';
 import { tokenCommand } from './token-command.js';
 import { verifyCommand } from './verify-command.js';
 
 const BIN = 'apple-music-auth';
 
 /** Every command, in help order: adding one is an import and an entry here. */
-const commands: readonly Command[] = [tokenCommand, verifyCommand];
+const commands: readonly Command[] = [tokenCommand, verifyCommand, sandboxCommand];
 
 /**
  * Runs the `apple-music-auth` CLI on `argv` (without `node` and the script)

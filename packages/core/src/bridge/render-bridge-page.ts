@@ -1,0 +1,241 @@
+import { DEFAULT_AUTHORIZE_URL } from '../authorize-url.js';
+import { invalidOptions } from '../errors.js';
+import { createCSPNonce, escapeHTML } from '../html.js';
+import { parseHttpURLOption, parseOriginOption } from '../http-url.js';
+import {
+  BRIDGE_BUTTON_ID,
+  BRIDGE_CONFIG_ELEMENT_ID,
+  BRIDGE_STATUS_ID,
+  type BridgeConfig,
+} from './bridge-config.js';
+import { bridgePageHeaders } from './bridge-page-headers.js';
+import { bridgeScript } from './bridge-script.generated.js';
+
+const DEFAULT_MUSICKIT_SCRIPT_URL = 'https://js-cdn.music.apple.com/musickit/v3/musickit.js';
+const DEFAULT_API_URL = 'https://api.music.apple.com';
+
+/** Options of {@link renderBridgePage}. */
+export interface RenderBridgePageOptions {
+  /** Your app's name, shown on the page and in Apple's popup. */
+  appName: string;
+  /** Absolute https URL of your app's icon; the page's only external resource. */
+  appIconURL?: string;
+  /** The app build MusicKit is configured with (musickit mode), default `'1.0.0'`. */
+  appBuild?: string;
+  /** The developer token the browser may see (best with an `origin` claim). */
+  developerToken: string;
+  /** The signed login state, posted back to the callback with the result. */
+  state: string;
+  /** Absolute URL of the callback route the page posts the result to. */
+  callbackURL: string;
+  /** The popup page; defaults to Apple's, e.g. the sandbox's `authorizeURL`. */
+  authorizeURL?: string;
+  /** The origin the popup's messages come from; defaults to `authorizeURL`'s origin. */
+  authorizeOrigin?: string;
+  /** `'popup'` (default) speaks Apple's popup protocol; `'musickit'` loads MusicKit JS v3. */
+  ui?: 'popup' | 'musickit';
+  /** MusicKit JS v3 (musickit mode); defaults to Apple's CDN. */
+  musicKitScriptURL?: string;
+  /** The Apple Music API MusicKit calls (musickit mode); defaults to Apple's. */
+  apiURL?: string;
+  /** Your Apple team id; required in musickit mode to clear MusicKit's cached token. */
+  teamId?: string;
+  /** The CSP nonce; defaults to 16 fresh random bytes, base64. */
+  nonce?: string;
+  /** The page's language tag, default `'en'`. */
+  lang?: string;
+}
+
+/** The rendered bridge page: write status, headers and body as they are. */
+export interface BridgePage {
+  status: 200;
+  headers: Record<string, string>;
+  body: string;
+  /** The CSP nonce of this response. */
+  nonce: string;
+}
+
+/**
+ * Renders the bridge page (DESIGN.md, PROTOCOL.md): one "Continue with Apple
+ * Music" button that opens Apple's popup and posts the result to the callback
+ * as a form. Configured values reach the page only as escaped text and as
+ * escaped JSON; the response carries a strict nonce-based CSP. Throws
+ * `ERR_INVALID_OPTIONS` naming the field when an option is malformed.
+ */
+export function renderBridgePage(options: RenderBridgePageOptions): BridgePage {
+  const ui = options.ui ?? 'popup';
+  if (ui !== 'popup' && ui !== 'musickit') {
+    throw invalidOptions('ui', `must be 'popup' or 'musickit', got ${JSON.stringify(ui)}.`);
+  }
+  const appName = requiredString('appName', options.appName, 'your app name, e.g. "My App"');
+  const appIconURL = optionalURL('appIconURL', options.appIconURL);
+  const appBuild =
+    options.appBuild === undefined
+      ? '1.0.0'
+      : requiredString('appBuild', options.appBuild, 'a build string, e.g. "1.0.0"');
+  const developerToken = requiredString(
+    'developerToken',
+    options.developerToken,
+    'the developer token (ES256 JWT) the browser may see',
+  );
+  const state = requiredString('state', options.state, 'the signed login state');
+  const callbackURL = noFragment(
+    'callbackURL',
+    parseHttpURLOption('callbackURL', options.callbackURL, 'https-or-loopback'),
+  ).href;
+  const authorize = parseHttpURLOption(
+    'authorizeURL',
+    options.authorizeURL ?? DEFAULT_AUTHORIZE_URL,
+    'https-or-loopback',
+  );
+  if (authorize.search !== '' || authorize.hash !== '') {
+    throw invalidOptions('authorizeURL', 'must not have a query or a fragment.');
+  }
+  const authorizeOrigin =
+    options.authorizeOrigin === undefined
+      ? authorize.origin
+      : parseOriginOption('authorizeOrigin', options.authorizeOrigin);
+  const musicKitScriptURL =
+    optionalURL('musicKitScriptURL', options.musicKitScriptURL) ?? DEFAULT_MUSICKIT_SCRIPT_URL;
+  const apiURL = optionalURL('apiURL', options.apiURL) ?? DEFAULT_API_URL;
+  const teamId = ui === 'musickit' ? requiredTeamId(options.teamId) : undefined;
+  const nonce = options.nonce === undefined ? createCSPNonce() : checkNonce(options.nonce);
+  const lang = options.lang ?? 'en';
+  if (typeof lang !== 'string' || !/^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/.test(lang)) {
+    throw invalidOptions('lang', 'must be a language tag, e.g. "en" or "pt-BR".');
+  }
+
+  const config: BridgeConfig = {
+    ui,
+    appName,
+    ...(appIconURL === undefined ? {} : { appIconURL }),
+    appBuild,
+    developerToken,
+    state,
+    callbackURL,
+    authorizeURL: authorize.href,
+    authorizeOrigin,
+    ...(teamId === undefined ? {} : { teamId }),
+  };
+  const headers = bridgePageHeaders({
+    nonce,
+    ui,
+    callbackURL,
+    appIconURL,
+    musicKitScriptURL,
+    apiURL,
+  });
+  const body = bridgePageHTML({ config, nonce, lang, musicKitScriptURL });
+  return { status: 200, headers, body, nonce };
+}
+
+/** JSON that is safe inside a `<script>` element: no `<`, `>`, `&`, U+2028 or U+2029 left raw. */
+function scriptSafeJSON(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function bridgePageHTML(page: {
+  config: BridgeConfig;
+  nonce: string;
+  lang: string;
+  musicKitScriptURL: string;
+}): string {
+  const { config, nonce, lang } = page;
+  const name = escapeHTML(config.appName);
+  const icon =
+    config.appIconURL === undefined
+      ? ''
+      : `<img class="icon" src="${escapeHTML(config.appIconURL)}" alt="" width="72" height="72">\n`;
+  const musicKit =
+    config.ui === 'musickit'
+      ? `\n<script nonce="${nonce}" src="${escapeHTML(page.musicKitScriptURL)}" async></script>`
+      : '';
+  return `<!doctype html>
+<html lang="${escapeHTML(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Connect Apple Music · ${name}</title>
+<style nonce="${nonce}">${PAGE_CSS}</style>
+</head>
+<body>
+<main class="card">
+${icon}<h1>${name}</h1>
+<p class="lead">Connect your Apple Music account to continue.</p>
+<button type="button" id="${BRIDGE_BUTTON_ID}">${NOTE_SVG}<span>Continue with Apple Music</span></button>
+<p class="status" id="${BRIDGE_STATUS_ID}" role="status" aria-live="polite"></p>
+<noscript><p class="noscript">This page needs JavaScript to connect Apple Music. Turn it on, then reload the page.</p></noscript>
+<p class="explain">A window from Apple will open and ask whether ${name} may use your Apple Music account. Your Apple ID password stays with Apple.</p>
+</main>
+<script type="application/json" id="${BRIDGE_CONFIG_ELEMENT_ID}" nonce="${nonce}">${scriptSafeJSON(config)}</script>
+<script nonce="${nonce}">${bridgeScript}</script>${musicKit}
+</body>
+</html>
+`;
+}
+
+const NOTE_SVG =
+  '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M19 3.2v11.6a3.2 3.2 0 1 1-2-2.97V7.6l-8 1.78v7.42a3.2 3.2 0 1 1-2-2.97V6.2a1 1 0 0 1 .78-.98l10-2.22A1 1 0 0 1 19 3.2Z"/></svg>';
+
+const PAGE_CSS = `
+:root{color-scheme:light dark;--bg:#f2f2f7;--card:#fff;--text:#1d1d1f;--muted:#5f5f66;--line:rgba(0,0,0,.1);--button:#1d1d1f;--button-text:#fff;--button-hover:#3a3a3c;--focus:#0a66d8;--error:#b3122f;--shadow:0 1px 2px rgba(0,0,0,.04),0 12px 32px rgba(0,0,0,.08)}
+@media (prefers-color-scheme:dark){:root{--bg:#000;--card:#1c1c1e;--text:#f5f5f7;--muted:#a8a8ad;--line:rgba(255,255,255,.14);--button:#f5f5f7;--button-text:#1d1d1f;--button-hover:#d8d8dc;--focus:#4d9dff;--error:#ff7a8a;--shadow:none}}
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;min-height:100dvh;display:flex;align-items:center;justify-content:center;padding:24px 16px;background:var(--bg);color:var(--text);font:16px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",system-ui,Roboto,"Helvetica Neue",Arial,sans-serif;-webkit-font-smoothing:antialiased}
+.card{width:100%;max-width:440px;padding:40px 36px 28px;background:var(--card);border:1px solid var(--line);border-radius:22px;box-shadow:var(--shadow);text-align:center}
+.icon{display:block;width:72px;height:72px;margin:0 auto 18px;border-radius:16px;object-fit:cover}
+h1{margin:0 0 6px;font-size:1.5rem;line-height:1.25;font-weight:700;letter-spacing:-.01em;overflow-wrap:anywhere}
+.lead{margin:0 0 28px;color:var(--muted);text-wrap:balance}
+button{display:block;width:100%;min-height:50px;padding:12px 16px;text-align:center;line-height:1.4;border:0;border-radius:12px;background:var(--button);color:var(--button-text);font:inherit;font-size:1.0625rem;font-weight:600;cursor:pointer;transition:background-color .15s}
+button:hover{background:var(--button-hover)}
+button:focus-visible{outline:3px solid var(--focus);outline-offset:3px}
+button:disabled{opacity:.55;cursor:default}
+button svg{display:inline-block;margin-right:8px;vertical-align:-4px}
+.status{min-height:1.4em;margin:14px 0 0;font-size:.9375rem;line-height:1.4;color:var(--muted);text-wrap:balance}
+.status:empty{margin-top:6px}
+.status[data-status=popup_blocked],.status[data-status=access_denied],.status[data-status=unavailable],.status[data-status=cancelled],.status[data-status=load_failed],.status[data-status=broken]{color:var(--error)}
+.noscript{margin:16px 0 0;color:var(--error)}
+.explain{margin:18px 0 0;padding-top:18px;text-wrap:pretty;border-top:1px solid var(--line);font-size:.875rem;line-height:1.45;color:var(--muted)}
+@media (max-width:480px){body{padding:16px 12px}.card{padding:32px 20px 22px;border-radius:18px}}
+`.trim();
+
+function requiredString(field: string, value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidOptions(field, `must be a non-empty string: ${what}.`);
+  }
+  return value;
+}
+
+function optionalURL(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return noFragment(field, parseHttpURLOption(field, value, 'https-or-loopback')).href;
+}
+
+function noFragment(field: string, url: URL): URL {
+  if (url.hash !== '') throw invalidOptions(field, 'must not have a fragment (`#…`).');
+  return url;
+}
+
+function requiredTeamId(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9]{10}$/.test(value)) {
+    throw invalidOptions(
+      'teamId',
+      'is required with ui: "musickit" (it names MusicKit\'s cached token): your 10-character Apple team id.',
+    );
+  }
+  return value;
+}
+
+function checkNonce(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(value)) {
+    throw invalidOptions(
+      'nonce',
+      'must be at least 16 base64 characters; leave it out to get a fresh one.',
+    );
+  }
+  return value;
+}

@@ -1,0 +1,22 @@
+/** Why {@link requestMusicUserToken} ended without a token. The same words the callback's `error` field uses. */
+export type MusicUserTokenRequestErrorCode =
+  /** `window.open` returned `null`: ask the user to click again or allow popups. */
+  | 'popup_blocked'
+  /** The user said no in Apple's popup. */
+  | 'access_denied'
+  /** Apple Music is not available for this account or region. */
+  | 'unavailable'
+  /** The popup was closed, timed out, or ended without an answer. */
+  | 'cancelled';
+
+/** The error {@link requestMusicUserToken} rejects with: check `code`, show `message` to developers only. */
+export class MusicUserTokenRequestError extends Error {
+  /** Why the request ended. */
+  readonly code: MusicUserTokenRequestErrorCode;
+
+  constructor(code: MusicUserTokenRequestErrorCode, message: string) {
+    super(message);
+    this.name = 'MusicUserTokenRequestError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,229 @@
+import { buildAuthorizeURL, buildThirdPartyInfo, DEFAULT_AUTHORIZE_URL } from '../authorize-url.js';
+import { invalidOptions } from '../errors.js';
+import { parseOriginOption } from '../http-url.js';
+import { MusicUserTokenRequestError } from './music-user-token-request-error.js';
+
+/** The window name MusicKit gives Apple's popup; the opener must not carry it. */
+export const POPUP_WINDOW_NAME = 'apple-music-service-view';
+
+/**
+ * How long {@link requestMusicUserToken} waits for the popup by default: 5
+ * minutes, well inside the 10-minute login state, so a timed-out attempt still
+ * reaches the server with a valid state.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
+
+const POPUP_SIZE = 650;
+const CLOSED_POLL_MS = 500;
+
+/** Options of {@link requestMusicUserToken}. */
+export interface RequestMusicUserTokenOptions {
+  /** The developer token the browser may see (best with an `origin` claim). */
+  developerToken: string;
+  /** Your app's name in Apple's popup; defaults to `location.host`, as MusicKit does. */
+  appName?: string;
+  /** Absolute https URL of your app's icon, shown in the popup. */
+  appIconURL?: string;
+  /** The popup page; defaults to Apple's (`https://authorize.music.apple.com/woa`). */
+  authorizeURL?: string;
+  /** The origin the popup's messages must come from; defaults to `authorizeURL`'s origin. */
+  authorizeOrigin?: string;
+  /** Give up after this many milliseconds (default {@link DEFAULT_REQUEST_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  /** The opener window; defaults to the global `window` (tests pass their own). */
+  window?: Window;
+}
+
+/** What Apple's popup hands back on success. */
+export interface MusicUserTokenResult {
+  /** The Music User Token. Not a stable user id: it changes on every authorization. */
+  musicUserToken: string;
+  /** True when the account has parental content restrictions. */
+  restricted: boolean;
+}
+
+interface PendingRequest {
+  popup: Window;
+  promise: Promise<MusicUserTokenResult>;
+  cancel(): void;
+}
+
+interface Settings {
+  url: string;
+  thirdPartyInfo: string;
+  authorizeOrigin: string;
+  timeoutMs: number;
+}
+
+type Outcome =
+  | { ok: true; result: MusicUserTokenResult }
+  | { ok: false; error: MusicUserTokenRequestError };
+
+const pendingByWindow = new WeakMap<Window, PendingRequest>();
+
+/**
+ * Opens Apple's authorization popup and resolves with the Music User Token
+ * (PROTOCOL.md sections 1 and 2).
+ *
+ * Call it directly in a click handler, with no `await` before it: the popup
+ * opens synchronously, or popup blockers stop it. Rejects with a
+ * {@link MusicUserTokenRequestError} whose `code` is `popup_blocked`,
+ * `access_denied`, `unavailable` or `cancelled` (popup closed, timed out), and
+ * with `ERR_INVALID_OPTIONS` for bad options. A second call while the popup is
+ * open focuses it and returns the same promise.
+ */
+export function requestMusicUserToken(
+  options: RequestMusicUserTokenOptions,
+): Promise<MusicUserTokenResult> {
+  let win: Window;
+  let settings: Settings;
+  try {
+    win = resolveWindow(options.window);
+    const pending = pendingByWindow.get(win);
+    if (pending !== undefined && !pending.popup.closed) {
+      pending.popup.focus();
+      return pending.promise;
+    }
+    pending?.cancel();
+    settings = resolveSettings(options, win);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+
+  if (win.name === POPUP_WINDOW_NAME) win.name = '';
+  const popup = win.open(settings.url, POPUP_WINDOW_NAME, popupFeatures(win));
+  if (popup === null) {
+    return Promise.reject(
+      new MusicUserTokenRequestError(
+        'popup_blocked',
+        'The browser blocked the Apple Music popup. Call requestMusicUserToken directly in a click handler (no await before it) and let the user click again.',
+      ),
+    );
+  }
+  popup.focus();
+
+  let cancel = (): void => {};
+  const promise = new Promise<MusicUserTokenResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: Outcome): void => {
+      if (settled) return;
+      settled = true;
+      win.removeEventListener('message', onMessage);
+      clearInterval(poll);
+      clearTimeout(timeout);
+      if (pendingByWindow.get(win)?.popup === popup) pendingByWindow.delete(win);
+      if (!popup.closed) popup.close();
+      if (outcome.ok) resolve(outcome.result);
+      else reject(outcome.error);
+    };
+    const fail = (code: MusicUserTokenRequestError['code'], message: string): void =>
+      finish({ ok: false, error: new MusicUserTokenRequestError(code, message) });
+
+    const onMessage = (event: MessageEvent): void => {
+      if (event.origin !== settings.authorizeOrigin || event.source !== popup) return;
+      const request = asRequest(event.data);
+      if (request === undefined) return;
+      const reply = (body: { result: unknown } | { error: { code: number; message: string } }) =>
+        popup.postMessage({ jsonrpc: '2.0', id: request.id, ...body }, settings.authorizeOrigin);
+      switch (request.method) {
+        case 'thirdPartyInfo':
+          reply({ result: settings.thirdPartyInfo });
+          return;
+        case 'authorize': {
+          reply({ result: null });
+          const [userToken, restricted] = request.params;
+          if (typeof userToken !== 'string' || userToken === '') {
+            fail('cancelled', 'The Apple Music popup answered `authorize` without a token.');
+          } else {
+            finish({
+              ok: true,
+              result: { musicUserToken: userToken, restricted: restricted === '1' },
+            });
+          }
+          return;
+        }
+        case 'decline':
+          reply({ result: null });
+          fail('access_denied', 'The user declined access to Apple Music.');
+          return;
+        case 'unavailable':
+          reply({ result: null });
+          fail('unavailable', 'Apple Music is not available for this account or region.');
+          return;
+        case 'switchUserId':
+          reply({ result: null });
+          fail('cancelled', 'The Apple Music popup switched Apple IDs before finishing.');
+          return;
+        case 'close':
+          reply({ result: null });
+          return;
+        default:
+          reply({ error: { code: -32601, message: 'Method not found' } });
+      }
+    };
+
+    win.addEventListener('message', onMessage);
+    const poll = setInterval(() => {
+      if (popup.closed) fail('cancelled', 'The Apple Music popup was closed before it finished.');
+    }, CLOSED_POLL_MS);
+    const timeout = setTimeout(() => {
+      fail('cancelled', `The Apple Music popup did not finish within ${settings.timeoutMs} ms.`);
+    }, settings.timeoutMs);
+    cancel = () => fail('cancelled', 'The Apple Music popup was closed before it finished.');
+  });
+  pendingByWindow.set(win, { popup, promise, cancel });
+  return promise;
+}
+
+function resolveWindow(given: Window | undefined): Window {
+  const win = given ?? (typeof window === 'undefined' ? undefined : window);
+  if (win === undefined) {
+    throw invalidOptions('window', 'no global window here: call this in a browser, or pass one.');
+  }
+  return win;
+}
+
+function resolveSettings(options: RequestMusicUserTokenOptions, win: Window): Settings {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw invalidOptions('timeoutMs', 'must be a positive number of milliseconds, e.g. 300000.');
+  }
+  const third = {
+    developerToken: options.developerToken,
+    appName: options.appName ?? win.location.host,
+    appIconURL: options.appIconURL,
+  };
+  const url = buildAuthorizeURL({
+    ...third,
+    referrer: win.location.href.split('#')[0] as string,
+    baseURL: options.authorizeURL ?? DEFAULT_AUTHORIZE_URL,
+  });
+  return {
+    url,
+    thirdPartyInfo: buildThirdPartyInfo(third),
+    authorizeOrigin:
+      options.authorizeOrigin === undefined
+        ? new URL(url).origin
+        : parseOriginOption('authorizeOrigin', options.authorizeOrigin),
+    timeoutMs,
+  };
+}
+
+/** MusicKit's window features: 650 x 650, no chrome, centred on the opener. */
+function popupFeatures(win: Window): string {
+  const left = centre(win.screenX, win.outerWidth);
+  const top = centre(win.screenY, win.outerHeight);
+  return `height=${POPUP_SIZE},width=${POPUP_SIZE},menubar=no,resizable=no,scrollbars=no,status=no,toolbar=no,left=${left},top=${top}`;
+}
+
+function centre(start: number, length: number): number {
+  const value = Math.round(start + (length - POPUP_SIZE) / 2);
+  return Number.isFinite(value) ? value : 0;
+}
+
+function asRequest(data: unknown): { id: unknown; method: string; params: unknown[] } | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { jsonrpc, id, method, params } = data as Record<string, unknown>;
+  if (jsonrpc !== '2.0' || typeof method !== 'string') return undefined;
+  return { id, method, params: Array.isArray(params) ? params : [params] };
+}

@@ -1,0 +1,289 @@
+import type { Dispatcher } from 'undici';
+import { assertAppleId, assertOrigins, parseExpiresIn } from './developer-token.js';
+import { invalidOptions } from './errors.js';
+import { parseHttpURLOption } from './http-url.js';
+import type { PrivateKeyInput } from './keys.js';
+import { assertStateSecret } from './state.js';
+
+/** Apple's production endpoints; `endpoints` overrides them (the sandbox, a proxy). */
+export const APPLE_ENDPOINTS = {
+  authorize: 'https://authorize.music.apple.com/woa',
+  api: 'https://api.music.apple.com',
+  musicKitScript: 'https://js-cdn.music.apple.com/musickit/v3/musickit.js',
+} as const;
+
+/** Everything `createAppleMusicAuth` takes. Only the first five are required. */
+export interface AppleMusicAuthOptions {
+  /** Your Apple Developer Team ID: 10 uppercase letters and digits (Membership page). */
+  teamId: string;
+  /** The ID of your MusicKit key: 10 uppercase letters and digits (Keys page). */
+  keyId: string;
+  /** The `.p8` key text (mangled newlines are fine), a `CryptoKey`, a Node `KeyObject` or a JWK. */
+  privateKey: PrivateKeyInput;
+  /** Absolute URL of your callback route, where the bridge page posts the result. */
+  callbackURL: string;
+  /**
+   * Signs the login state (at least 32 characters), or a list for rotation:
+   * the first signs, all verify. Leave it out only with `stateStore: 'session'`.
+   */
+  stateSecret?: string | readonly string[];
+  /**
+   * Where the login state lives between the login page and the callback: a
+   * short-lived cookie (default, needs `stateSecret`) or the framework's
+   * session (adapters hand it over).
+   */
+  stateStore?: 'cookie' | 'session';
+  /** How long a login may take, in seconds (default 600). */
+  stateMaxAge?: number;
+  /** What Apple's popup shows: your app's name and an https icon URL. */
+  app?: { name?: string; iconURL?: string; build?: string };
+  /**
+   * The developer tokens this library signs and renews itself. `origins`
+   * goes into the token the browser sees only; the server's own calls use a
+   * token without it.
+   */
+  developerToken?: {
+    expiresIn?: number | string;
+    origins?: readonly string[];
+    renewBefore?: number;
+  };
+  /** Check every new Music User Token with `GET /v1/me/storefront` (default `true`). */
+  verifyUserToken?: boolean;
+  /** `'popup'` (default) speaks Apple's popup protocol directly; `'musickit'` loads MusicKit JS v3. */
+  ui?: 'popup' | 'musickit';
+  /** Override Apple's URLs, e.g. with the sandbox's `authorizeURL` and `apiURL`. */
+  endpoints?: { authorize?: string; api?: string; musicKitScript?: string };
+  /** An undici `Dispatcher` for calls to Apple (a proxy, tests). */
+  dispatcher?: Dispatcher;
+  /** Total time for one call to Apple, in milliseconds (default 5000). */
+  timeoutMs?: number;
+  /** The clock, in milliseconds since the epoch (default `Date.now`); tests move it. */
+  now?: () => number;
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  teamId: string;
+  keyId: string;
+  privateKey: PrivateKeyInput;
+  callbackURL: URL;
+  stateSecret: readonly string[] | undefined;
+  stateStore: 'cookie' | 'session';
+  stateMaxAge: number;
+  appName: string;
+  appIconURL: string | undefined;
+  appBuild: string;
+  expiresIn: number;
+  origins: string[];
+  renewBefore: number | undefined;
+  verifyUserToken: boolean;
+  ui: 'popup' | 'musickit';
+  authorizeURL: string;
+  apiURL: string;
+  musicKitScriptURL: string;
+  dispatcher: Dispatcher | undefined;
+  timeoutMs: number;
+  now: () => number;
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'teamId',
+  'keyId',
+  'privateKey',
+  'callbackURL',
+  'stateSecret',
+  'stateStore',
+  'stateMaxAge',
+  'app',
+  'developerToken',
+  'verifyUserToken',
+  'ui',
+  'endpoints',
+  'dispatcher',
+  'timeoutMs',
+  'now',
+]);
+
+/**
+ * Validates `createAppleMusicAuth`'s options once, at construction, and
+ * fills in defaults. Throws `ERR_INVALID_OPTIONS` naming the first bad field.
+ */
+export function resolveOptions(input: unknown): ResolvedOptions {
+  if (!isRecord(input)) {
+    throw invalidOptions(
+      'options',
+      'pass an object with teamId, keyId, privateKey and callbackURL.',
+    );
+  }
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      const hint = [...KNOWN_OPTIONS].find((known) => known.toLowerCase() === key.toLowerCase());
+      throw invalidOptions(key, `unknown option${hint ? `; did you mean \`${hint}\`?` : '.'}`);
+    }
+  }
+  const teamId = assertAppleId('teamId', input.teamId);
+  const keyId = assertAppleId('keyId', input.keyId);
+  const privateKey = assertPrivateKeyPresent(input.privateKey);
+  const callbackURL = parseHttpURL('callbackURL', input.callbackURL, { allowSearch: true });
+
+  const stateStore = oneOf(
+    'stateStore',
+    input.stateStore,
+    ['cookie', 'session'] as const,
+    'cookie',
+  );
+  let stateSecret: readonly string[] | undefined;
+  if (input.stateSecret !== undefined || stateStore === 'cookie') {
+    if (input.stateSecret === undefined) {
+      throw invalidOptions(
+        'stateSecret',
+        'required with the cookie state store: give at least 32 random characters (e.g. `openssl rand -base64 32`), or use `stateStore: "session"`.',
+      );
+    }
+    stateSecret = assertStateSecret(input.stateSecret);
+  }
+  const stateMaxAge = integerInRange('stateMaxAge', input.stateMaxAge, 30, 3600, 600);
+
+  const app = optionalRecord('app', input.app);
+  const appName = optionalString('app.name', app.name, 100) ?? callbackURL.host;
+  const appIconURL =
+    app.iconURL === undefined ? undefined : parseHttpURL('app.iconURL', app.iconURL).href;
+  const appBuild = optionalString('app.build', app.build, 50) ?? '1.0.0';
+
+  const token = optionalRecord('developerToken', input.developerToken);
+  const expiresIn = parseExpiresIn(token.expiresIn ?? '180d', 'developerToken.expiresIn');
+  const origins =
+    token.origins === undefined ? [] : assertOrigins(token.origins, 'developerToken.origins');
+  const renewBefore =
+    token.renewBefore === undefined
+      ? undefined
+      : numberInRange('developerToken.renewBefore', token.renewBefore, 0, 1);
+
+  const verifyUserToken = optionalBoolean('verifyUserToken', input.verifyUserToken) ?? true;
+  const ui = oneOf('ui', input.ui, ['popup', 'musickit'] as const, 'popup');
+
+  const endpoints = optionalRecord('endpoints', input.endpoints);
+  const authorizeURL = parseHttpURL(
+    'endpoints.authorize',
+    endpoints.authorize ?? APPLE_ENDPOINTS.authorize,
+  ).href;
+  const apiURL = parseHttpURL('endpoints.api', endpoints.api ?? APPLE_ENDPOINTS.api).href.replace(
+    /\/$/,
+    '',
+  );
+  const musicKitScriptURL = parseHttpURL(
+    'endpoints.musicKitScript',
+    endpoints.musicKitScript ?? APPLE_ENDPOINTS.musicKitScript,
+  ).href;
+
+  const dispatcher = input.dispatcher;
+  if (
+    dispatcher !== undefined &&
+    !(isRecord(dispatcher) && typeof (dispatcher as { dispatch?: unknown }).dispatch === 'function')
+  ) {
+    throw invalidOptions('dispatcher', 'must be an undici Dispatcher (e.g. `new Agent()`).');
+  }
+  const timeoutMs = integerInRange('timeoutMs', input.timeoutMs, 100, 60_000, 5000);
+  if (input.now !== undefined && typeof input.now !== 'function') {
+    throw invalidOptions('now', 'must be a function returning milliseconds since the epoch.');
+  }
+  const now = (input.now as (() => number) | undefined) ?? Date.now;
+
+  return {
+    teamId,
+    keyId,
+    privateKey,
+    callbackURL,
+    stateSecret,
+    stateStore,
+    stateMaxAge,
+    appName,
+    appIconURL,
+    appBuild,
+    expiresIn,
+    origins,
+    renewBefore,
+    verifyUserToken,
+    ui,
+    authorizeURL,
+    apiURL,
+    musicKitScriptURL,
+    dispatcher: dispatcher as Dispatcher | undefined,
+    timeoutMs,
+    now,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function assertPrivateKeyPresent(value: unknown): PrivateKeyInput {
+  if (typeof value === 'string' ? value.trim() === '' : !isRecord(value)) {
+    throw invalidOptions(
+      'privateKey',
+      'give the text of your AuthKey_<KEYID>.p8 file (or a CryptoKey, KeyObject or JWK); on Node, `readPrivateKey(path)` from `@apple-music-auth/core/node` reads the file.',
+    );
+  }
+  return value as PrivateKeyInput;
+}
+
+function parseHttpURL(field: string, value: unknown, { allowSearch = false } = {}): URL {
+  const url = parseHttpURLOption(field, value, 'https-or-loopback');
+  if (url.hash !== '' || (!allowSearch && url.search !== '')) {
+    throw invalidOptions(field, 'must not carry a query or a fragment.');
+  }
+  return url;
+}
+
+function optionalRecord(field: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) throw invalidOptions(field, 'must be an object.');
+  return value;
+}
+
+function optionalString(field: string, value: unknown, maxLength: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) {
+    throw invalidOptions(field, `must be a non-empty string of at most ${maxLength} characters.`);
+  }
+  return value;
+}
+
+function optionalBoolean(field: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw invalidOptions(field, 'must be true or false.');
+}
+
+function oneOf<const T extends string>(
+  field: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    return value as T;
+  throw invalidOptions(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}.`);
+}
+
+function integerInRange(
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidOptions(field, `must be a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function numberInRange(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !(value > min && value < max)) {
+    throw invalidOptions(field, `must be a number greater than ${min} and less than ${max}.`);
+  }
+  return value;
+}

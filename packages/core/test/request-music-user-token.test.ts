@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildThirdPartyInfo } from '../src/authorize-url.js';
+import {
+  MusicUserTokenRequestError,
+  readRedirectedMusicUserToken,
+  requestMusicUserToken,
+} from '../src/browser/index.js';
+import { AppleMusicAuthError } from '../src/errors.js';
+
+const APPLE_ORIGIN = 'https://authorize.music.apple.com';
+
+class FakePopup {
+  closed = false;
+  focused = 0;
+  readonly posted: { data: Record<string, unknown>; targetOrigin: string }[] = [];
+  postMessage(data: Record<string, unknown>, targetOrigin: string): void {
+    this.posted.push({ data, targetOrigin });
+  }
+  focus(): void {
+    this.focused += 1;
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+interface Opened {
+  url: string;
+  name: string;
+  features: string;
+}
+
+/** An opener window: an EventTarget with the few properties the code reads. */
+function fakeOpener(options: { href?: string; name?: string; blocked?: boolean } = {}) {
+  const popup = new FakePopup();
+  const opened: Opened[] = [];
+  const location = new URL(options.href ?? 'https://app.example/auth/apple-music?x=1#old');
+  const target = Object.assign(new EventTarget(), {
+    name: options.name ?? '',
+    location,
+    screenX: 100,
+    screenY: 50,
+    outerWidth: 1250,
+    outerHeight: 850,
+    open(url: string, name: string, features: string) {
+      opened.push({ url, name, features });
+      return options.blocked ? null : popup;
+    },
+  });
+  const win = target as unknown as Window;
+  const send = (data: unknown, origin = APPLE_ORIGIN, source: unknown = popup): void => {
+    target.dispatchEvent(Object.assign(new Event('message'), { data, origin, source }));
+  };
+  return { win, target, popup, opened, send };
+}
+
+const rpc = (id: number, method: string, params?: unknown) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  ...(params === undefined ? {} : { params }),
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(MusicUserTokenRequestError);
+  expect(error).toBeInstanceOf(Error);
+  expect((error as MusicUserTokenRequestError).code).toBe(code);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('requestMusicUserToken', () => {
+  it('opens the popup synchronously, named and sized like MusicKit, centred, focused', () => {
+    const opener = fakeOpener();
+    const developerToken = randomUUID();
+    void requestMusicUserToken({ developerToken, window: opener.win });
+    expect(opener.opened).toHaveLength(1);
+    const [{ url, name, features }] = opener.opened as [Opened];
+    expect(name).toBe('apple-music-service-view');
+    expect(features).toBe(
+      'height=650,width=650,menubar=no,resizable=no,scrollbars=no,status=no,toolbar=no,left=400,top=150',
+    );
+    expect(opener.popup.focused).toBe(1);
+    const parsed = new URL(url);
+    expect(parsed.origin + parsed.pathname).toBe('https://authorize.music.apple.com/woa');
+    expect(parsed.searchParams.get('referrer')).toBe('https://app.example/auth/apple-music?x=1');
+    const payload = JSON.parse(
+      Buffer.from(parsed.searchParams.get('a') ?? '', 'base64').toString('utf8'),
+    );
+    expect(payload).toEqual({ thirdPartyName: 'app.example', thirdPartyToken: developerToken });
+  });
+
+  it('renames an opener that carries the popup’s window name', () => {
+    const opener = fakeOpener({ name: 'apple-music-service-view' });
+    void requestMusicUserToken({ developerToken: 't', window: opener.win });
+    expect(opener.win.name).toBe('');
+  });
+
+  it('rejects with popup_blocked when window.open returns null', async () => {
+    const opener = fakeOpener({ blocked: true });
+    await expectCode(
+      requestMusicUserToken({ developerToken: 't', window: opener.win }),
+      'popup_blocked',
+    );
+  });
+
+  it('answers thirdPartyInfo and resolves on authorize, then closes the popup', async () => {
+    const opener = fakeOpener();
+    const developerToken = randomUUID();
+    const musicUserToken = randomUUID();
+    const promise = requestMusicUserToken({
+      developerToken,
+      appName: 'Café 🎵',
+      appIconURL: 'https://app.example/icon.png',
+      window: opener.win,
+    });
+    opener.send(rpc(1, 'thirdPartyInfo'));
+    expect(opener.popup.posted).toEqual([
+      {
+        data: {
+          jsonrpc: '2.0',
+          id: 1,
+          result: buildThirdPartyInfo({
+            developerToken,
+            appName: 'Café 🎵',
+            appIconURL: 'https://app.example/icon.png',
+          }),
+        },
+        targetOrigin: APPLE_ORIGIN,
+      },
+    ]);
+    opener.send(rpc(2, 'close'));
+    opener.send(rpc(3, 'authorize', [musicUserToken, '1', 'cid-123']));
+    await expect(promise).resolves.toEqual({ musicUserToken, restricted: true });
+    expect(opener.popup.posted.map(({ data }) => data.id)).toEqual([1, 2, 3]);
+    expect(opener.popup.posted.every(({ targetOrigin }) => targetOrigin === APPLE_ORIGIN)).toBe(
+      true,
+    );
+    expect(opener.popup.closed).toBe(true);
+
+    opener.send(rpc(4, 'thirdPartyInfo'));
+    expect(opener.popup.posted).toHaveLength(3);
+  });
+
+  it('reads restricted "0" as false and a non-array params as one parameter', async () => {
+    const first = fakeOpener();
+    const firstToken = randomUUID();
+    const one = requestMusicUserToken({ developerToken: 't', window: first.win });
+    first.send(rpc(1, 'authorize', [firstToken, '0', 'cid']));
+    await expect(one).resolves.toEqual({ musicUserToken: firstToken, restricted: false });
+
+    const second = fakeOpener();
+    const secondToken = randomUUID();
+    const two = requestMusicUserToken({ developerToken: 't', window: second.win });
+    second.send(rpc(1, 'authorize', secondToken));
+    await expect(two).resolves.toEqual({ musicUserToken: secondToken, restricted: false });
+  });
+
+  it('ignores other origins, other windows and non-JSON-RPC data', async () => {
+    const opener = fakeOpener();
+    const musicUserToken = randomUUID();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    opener.send(rpc(1, 'authorize', ['evil-origin', '0']), 'https://evil.example');
+    opener.send(rpc(2, 'authorize', ['evil-window', '0']), APPLE_ORIGIN, new FakePopup());
+    opener.send({ jsonrpc: '1.0', id: 3, method: 'authorize', params: ['old', '0'] });
+    opener.send('{"jsonrpc":"2.0","id":4,"method":"authorize","params":["text","0"]}');
+    opener.send(null);
+    expect(opener.popup.posted).toEqual([]);
+    opener.send(rpc(5, 'authorize', [musicUserToken, '0']));
+    await expect(promise).resolves.toEqual({ musicUserToken, restricted: false });
+  });
+
+  it.each([
+    ['decline', 'access_denied'],
+    ['unavailable', 'unavailable'],
+    ['switchUserId', 'cancelled'],
+  ])('maps %s to %s, replying first', async (method, code) => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    opener.send(rpc(7, method));
+    await expectCode(promise, code);
+    expect(opener.popup.posted).toEqual([
+      { data: { jsonrpc: '2.0', id: 7, result: null }, targetOrigin: APPLE_ORIGIN },
+    ]);
+    expect(opener.popup.closed).toBe(true);
+  });
+
+  it('rejects an authorize without a token as cancelled', async () => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    opener.send(rpc(1, 'authorize', ['', '0']));
+    await expectCode(promise, 'cancelled');
+  });
+
+  it('answers unknown methods with Method not found and keeps waiting', async () => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    opener.send(rpc(9, 'somethingNew', [1]));
+    expect(opener.popup.posted).toEqual([
+      {
+        data: { jsonrpc: '2.0', id: 9, error: { code: -32601, message: 'Method not found' } },
+        targetOrigin: APPLE_ORIGIN,
+      },
+    ]);
+    opener.send(rpc(10, 'decline'));
+    await expectCode(promise, 'access_denied');
+  });
+
+  it('ends as cancelled when the popup is closed (polled every 500 ms)', async () => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    const settled = vi.fn();
+    promise.catch(settled);
+    opener.popup.closed = true;
+    await vi.advanceTimersByTimeAsync(499);
+    expect(settled).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    await expectCode(promise, 'cancelled');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('times out as cancelled and closes the popup', async () => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({
+      developerToken: 't',
+      timeoutMs: 60_000,
+      window: opener.win,
+    });
+    const settled = vi.fn();
+    promise.catch(settled);
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(settled).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    await expectCode(promise, 'cancelled');
+    expect(opener.popup.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('defaults to a 5-minute timeout', async () => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    const settled = vi.fn();
+    promise.catch(settled);
+    await vi.advanceTimersByTimeAsync(5 * 60_000 - 1);
+    expect(settled).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    await expectCode(promise, 'cancelled');
+  });
+
+  it('focuses the open popup on a second call and returns the same promise', async () => {
+    const opener = fakeOpener();
+    const first = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    const second = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    expect(second).toBe(first);
+    expect(opener.opened).toHaveLength(1);
+    expect(opener.popup.focused).toBe(2);
+    const musicUserToken = randomUUID();
+    opener.send(rpc(1, 'authorize', [musicUserToken, '0']));
+    await expect(second).resolves.toEqual({ musicUserToken, restricted: false });
+
+    opener.popup.closed = false;
+    void requestMusicUserToken({ developerToken: 't', window: opener.win });
+    expect(opener.opened).toHaveLength(2);
+  });
+
+  it('starts afresh when the previous popup was closed but not yet polled', async () => {
+    const opener = fakeOpener();
+    const first = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    opener.popup.closed = true;
+    const second = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    expect(second).not.toBe(first);
+    expect(opener.opened).toHaveLength(2);
+    await expectCode(first, 'cancelled');
+  });
+
+  it('accepts the sandbox’s origin, derived from authorizeURL or given', async () => {
+    const derived = fakeOpener({ href: 'http://127.0.0.1:3000/login' });
+    const token = randomUUID();
+    const promise = requestMusicUserToken({
+      developerToken: 't',
+      authorizeURL: 'http://127.0.0.1:4010/woa',
+      window: derived.win,
+    });
+    derived.send(rpc(1, 'authorize', ['wrong', '0']), APPLE_ORIGIN);
+    derived.send(rpc(2, 'authorize', [token, '1']), 'http://127.0.0.1:4010');
+    await expect(promise).resolves.toEqual({ musicUserToken: token, restricted: true });
+    expect(derived.popup.posted[0]?.targetOrigin).toBe('http://127.0.0.1:4010');
+
+    const given = fakeOpener();
+    const other = requestMusicUserToken({
+      developerToken: 't',
+      authorizeOrigin: 'https://other.example',
+      window: given.win,
+    });
+    given.send(rpc(1, 'decline'), 'https://other.example');
+    await expectCode(other, 'access_denied');
+  });
+
+  it('rejects bad options with ERR_INVALID_OPTIONS and opens nothing', async () => {
+    for (const [options, field] of [
+      [{ developerToken: '' }, 'developerToken'],
+      [{ developerToken: 't', timeoutMs: 0 }, 'timeoutMs'],
+      [{ developerToken: 't', authorizeOrigin: 'https://a.example/' }, 'authorizeOrigin'],
+      [{ developerToken: 't', authorizeOrigin: 'not an origin' }, 'authorizeOrigin'],
+      [{ developerToken: 't', authorizeURL: 'http://a.example/woa' }, 'baseURL'],
+    ] as const) {
+      const opener = fakeOpener();
+      const error = await rejection(requestMusicUserToken({ ...options, window: opener.win }));
+      expect(error).toBeInstanceOf(AppleMusicAuthError);
+      expect((error as AppleMusicAuthError).code).toBe('ERR_INVALID_OPTIONS');
+      expect((error as AppleMusicAuthError).message).toContain(`\`${field}\``);
+      expect(opener.opened).toHaveLength(0);
+    }
+  });
+
+  it('needs a window outside browsers', async () => {
+    const error = await rejection(requestMusicUserToken({ developerToken: 't' }));
+    expect((error as AppleMusicAuthError).message).toContain('`window`');
+  });
+});
+
+describe('readRedirectedMusicUserToken', () => {
+  function redirectedWindow(hash: string) {
+    const location = new URL(`https://app.example/auth/apple-music?x=1${hash}`);
+    const replaced: string[] = [];
+    const win = {
+      location,
+      history: {
+        state: null,
+        replaceState(_state: unknown, _title: string, url: string) {
+          replaced.push(url);
+        },
+      },
+    } as unknown as Window;
+    return { win, replaced };
+  }
+  const encode = (value: unknown) =>
+    `#${Buffer.from(JSON.stringify(value), 'utf8').toString('base64')}`;
+
+  it('reads {itre, musicUserToken, cid} from the hash and clears it', () => {
+    const musicUserToken = randomUUID();
+    const { win, replaced } = redirectedWindow(encode({ itre: '1', musicUserToken, cid: 'c' }));
+    expect(readRedirectedMusicUserToken(win)).toEqual({ musicUserToken, restricted: true });
+    expect(replaced).toEqual(['/auth/apple-music?x=1']);
+
+    const plain = redirectedWindow(
+      encodeURI(encode({ itre: false, musicUserToken, cid: 'c' })).replace(/=/g, '%3D'),
+    );
+    expect(readRedirectedMusicUserToken(plain.win)).toEqual({ musicUserToken, restricted: false });
+  });
+
+  it('leaves other hashes alone', () => {
+    for (const hash of [
+      '',
+      '#section-2',
+      encode({ musicUserToken: '' }),
+      encode([1]),
+      encode('x'),
+      '#%E0%A4%A',
+    ]) {
+      const { win, replaced } = redirectedWindow(hash);
+      expect(readRedirectedMusicUserToken(win)).toBeUndefined();
+      expect(replaced).toEqual([]);
+    }
+  });
+});

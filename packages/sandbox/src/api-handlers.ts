@@ -1,0 +1,135 @@
+import { type HttpHandler, HttpResponse, http } from 'msw';
+import { API_HEADERS, appleErrorResponse } from './apple-error-response.js';
+import {
+  createDeveloperTokenCheck,
+  type DeveloperTokenCheckOptions,
+} from './developer-token-check.js';
+import { recentlyPlayedResources, recentlyPlayedTracks } from './recently-played.js';
+import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
+import { createUserTokenRegistry, type UserTokenRegistry } from './user-token-registry.js';
+
+/** Options of {@link createAppleMusicApiHandlers}. */
+export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions {
+  /**
+   * The Music User Tokens to accept. Share one registry with the popup
+   * handlers so the tokens the popup issues work here; a new empty one by default.
+   */
+  userTokens?: UserTokenRegistry;
+  /** The user's storefront: a known id (default `us`) or a full {@link Storefront}. */
+  storefront?: KnownStorefrontId | Storefront;
+  /**
+   * Whether the user has an active Apple Music subscription (default `true`).
+   * `false`: library endpoints answer 400 with code `40015`; the storefront still answers.
+   */
+  subscription?: boolean;
+}
+
+/**
+ * Creates msw request handlers imitating the Apple Music API endpoints a
+ * sign-in needs, for any origin (`*\/v1/...`), so they work under
+ * `setupServer` against `https://api.music.apple.com` and on a sandbox port:
+ *
+ * - `GET /v1/me/storefront`: the user's storefront (PROTOCOL.md section 6 shape);
+ * - `GET /v1/me/recent/played`: albums, playlists and stations;
+ * - `GET /v1/me/recent/played/tracks`: songs;
+ * - `OPTIONS /v1/*`: CORS preflight.
+ *
+ * Every `/v1/me` call needs `Authorization: Bearer <developer token>` (else
+ * 401, code 40100, with the reason in `detail`) and a registered
+ * `Music-User-Token` (else 403, code 40300).
+ *
+ * @throws Error when an option is malformed.
+ */
+export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOptions): HttpHandler[] {
+  const checkDeveloperToken = createDeveloperTokenCheck(options);
+  const userTokens = options.userTokens ?? createUserTokenRegistry();
+  const storefront = resolveStorefront(options.storefront);
+  if (options.subscription !== undefined && typeof options.subscription !== 'boolean') {
+    throw new Error('subscription must be true or false.');
+  }
+  const subscribed = options.subscription ?? true;
+
+  async function authenticate(request: Request): Promise<Response | undefined> {
+    const authorization = request.headers.get('authorization');
+    if (authorization === null) {
+      return unauthorized(
+        'the Authorization header is missing; send "Authorization: Bearer <developer token>"',
+      );
+    }
+    const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
+    if (!match) return unauthorized('the Authorization header must be "Bearer <developer token>"');
+    const result = await checkDeveloperToken(match[1], { origin: request.headers.get('origin') });
+    if (!result.valid) return unauthorized(result.reason);
+
+    const userToken = request.headers.get('music-user-token');
+    if (!userToken) return forbidden('the Music-User-Token header is missing');
+    if (!userTokens.lookup(userToken)) {
+      return forbidden('the Music-User-Token is unknown to this sandbox, or was revoked');
+    }
+    return undefined;
+  }
+
+  const libraryEndpoint =
+    (resources: typeof recentlyPlayedResources) =>
+    async ({ request }: { request: Request }) => {
+      const refusal = await authenticate(request);
+      if (refusal) return refusal;
+      if (!subscribed) {
+        return appleErrorResponse({
+          status: 400,
+          title: 'Bad Request',
+          code: '40015',
+          detail:
+            'the user has no active Apple Music subscription (sandbox option subscription: false)',
+        });
+      }
+      return json({ data: resources(storefront.id) });
+    };
+
+  return [
+    http.options(
+      '*/v1/*',
+      () => new HttpResponse(null, { status: 204, headers: PREFLIGHT_HEADERS }),
+    ),
+    http.get('*/v1/me/storefront', async ({ request }) => {
+      const refusal = await authenticate(request);
+      if (refusal) return refusal;
+      return json({
+        data: [
+          {
+            id: storefront.id,
+            type: 'storefronts',
+            href: `/v1/storefronts/${storefront.id}`,
+            attributes: {
+              name: storefront.name,
+              defaultLanguageTag: storefront.defaultLanguageTag,
+              explicitContentPolicy: storefront.explicitContentPolicy,
+              supportedLanguageTags: storefront.supportedLanguageTags,
+            },
+          },
+        ],
+      });
+    }),
+    http.get('*/v1/me/recent/played', libraryEndpoint(recentlyPlayedResources)),
+    http.get('*/v1/me/recent/played/tracks', libraryEndpoint(recentlyPlayedTracks)),
+  ];
+}
+
+const PREFLIGHT_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'authorization, music-user-token, content-type',
+  'access-control-max-age': '600',
+} as const;
+
+function json(body: unknown): Response {
+  return new HttpResponse(JSON.stringify(body), { status: 200, headers: API_HEADERS });
+}
+
+function unauthorized(detail: string): Response {
+  return appleErrorResponse({ status: 401, title: 'Unauthorized', code: '40100', detail });
+}
+
+function forbidden(detail: string): Response {
+  return appleErrorResponse({ status: 403, title: 'Forbidden', code: '40300', detail });
+}

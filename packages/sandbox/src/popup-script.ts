@@ -1,0 +1,173 @@
+/**
+ * The popup page's browser script (plain ES2020, inlined under the page's CSP
+ * nonce). It reads its settings from `#sandbox-config`:
+ * `{ mode: 'authorize' | 'error', outcome, restricted, referrer,
+ * referrerOrigin, authorizeEndpoint, infoTimeoutMs, replyTimeoutMs }`.
+ *
+ * In `authorize` mode it speaks PROTOCOL.md section 2 to `window.opener`:
+ * `thirdPartyInfo` first; then, on Allow, it asks the sandbox to issue a
+ * Music User Token for the developer token of the reply, sends
+ * `authorize [token, '1' | '0', cid]`, then `close`, and closes itself.
+ * Decline, Unavailable and Switch account send their method, then `close`.
+ * The Close button only closes the window. Replies are matched by id and
+ * accepted only from `window.opener` at the referrer's origin.
+ *
+ * In scripted mode (outcome other than `manual`) it acts on its own once the
+ * reply to `thirdPartyInfo` arrives; on any error it posts nothing more and
+ * closes itself, so the opener sees a popup closed without a result.
+ */
+export const POPUP_SCRIPT = `(function () {
+  'use strict';
+  var config = JSON.parse(document.getElementById('sandbox-config').textContent);
+  var scripted = config.outcome !== 'manual';
+  var opener = window.opener;
+  function $(id) { return document.getElementById(id); }
+  function setStatus(text, isError) {
+    var element = $('status');
+    element.textContent = text;
+    element.className = isError ? 'error' : 'muted';
+  }
+
+  if (config.mode === 'error') {
+    if (scripted && opener) window.close();
+    return;
+  }
+  if (!opener) {
+    setStatus('This page has no opener: it must be opened with window.open by MusicKit or an Apple Music bridge page. There is nothing to do here.', true);
+    return;
+  }
+
+  var buttons = ['allow', 'decline', 'unavailable', 'switch'];
+  var nextId = 1;
+  var pending = new Map();
+  var info = null;
+  var finished = false;
+
+  function enable(on) {
+    buttons.forEach(function (id) { $(id).disabled = !on; });
+    $('restricted').disabled = !on;
+  }
+
+  window.addEventListener('message', function (event) {
+    if (event.source !== opener || event.origin !== config.referrerOrigin) return;
+    var data = event.data;
+    if (!data || typeof data !== 'object' || data.jsonrpc !== '2.0') return;
+    var resolve = pending.get(data.id);
+    if (!resolve) return;
+    pending.delete(data.id);
+    resolve(data);
+  });
+
+  function request(method, params, timeoutMs) {
+    var id = nextId++;
+    var message = { jsonrpc: '2.0', id: id, method: method };
+    if (params !== undefined) message.params = params;
+    return new Promise(function (resolve) {
+      pending.set(id, resolve);
+      setTimeout(function () { if (pending.delete(id)) resolve(null); }, timeoutMs || config.replyTimeoutMs);
+      try {
+        opener.postMessage(message, config.referrerOrigin);
+      } catch (error) {
+        pending.delete(id);
+        resolve(null);
+      }
+    });
+  }
+
+  function fail(text) {
+    finished = true;
+    enable(false);
+    setStatus(text, true);
+    if (scripted) window.close();
+  }
+
+  function showApp(description) {
+    if (typeof description.thirdPartyName === 'string' && description.thirdPartyName) {
+      $('app-name').textContent = description.thirdPartyName;
+    }
+    var icon = description.thirdPartyIconURL;
+    if (typeof icon === 'string') {
+      try {
+        var url = new URL(icon);
+        if (url.protocol === 'https:' || url.protocol === 'http:') {
+          $('app-icon').src = url.href;
+          $('app-icon').hidden = false;
+        }
+      } catch (error) {
+        // An unreadable icon URL is not shown.
+      }
+    }
+  }
+
+  function act(outcome) {
+    if (finished || !info) return;
+    finished = true;
+    enable(false);
+    if (outcome === 'close') {
+      window.close();
+      return;
+    }
+    var restricted = $('restricted').checked;
+    var step;
+    if (outcome === 'allow') {
+      setStatus('Signing in...', false);
+      step = fetch(config.authorizeEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ thirdPartyToken: info.thirdPartyToken, referrer: config.referrer, restricted: restricted })
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) throw new Error(body && body.error ? body.error : 'The sandbox refused to issue a token.');
+          return request('authorize', [body.userToken, restricted ? '1' : '0', body.cid]);
+        });
+      });
+    } else {
+      step = request(outcome);
+    }
+    step.then(function () {
+      return request('close');
+    }).then(function () {
+      setStatus('Done: this window closes now.', false);
+      window.close();
+    }, function (error) {
+      fail(error && error.message ? error.message : 'Authorization failed.');
+    });
+  }
+
+  $('allow').addEventListener('click', function () { act('allow'); });
+  $('decline').addEventListener('click', function () { act('decline'); });
+  $('unavailable').addEventListener('click', function () { act('unavailable'); });
+  $('switch').addEventListener('click', function () { act('switchUserId'); });
+  $('close').addEventListener('click', function () { window.close(); });
+  $('restricted').checked = config.restricted === true;
+  enable(false);
+
+  setStatus('Asking the app who it is (thirdPartyInfo)...', false);
+  request('thirdPartyInfo', undefined, config.infoTimeoutMs).then(function (reply) {
+    if (!reply) {
+      return fail('The opener did not answer thirdPartyInfo. It must be the page at the referrer URL (' + config.referrerOrigin + ') and accept messages from ' + location.origin + '.');
+    }
+    if (reply.error) return fail('The opener answered thirdPartyInfo with an error.');
+    if (typeof reply.result !== 'string') {
+      return fail('The opener answered thirdPartyInfo with a ' + typeof reply.result + ' result; it must be a JSON string.');
+    }
+    var parsed;
+    try {
+      parsed = JSON.parse(reply.result);
+    } catch (error) {
+      return fail('The thirdPartyInfo result is not valid JSON.');
+    }
+    if (!parsed || typeof parsed !== 'object' || typeof parsed.thirdPartyToken !== 'string' || !parsed.thirdPartyToken) {
+      return fail('The thirdPartyInfo result has no thirdPartyToken.');
+    }
+    info = parsed;
+    showApp(parsed);
+    if (scripted) {
+      act(config.outcome);
+    } else {
+      enable(true);
+      setStatus('Choose what the user does.', false);
+    }
+  });
+})();
+`;

@@ -1,0 +1,366 @@
+import assert from 'node:assert/strict';
+import { delay, HttpResponse, http } from 'msw';
+import type { Sandbox } from './start-sandbox.js';
+
+/**
+ * An app under test, as the login scenarios see it.
+ *
+ * The app must be configured against `sandbox` (its `authorizeURL` and
+ * `apiURL` as endpoints), answer a successful callback with `200` and the
+ * JSON `{ musicUserToken, restricted, storefront, returnTo }`, and a failed
+ * one with the error's status and a body that contains the error's code (the
+ * default error page does).
+ */
+export interface ScenarioTarget {
+  /** Sends one request to the app, e.g. `fetch` over loopback, or an inject function. */
+  send(request: Request): Promise<Response>;
+  /** Absolute URL of the app's login route. */
+  loginURL: string;
+  /** Absolute URL of the app's callback route. */
+  callbackURL: string;
+  /** The sandbox the app talks to. */
+  sandbox: Sandbox;
+  /** Moves the app's clock forward (its `now` option), for the expiry scenario. */
+  advanceTime?: (ms: number) => void;
+}
+
+/** One named login outcome and how to check it. */
+export interface LoginScenario {
+  /** What the scenario proves, as a test name. */
+  name: string;
+  /** Runs the scenario against the app; throws an `AssertionError` on a mismatch. */
+  run(target: ScenarioTarget): Promise<void>;
+}
+
+interface StartedLogin {
+  state: string;
+  cookies: string;
+  page: Response;
+  html: string;
+}
+
+/** Opens the login page and keeps what a browser would: the state and the cookies. */
+async function startLogin(target: ScenarioTarget, query = ''): Promise<StartedLogin> {
+  const page = await target.send(new Request(`${target.loginURL}${query}`));
+  const html = await page.text();
+  assert.equal(page.status, 200, `login page answered ${page.status}: ${html.slice(0, 200)}`);
+  const match =
+    /<script type="application\/json" id="apple-music-auth-config"[^>]*>([^<]*)<\/script>/.exec(
+      html,
+    );
+  assert.ok(match?.[1], 'the login page has no apple-music-auth-config JSON block');
+  const config = JSON.parse(match[1]) as { state?: unknown };
+  assert.equal(typeof config.state, 'string', 'the page config carries no state');
+  const cookies = page.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
+  return { state: config.state as string, cookies, page, html };
+}
+
+/** Posts a callback body the way the bridge page's form does. */
+function postCallback(
+  target: ScenarioTarget,
+  fields: Record<string, string> | string,
+  cookies: string,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<Response> {
+  const body = typeof fields === 'string' ? fields : new URLSearchParams(fields).toString();
+  const headers = new Headers({ 'content-type': contentType });
+  if (cookies) headers.set('cookie', cookies);
+  return target.send(new Request(target.callbackURL, { method: 'POST', headers, body }));
+}
+
+async function expectFailure(response: Response, status: number, code: string): Promise<void> {
+  const text = await response.text();
+  assert.equal(
+    response.status,
+    status,
+    `expected ${status} ${code}, got ${response.status}: ${text.slice(0, 300)}`,
+  );
+  assert.ok(
+    text.includes(code),
+    `the ${status} response does not name ${code}: ${text.slice(0, 300)}`,
+  );
+}
+
+interface SuccessBody {
+  musicUserToken: string;
+  restricted: boolean;
+  storefront?: { id: string; name: string } | null;
+  returnTo?: string | null;
+}
+
+async function expectSuccess(response: Response): Promise<SuccessBody> {
+  const text = await response.text();
+  assert.equal(
+    response.status,
+    200,
+    `expected a successful login, got ${response.status}: ${text.slice(0, 300)}`,
+  );
+  return JSON.parse(text) as SuccessBody;
+}
+
+/** Logs in with a fresh sandbox token and returns the callback's response. */
+async function loginWith(
+  target: ScenarioTarget,
+  extra: Record<string, string> = {},
+  query = '',
+): Promise<{ response: Response; token: string }> {
+  const { state, cookies } = await startLogin(target, query);
+  const token = target.sandbox.issueToken();
+  const response = await postCallback(
+    target,
+    { state, music_user_token: token, restricted: '0', ...extra },
+    cookies,
+  );
+  return { response, token };
+}
+
+function withApple(
+  target: ScenarioTarget,
+  answer: () => Response | Promise<Response>,
+  run: () => Promise<void>,
+): Promise<void> {
+  target.sandbox.use(http.get('*/v1/me/storefront', answer));
+  return run().finally(() => target.sandbox.resetHandlers());
+}
+
+const hostileBodies: Array<[name: string, body: (state: string, token: string) => string]> = [
+  ['a body over 16 KiB', (state) => `state=${state}&music_user_token=${'a'.repeat(17 * 1024)}`],
+  [
+    'a duplicated field',
+    (state, token) => `state=${state}&music_user_token=${token}&music_user_token=${token}`,
+  ],
+  ['an unknown field', (state, token) => `state=${state}&music_user_token=${token}&admin=1`],
+  [
+    'both a token and an error',
+    (state, token) => `state=${state}&music_user_token=${token}&error=access_denied`,
+  ],
+  ['neither a token nor an error', (state) => `state=${state}`],
+  ['a __proto__ key', (state, token) => `state=${state}&music_user_token=${token}&__proto__=x`],
+  ['a control character in the token', (state) => `state=${state}&music_user_token=abc%00def`],
+  ['a token over 4 KiB', (state) => `state=${state}&music_user_token=${'a'.repeat(4097)}`],
+  ['an unknown error value', (state) => `state=${state}&error=teapot`],
+];
+
+/**
+ * Every login outcome an adapter must handle, as one table that each
+ * framework's tests run through its own request path: the page, success,
+ * each refusal, each state failure, hostile bodies, and Apple's failures.
+ */
+export const loginScenarios: readonly LoginScenario[] = [
+  {
+    name: 'serves the bridge page with a state, a state cookie and strict headers',
+    async run(target) {
+      const { page, html, cookies } = await startLogin(target);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      assert.equal(page.headers.get('cache-control'), 'no-store');
+      assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin-allow-popups');
+      const csp = page.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src[^;]*'nonce-/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.notEqual(page.headers.get('referrer-policy'), 'no-referrer');
+      assert.ok(cookies.length > 0, 'the login page set no cookie');
+      assert.match(html, /Continue with Apple Music/);
+    },
+  },
+  {
+    name: 'completes a login with a token the sandbox issued, checked against Apple',
+    async run(target) {
+      const { response, token } = await loginWith(target);
+      const result = await expectSuccess(response);
+      assert.equal(result.musicUserToken, token);
+      assert.equal(result.restricted, false);
+      assert.equal(result.storefront?.id, 'us');
+    },
+  },
+  {
+    name: 'clears the state cookie when the callback answers',
+    async run(target) {
+      const { response } = await loginWith(target);
+      const cleared = response.headers
+        .getSetCookie()
+        .some((cookie) => /max-age=0|expires=thu, 01 jan 1970/i.test(cookie));
+      await response.body?.cancel();
+      assert.ok(cleared, 'the callback response does not clear the state cookie');
+    },
+  },
+  {
+    name: 'passes restricted accounts through',
+    async run(target) {
+      const { response } = await loginWith(target, { restricted: '1' });
+      assert.equal((await expectSuccess(response)).restricted, true);
+    },
+  },
+  {
+    name: 'honours a same-site returnTo',
+    async run(target) {
+      const { response } = await loginWith(target, {}, '?returnTo=%2Flibrary%3Ftab%3Drecent');
+      assert.equal((await expectSuccess(response)).returnTo, '/library?tab=recent');
+    },
+  },
+  {
+    name: 'refuses an off-site returnTo',
+    async run(target) {
+      const page = await target.send(
+        new Request(`${target.loginURL}?returnTo=${encodeURIComponent('https://evil.example/')}`),
+      );
+      await expectFailure(page, 400, 'ERR_INVALID_RETURN_TO');
+    },
+  },
+  ...(
+    [
+      ['access_denied', 403, 'ERR_ACCESS_DENIED'],
+      ['unavailable', 403, 'ERR_UNAVAILABLE'],
+      ['cancelled', 400, 'ERR_CANCELLED'],
+      ['popup_blocked', 400, 'ERR_POPUP_BLOCKED'],
+    ] as const
+  ).map(
+    ([error, status, code]): LoginScenario => ({
+      name: `reports ${error} from the popup as ${code}`,
+      async run(target) {
+        const { state, cookies } = await startLogin(target);
+        await expectFailure(await postCallback(target, { state, error }, cookies), status, code);
+      },
+    }),
+  ),
+  {
+    name: 'refuses a callback without state (ERR_STATE_MISSING)',
+    async run(target) {
+      const { cookies } = await startLogin(target);
+      const token = target.sandbox.issueToken();
+      const response = await postCallback(target, { music_user_token: token }, cookies);
+      await expectFailure(response, 400, 'ERR_STATE_MISSING');
+    },
+  },
+  {
+    name: 'refuses a callback without the state cookie (ERR_STATE_MISSING)',
+    async run(target) {
+      const { state } = await startLogin(target);
+      const token = target.sandbox.issueToken();
+      const response = await postCallback(target, { state, music_user_token: token }, '');
+      await expectFailure(response, 400, 'ERR_STATE_MISSING');
+    },
+  },
+  {
+    name: "refuses another browser's state (ERR_STATE_MISMATCH)",
+    async run(target) {
+      const attacker = await startLogin(target);
+      const victim = await startLogin(target);
+      const token = target.sandbox.issueToken();
+      const response = await postCallback(
+        target,
+        { state: attacker.state, music_user_token: token },
+        victim.cookies,
+      );
+      await expectFailure(response, 400, 'ERR_STATE_MISMATCH');
+    },
+  },
+  {
+    name: 'refuses a forged state (ERR_STATE_MALFORMED)',
+    async run(target) {
+      const { cookies } = await startLogin(target);
+      const token = target.sandbox.issueToken();
+      const response = await postCallback(
+        target,
+        { state: 'eyJhbGciOiJIUzI1NiJ9.eyJuIjoieCJ9.c2lnbmF0dXJl', music_user_token: token },
+        cookies,
+      );
+      await expectFailure(response, 400, 'ERR_STATE_MALFORMED');
+    },
+  },
+  {
+    name: 'refuses an expired state (ERR_STATE_EXPIRED)',
+    async run(target) {
+      assert.ok(target.advanceTime, 'this scenario needs target.advanceTime');
+      const { state, cookies } = await startLogin(target);
+      target.advanceTime(60 * 60 * 1000);
+      const token = target.sandbox.issueToken();
+      const response = await postCallback(target, { state, music_user_token: token }, cookies);
+      await expectFailure(response, 400, 'ERR_STATE_EXPIRED');
+    },
+  },
+  ...hostileBodies.map(
+    ([what, body]): LoginScenario => ({
+      name: `refuses ${what} (ERR_CALLBACK_INVALID)`,
+      async run(target) {
+        const { state, cookies } = await startLogin(target);
+        const token = target.sandbox.issueToken();
+        const response = await postCallback(
+          target,
+          body(encodeURIComponent(state), token),
+          cookies,
+        );
+        const status = what.includes('16 KiB') ? 413 : 400;
+        await expectFailure(response, status, 'ERR_CALLBACK_INVALID');
+      },
+    }),
+  ),
+  {
+    name: 'maps Apple 401 to ERR_DEVELOPER_TOKEN_REJECTED',
+    run: (target) =>
+      withApple(
+        target,
+        () =>
+          HttpResponse.json(
+            { errors: [{ status: '401', title: 'Unauthorized' }] },
+            { status: 401 },
+          ),
+        async () => {
+          await expectFailure(
+            (await loginWith(target)).response,
+            502,
+            'ERR_DEVELOPER_TOKEN_REJECTED',
+          );
+        },
+      ),
+  },
+  {
+    name: 'maps a revoked Music User Token (Apple 403) to ERR_USER_TOKEN_REJECTED',
+    async run(target) {
+      const { state, cookies } = await startLogin(target);
+      const token = target.sandbox.issueToken();
+      target.sandbox.revokeToken(token);
+      const response = await postCallback(target, { state, music_user_token: token }, cookies);
+      await expectFailure(response, 401, 'ERR_USER_TOKEN_REJECTED');
+    },
+  },
+  {
+    name: 'maps Apple 429 after retries to ERR_RATE_LIMITED',
+    run: (target) =>
+      withApple(
+        target,
+        () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '0' } }),
+        async () => {
+          await expectFailure((await loginWith(target)).response, 503, 'ERR_RATE_LIMITED');
+        },
+      ),
+  },
+  {
+    name: 'maps Apple 5xx to ERR_UPSTREAM',
+    run: (target) =>
+      withApple(
+        target,
+        () => new HttpResponse('oops', { status: 500 }),
+        async () => {
+          await expectFailure((await loginWith(target)).response, 502, 'ERR_UPSTREAM');
+        },
+      ),
+  },
+  {
+    name: 'maps an Apple that never answers to ERR_TIMEOUT',
+    run: (target) =>
+      withApple(
+        target,
+        async () => {
+          await delay('infinite');
+          return new HttpResponse(null, { status: 500 });
+        },
+        async () => {
+          await expectFailure((await loginWith(target)).response, 504, 'ERR_TIMEOUT');
+        },
+      ),
+  },
+];

@@ -1,0 +1,197 @@
+import type { RequestHandler } from 'msw';
+import { createAppleMusicApiHandlers } from './api-handlers.js';
+import { createIndexPageHandlers } from './index-page.js';
+import { createMusicKitStubHandlers, MUSICKIT_SCRIPT_PATH } from './musickit-stub.js';
+import { createAuthorizePopupHandlers, POPUP_OUTCOMES, type PopupOutcome } from './popup-page.js';
+import { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
+import { serveHandlers } from './serve.js';
+import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
+import { createUserTokenRegistry, type IssueUserTokenOptions } from './user-token-registry.js';
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** Port to listen on; `0` (the default) picks a free one. */
+  port?: number;
+  /** Address to listen on; `127.0.0.1` by default. */
+  host?: string;
+  /** Team ID the developer tokens must carry as `iss` (10 uppercase letters or digits). */
+  teamId: string;
+  /** Key ID the developer tokens must carry as header `kid` (10 uppercase letters or digits). */
+  keyId: string;
+  /** Key to verify developer tokens with: the public key, or the `.p8` private key for convenience. */
+  publicKey: SandboxPublicKey;
+  /** What the popup does after `thirdPartyInfo`; `manual` (wait for a click) by default. */
+  outcome?: PopupOutcome;
+  /** Whether the popup reports parental content restrictions (`'1'`); `false` by default. */
+  restricted?: boolean;
+  /** The user's storefront: a known id (default `us`) or a full {@link Storefront}. */
+  storefront?: KnownStorefrontId | Storefront;
+  /** `false`: library endpoints answer 400 with code 40015 (no subscription); `true` by default. */
+  subscription?: boolean;
+  /** Clock in milliseconds since the epoch for developer token checks; `Date.now` by default. */
+  now?: () => number;
+}
+
+/** A running sandbox: Apple's popup, the Apple Music API and a MusicKit stub on one loopback port. */
+export interface Sandbox {
+  /** Base URL, e.g. `http://127.0.0.1:53124` (no trailing slash). */
+  readonly url: string;
+  /** The popup URL (`${url}/woa`): core's `endpoints.authorize`. */
+  readonly authorizeURL: string;
+  /** The origin the popup posts from: what the bridge must accept messages from. */
+  readonly authorizeOrigin: string;
+  /** Base of the API (`url`; clients append `/v1/...`): core's `endpoints.api`. */
+  readonly apiURL: string;
+  /** The MusicKit JS v3 stub: core's `endpoints.musicKitScript`. */
+  readonly musicKitScriptURL: string;
+  /** Changes what the popup does from its next page load on. */
+  setOutcome(outcome: PopupOutcome): void;
+  /** Changes the initial "Restricted (parental controls)" state from the next page load on. */
+  setRestricted(restricted: boolean): void;
+  /** Issues a Music User Token the API accepts, without the popup. */
+  issueToken(options?: IssueUserTokenOptions): string;
+  /** Revokes a Music User Token (the API answers 403 for it from now on), as a password change would. */
+  revokeToken(token: string): boolean;
+  /** Puts msw handlers in front of the sandbox's own (e.g. a 429 or a 500 for one test). */
+  use(...handlers: RequestHandler[]): void;
+  /** Drops the handlers added with `use`. */
+  resetHandlers(): void;
+  /** Stops the server and drops its connections. */
+  close(): Promise<void>;
+}
+
+const IDENTIFIER = /^[A-Z0-9]{10}$/;
+
+/**
+ * Starts the sandbox on a loopback port: the popup of
+ * `authorize.music.apple.com` (`/woa`), the Apple Music API endpoints
+ * (`/v1/me/storefront`, `/v1/me/recent/played`, `/v1/me/recent/played/tracks`),
+ * the MusicKit JS v3 stub (`/musickit/v3/musickit.js`) and an index page
+ * (`/`). Tokens issued by the popup or by `issueToken` are accepted by the API.
+ *
+ * @example
+ * const sandbox = await startSandbox({ teamId, keyId, publicKey: p8, outcome: 'allow' });
+ * const auth = createAppleMusicAuth({ ..., endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL } });
+ *
+ * @throws Error (the promise rejects) naming the option that is malformed.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  if (typeof options !== 'object' || options === null) {
+    throw new Error('startSandbox: pass an options object { teamId, keyId, publicKey, ... }.');
+  }
+  const { teamId, keyId, port, host } = options;
+  if (typeof teamId !== 'string' || !IDENTIFIER.test(teamId)) {
+    throw new Error(
+      'startSandbox: teamId must be 10 uppercase letters or digits (your Apple developer Team ID, e.g. "ABCDE12345").',
+    );
+  }
+  if (typeof keyId !== 'string' || !IDENTIFIER.test(keyId)) {
+    throw new Error(
+      'startSandbox: keyId must be 10 uppercase letters or digits (the Key ID of the .p8 key, e.g. "KEY1234567").',
+    );
+  }
+  if (options.publicKey === undefined || options.publicKey === null) {
+    throw new Error(
+      'startSandbox: publicKey is required: the public key of your .p8 key (or the .p8 PEM text itself).',
+    );
+  }
+  const publicKey = withPrefix(() => resolvePublicKey(options.publicKey));
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    throw new Error('startSandbox: port must be an integer from 0 to 65535 (0 picks a free port).');
+  }
+  if (host !== undefined && (typeof host !== 'string' || host === '')) {
+    throw new Error('startSandbox: host must be a non-empty string such as "127.0.0.1".');
+  }
+  let outcome = checkOutcome(options.outcome ?? 'manual');
+  let restricted = checkRestricted(options.restricted ?? false);
+  const storefront = withPrefix(() => resolveStorefront(options.storefront));
+  if (options.subscription !== undefined && typeof options.subscription !== 'boolean') {
+    throw new Error('startSandbox: subscription must be true or false.');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new Error('startSandbox: now must be a function returning milliseconds since the epoch.');
+  }
+
+  const userTokens = createUserTokenRegistry();
+  const checkOptions = { teamId, keyId, publicKey, ...(options.now ? { now: options.now } : {}) };
+  const served = await serveHandlers(
+    [
+      ...createAuthorizePopupHandlers({
+        ...checkOptions,
+        userTokens,
+        outcome: () => outcome,
+        restricted: () => restricted,
+      }),
+      ...createAppleMusicApiHandlers({
+        ...checkOptions,
+        userTokens,
+        storefront,
+        subscription: options.subscription ?? true,
+      }),
+      ...createMusicKitStubHandlers(),
+      ...createIndexPageHandlers({
+        teamId,
+        keyId,
+        outcome: () => outcome,
+        restricted: () => restricted,
+        storefront: storefront.id,
+        subscription: options.subscription ?? true,
+      }),
+    ],
+    { ...(port === undefined ? {} : { port }), ...(host === undefined ? {} : { host }) },
+  );
+
+  return {
+    url: served.url,
+    authorizeURL: `${served.url}/woa`,
+    authorizeOrigin: new URL(served.url).origin,
+    apiURL: served.url,
+    musicKitScriptURL: `${served.url}${MUSICKIT_SCRIPT_PATH}`,
+    setOutcome(next) {
+      outcome = checkOutcome(next);
+    },
+    setRestricted(next) {
+      restricted = checkRestricted(next);
+    },
+    issueToken(issueOptions) {
+      return userTokens.issue(issueOptions);
+    },
+    revokeToken(token) {
+      return userTokens.revoke(token);
+    },
+    use(...handlers) {
+      served.use(...handlers);
+    },
+    resetHandlers() {
+      served.resetHandlers();
+    },
+    close() {
+      return served.close();
+    },
+  };
+}
+
+function checkOutcome(outcome: unknown): PopupOutcome {
+  if (!POPUP_OUTCOMES.includes(outcome as PopupOutcome)) {
+    throw new Error(
+      `startSandbox: outcome must be one of ${POPUP_OUTCOMES.map((item) => `"${item}"`).join(', ')}.`,
+    );
+  }
+  return outcome as PopupOutcome;
+}
+
+function checkRestricted(restricted: unknown): boolean {
+  if (typeof restricted !== 'boolean')
+    throw new Error('startSandbox: restricted must be true or false.');
+  return restricted;
+}
+
+function withPrefix<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new Error(`startSandbox: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,228 @@
+import type { CryptoKey } from 'jose';
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../src/index.js';
+import { createKeyPair, KEY_ID, signDeveloperToken, TEAM_ID } from './support/developer-tokens.js';
+
+let keys: { privateKey: CryptoKey; publicKey: CryptoKey };
+let sandbox: Sandbox;
+let developerToken: string;
+
+beforeAll(async () => {
+  keys = await createKeyPair();
+  sandbox = await startSandbox({ teamId: TEAM_ID, keyId: KEY_ID, publicKey: keys.publicKey });
+  developerToken = await signDeveloperToken(keys.privateKey);
+});
+afterAll(() => sandbox?.close());
+afterEach(() => sandbox.resetHandlers());
+
+function get(
+  path: string,
+  userToken: string | undefined,
+  base = sandbox.apiURL,
+  token = developerToken,
+): Promise<Response> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (userToken !== undefined) headers['music-user-token'] = userToken;
+  return fetch(`${base}${path}`, { headers });
+}
+
+async function expect403(response: Response, detail: RegExp): Promise<void> {
+  expect(response.status).toBe(403);
+  expect(await response.json()).toEqual({
+    errors: [
+      {
+        id: expect.stringMatching(/^[A-Z0-9]{26}$/),
+        title: 'Forbidden',
+        detail: expect.stringMatching(detail),
+        status: '403',
+        code: '40300',
+      },
+    ],
+  });
+}
+
+describe('Music User Token checks', () => {
+  it('answers 403 for a missing or unknown token, 200 for an issued one, 403 once revoked', async () => {
+    await expect403(
+      await get('/v1/me/storefront', undefined),
+      /Music-User-Token header is missing/,
+    );
+    const forged = Buffer.from('not issued by the sandbox').toString('base64');
+    await expect403(
+      await get('/v1/me/storefront', forged),
+      /unknown to this sandbox, or was revoked/,
+    );
+
+    const userToken = sandbox.issueToken();
+    expect(userToken).toMatch(/^[A-Za-z0-9+/]{282}==$/);
+    expect((await get('/v1/me/storefront', userToken)).status).toBe(200);
+    expect((await get('/v1/me/recent/played', userToken)).status).toBe(200);
+
+    expect(sandbox.revokeToken(userToken)).toBe(true);
+    expect(sandbox.revokeToken(userToken)).toBe(false);
+    await expect403(await get('/v1/me/storefront', userToken), /revoked/);
+    await expect403(await get('/v1/me/recent/played', userToken), /revoked/);
+  });
+
+  it('issues a different token every time', () => {
+    expect(sandbox.issueToken()).not.toBe(sandbox.issueToken());
+  });
+
+  it('checks the developer token before the user token (401 wins over 403)', async () => {
+    const response = await get('/v1/me/storefront', 'unknown', sandbox.apiURL, 'bad');
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('GET /v1/me/storefront', () => {
+  it('answers with exactly the JSON of PROTOCOL.md section 6', async () => {
+    const response = await get('/v1/me/storefront', sandbox.issueToken());
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json;charset=utf-8');
+    expect(await response.text()).toBe(
+      '{"data":[{"id":"us","type":"storefronts","href":"/v1/storefronts/us",' +
+        '"attributes":{"name":"United States","defaultLanguageTag":"en-US",' +
+        '"explicitContentPolicy":"allowed","supportedLanguageTags":["en-US","es-MX"]}}]}',
+    );
+  });
+
+  it('serves a configured storefront, by id or as an object', async () => {
+    const gb = await startSandbox({
+      teamId: TEAM_ID,
+      keyId: KEY_ID,
+      publicKey: keys.publicKey,
+      storefront: 'gb',
+    });
+    const custom = await startSandbox({
+      teamId: TEAM_ID,
+      keyId: KEY_ID,
+      publicKey: keys.publicKey,
+      storefront: {
+        id: 'nz',
+        name: 'New Zealand',
+        defaultLanguageTag: 'en-GB',
+        supportedLanguageTags: ['en-GB'],
+        explicitContentPolicy: 'opt-in',
+      },
+    });
+    try {
+      const gbBody = await (await get('/v1/me/storefront', gb.issueToken(), gb.apiURL)).json();
+      expect(gbBody.data[0]).toMatchObject({
+        id: 'gb',
+        href: '/v1/storefronts/gb',
+        attributes: { name: 'United Kingdom', defaultLanguageTag: 'en-GB' },
+      });
+      const customBody = await (
+        await get('/v1/me/storefront', custom.issueToken(), custom.apiURL)
+      ).json();
+      expect(customBody.data[0]).toEqual({
+        id: 'nz',
+        type: 'storefronts',
+        href: '/v1/storefronts/nz',
+        attributes: {
+          name: 'New Zealand',
+          defaultLanguageTag: 'en-GB',
+          explicitContentPolicy: 'opt-in',
+          supportedLanguageTags: ['en-GB'],
+        },
+      });
+      const played = await (await get('/v1/me/recent/played', gb.issueToken(), gb.apiURL)).json();
+      expect(played.data[0].href).toMatch(/^\/v1\/catalog\/gb\//);
+    } finally {
+      await Promise.all([gb.close(), custom.close()]);
+    }
+  });
+});
+
+describe('GET /v1/me/recent/played', () => {
+  it('answers with albums, playlists and stations, without next', async () => {
+    const response = await get('/v1/me/recent/played', sandbox.issueToken());
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(Object.keys(body)).toEqual(['data']);
+    expect(body.data.length).toBeGreaterThan(0);
+    for (const resource of body.data) {
+      expect(['albums', 'playlists', 'stations']).toContain(resource.type);
+      expect(resource.href).toBe(`/v1/catalog/us/${resource.type}/${resource.id}`);
+      expect(resource.attributes).toMatchObject({
+        name: expect.any(String),
+        playParams: { id: resource.id, kind: expect.any(String) },
+        url: expect.stringMatching(/^https:\/\/music\.apple\.com\/us\//),
+      });
+    }
+  });
+
+  it('serves songs under /tracks', async () => {
+    const body = await (await get('/v1/me/recent/played/tracks', sandbox.issueToken())).json();
+    expect(Object.keys(body)).toEqual(['data']);
+    expect(body.data.length).toBe(3);
+    for (const song of body.data) {
+      expect(song).toMatchObject({
+        type: 'songs',
+        href: `/v1/catalog/us/songs/${song.id}`,
+        attributes: {
+          name: expect.any(String),
+          artistName: expect.any(String),
+          albumName: expect.any(String),
+          durationInMillis: expect.any(Number),
+          playParams: { id: song.id, kind: 'song' },
+          artwork: { url: expect.stringContaining('{w}x{h}') },
+        },
+      });
+    }
+  });
+
+  it('answers 400 with code 40015 without a subscription, while the storefront still answers', async () => {
+    const unsubscribed = await startSandbox({
+      teamId: TEAM_ID,
+      keyId: KEY_ID,
+      publicKey: keys.publicKey,
+      subscription: false,
+    });
+    try {
+      const userToken = unsubscribed.issueToken();
+      const response = await get('/v1/me/recent/played', userToken, unsubscribed.apiURL);
+      expect(response.status).toBe(400);
+      expect((await response.json()).errors[0]).toMatchObject({ status: '400', code: '40015' });
+      expect((await get('/v1/me/storefront', userToken, unsubscribed.apiURL)).status).toBe(200);
+    } finally {
+      await unsubscribed.close();
+    }
+  });
+});
+
+describe('HTTP details', () => {
+  it('answers CORS preflights and allows any origin', async () => {
+    const preflight = await fetch(`${sandbox.apiURL}/v1/me/storefront`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,music-user-token',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('music-user-token');
+    const response = await get('/v1/me/storefront', sandbox.issueToken());
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('lets a test put its own handlers first, and reset them', async () => {
+    sandbox.use(
+      http.get('*/v1/me/storefront', () =>
+        HttpResponse.json({ errors: [] }, { status: 429, headers: { 'retry-after': '1' } }),
+      ),
+    );
+    const userToken = sandbox.issueToken();
+    const limited = await get('/v1/me/storefront', userToken);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    sandbox.resetHandlers();
+    expect((await get('/v1/me/storefront', userToken)).status).toBe(200);
+  });
+
+  it('answers 404 for endpoints it does not emulate', async () => {
+    expect((await get('/v1/me/library/songs', sandbox.issueToken())).status).toBe(404);
+  });
+});
