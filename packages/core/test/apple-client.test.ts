@@ -9,31 +9,9 @@ import {
   createAppleMusicClient,
   verifyMusicUserToken,
 } from '../src/apple-client.js';
-import { AppleMusicAuthError, TokenError } from '../src/errors.js';
-
-/** The exact answer of PROTOCOL.md section 6. */
-const storefrontBody = {
-  data: [
-    {
-      id: 'us',
-      type: 'storefronts',
-      href: '/v1/storefronts/us',
-      attributes: {
-        name: 'United States',
-        defaultLanguageTag: 'en-US',
-        explicitContentPolicy: 'allowed',
-        supportedLanguageTags: ['en-US', 'es-MX'],
-      },
-    },
-  ],
-};
-
-const storefront = {
-  id: 'us',
-  name: 'United States',
-  defaultLanguageTag: 'en-US',
-  explicitContentPolicy: 'allowed',
-};
+import { type AppleMusicAuthError, TokenError } from '../src/errors.js';
+import { expectedStorefront, storefrontResponse } from './support/apple-responses.js';
+import { rejectionOf } from './support/errors.js';
 
 const developerToken = `dev.${crypto.randomUUID()}`;
 const musicUserToken = `mut+${crypto.randomUUID()}/=`;
@@ -43,7 +21,7 @@ const clients: AppleMusicClient[] = [];
 
 beforeAll(async () => {
   served = await serveHandlers([
-    http.get('/v1/me/storefront', () => HttpResponse.json(storefrontBody)),
+    http.get('/v1/me/storefront', () => HttpResponse.json(storefrontResponse)),
   ]);
 });
 
@@ -84,21 +62,15 @@ function answerInTurn(
   return counter;
 }
 
+/** The call's AppleMusicAuthError, checked to leak neither token into its message. */
 async function rejection(promise: Promise<unknown>): Promise<AppleMusicAuthError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppleMusicAuthError);
-  const typed = error as AppleMusicAuthError;
-  expect(typed.message).not.toContain(developerToken);
-  expect(typed.message).not.toContain(musicUserToken);
-  return typed;
+  const error = await rejectionOf(promise);
+  expect(error.message).not.toContain(developerToken);
+  expect(error.message).not.toContain(musicUserToken);
+  return error;
 }
 
-const storefrontOK = () => HttpResponse.json(storefrontBody);
+const storefrontOK = () => HttpResponse.json(storefrontResponse);
 
 describe('verifyMusicUserToken (client)', () => {
   it('maps the storefront and sends both tokens in headers only', async () => {
@@ -106,10 +78,12 @@ describe('verifyMusicUserToken (client)', () => {
     served.use(
       http.get('/v1/me/storefront', ({ request }) => {
         seen.push(request);
-        return HttpResponse.json(storefrontBody);
+        return HttpResponse.json(storefrontResponse);
       }),
     );
-    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(storefront);
+    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(
+      expectedStorefront,
+    );
     expect(seen).toHaveLength(1);
     const [request] = seen as [Request];
     expect(request.method).toBe('GET');
@@ -182,7 +156,7 @@ describe('retries', () => {
       waits.push(ms);
     };
     await expect(client({ sleep }).verifyMusicUserToken(musicUserToken)).resolves.toEqual(
-      storefront,
+      expectedStorefront,
     );
     expect(calls.count).toBe(2);
     expect(waits).toEqual([1000]);
@@ -193,7 +167,9 @@ describe('retries', () => {
       () => new HttpResponse(null, { status: 429, headers: { 'Retry-After': '0' } }),
       storefrontOK,
     ]);
-    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(storefront);
+    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(
+      expectedStorefront,
+    );
     expect(calls.count).toBe(2);
   });
 
@@ -273,7 +249,9 @@ describe('retries', () => {
       () => new HttpResponse('unavailable', { status: 503 }),
       storefrontOK,
     ]);
-    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(storefront);
+    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(
+      expectedStorefront,
+    );
     expect(calls.count).toBe(2);
   });
 
@@ -330,7 +308,9 @@ describe('retries', () => {
 
   it('retries a reset connection, then succeeds', async () => {
     const calls = answerInTurn('/v1/me/storefront', [() => HttpResponse.error(), storefrontOK]);
-    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(storefront);
+    await expect(client().verifyMusicUserToken(musicUserToken)).resolves.toEqual(
+      expectedStorefront,
+    );
     expect(calls.count).toBe(2);
   });
 
@@ -455,14 +435,16 @@ describe('answers and timeouts', () => {
   });
 
   it('keeps the path prefix of apiURL', async () => {
-    served.use(http.get('/apple/v1/me/storefront', () => HttpResponse.json(storefrontBody)));
+    served.use(http.get('/apple/v1/me/storefront', () => HttpResponse.json(storefrontResponse)));
     const prefixed = client({ apiURL: `${served.url}/apple/` });
-    await expect(prefixed.verifyMusicUserToken(musicUserToken)).resolves.toEqual(storefront);
+    await expect(prefixed.verifyMusicUserToken(musicUserToken)).resolves.toEqual(
+      expectedStorefront,
+    );
   });
 
   it('reuses one connection, also after error answers whose bodies had to be read', async () => {
     const fresh = await serveHandlers([
-      http.get('/v1/me/storefront', () => HttpResponse.json(storefrontBody)),
+      http.get('/v1/me/storefront', () => HttpResponse.json(storefrontResponse)),
       http.get('/v1/a', () => new HttpResponse('x'.repeat(100_000), { status: 401 })),
       http.get('/v1/b', () => HttpResponse.json({ errors: [{ code: '1' }] }, { status: 500 })),
       http.get('/v1/c', () => new HttpResponse('no', { status: 403 })),
@@ -630,7 +612,7 @@ describe('options', () => {
     });
     try {
       const own = client({ dispatcher });
-      await expect(own.verifyMusicUserToken(musicUserToken)).resolves.toEqual(storefront);
+      await expect(own.verifyMusicUserToken(musicUserToken)).resolves.toEqual(expectedStorefront);
       expect(connects).toBe(1);
       await own.close();
       const response = await dispatcher.request({
@@ -662,12 +644,12 @@ describe('verifyMusicUserToken (standalone)', () => {
     served.use(
       http.get('/v1/me/storefront', ({ request }) => {
         seen.push(request.headers.get('authorization') ?? '');
-        return HttpResponse.json(storefrontBody);
+        return HttpResponse.json(storefrontResponse);
       }),
     );
     await expect(
       verifyMusicUserToken({ developerToken, musicUserToken, apiURL: served.url, timeoutMs: 2000 }),
-    ).resolves.toEqual(storefront);
+    ).resolves.toEqual(expectedStorefront);
     expect(seen).toEqual([`Bearer ${developerToken}`]);
   });
 

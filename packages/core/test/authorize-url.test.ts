@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildAuthorizeURL, buildThirdPartyInfo } from '../src/authorize-url.js';
-import { AppleMusicAuthError } from '../src/errors.js';
+import type { AppleMusicAuthError } from '../src/errors.js';
+import { thrownBy } from './support/errors.js';
 
 const referrer = 'https://app.example/auth/apple-music?returnTo=%2Fhome';
 
@@ -22,14 +23,7 @@ function decodeURL(url: string) {
 }
 
 function expectInvalid(run: () => unknown, field: string): AppleMusicAuthError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AppleMusicAuthError);
-  const error = caught as AppleMusicAuthError;
+  const error = thrownBy(run);
   expect(error.code).toBe('ERR_INVALID_OPTIONS');
   expect(error.message).toContain(`\`${field}\``);
   return error;

@@ -8,6 +8,7 @@ import {
   parseCallback,
 } from '../src/callback.js';
 import { AppleMusicAuthError, AuthorizationError } from '../src/errors.js';
+import { thrownBy } from './support/errors.js';
 
 /** Shaped like Apple's tokens: standard base64 with '+', '/' and '=' padding. */
 function appleLikeToken(): string {
@@ -18,16 +19,6 @@ function appleLikeToken(): string {
 }
 
 const STATE = 'eyJhbGciOiJIUzI1NiJ9.eyJuaCI6IngifQ.c2lnbmF0dXJl';
-
-function rejection(run: () => unknown): AppleMusicAuthError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    return error as AppleMusicAuthError;
-  }
-  throw new Error('expected the body to be refused');
-}
 
 describe('parseCallback', () => {
   it("keeps a token's '+', '/' and '=' when the form body comes from URLSearchParams", () => {
@@ -298,7 +289,7 @@ describe('parseCallback refuses hostile bodies with ERR_CALLBACK_INVALID', () =>
   ];
 
   it.each(hostile)('refuses %s', (what, run, message) => {
-    const error = rejection(run);
+    const error = thrownBy(run);
     expect(error.code).toBe('ERR_CALLBACK_INVALID');
     expect(error.status).toBe(what.includes('16 KiB') ? 413 : 400);
     expect(error.message).toMatch(message);
@@ -312,7 +303,7 @@ describe('parseCallback refuses hostile bodies with ERR_CALLBACK_INVALID', () =>
       { music_user_token: `${'Zm9v'.repeat(1025)}` },
       { music_user_token: 'Zm9v Zm9v' },
     ]) {
-      const error = rejection(() => parseCallback(body));
+      const error = thrownBy(() => parseCallback(body));
       expect(error.message).not.toContain('Zm9vZm9v');
       expect(error.message).not.toContain('Zm9v Zm9v');
     }

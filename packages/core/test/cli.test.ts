@@ -9,6 +9,7 @@ import { jwtVerify } from 'jose';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
+import { expectedStorefront, storefrontResponse } from './support/apple-responses.js';
 import { generateP256, verifyES256WithNode } from './support/generated-keys.js';
 
 const key = generateP256();
@@ -252,21 +253,7 @@ describe('apple-music-auth verify', () => {
             { status: 403 },
           );
         }
-        return HttpResponse.json({
-          data: [
-            {
-              id: 'us',
-              type: 'storefronts',
-              href: '/v1/storefronts/us',
-              attributes: {
-                name: 'United States',
-                defaultLanguageTag: 'en-US',
-                explicitContentPolicy: 'allowed',
-                supportedLanguageTags: ['en-US', 'es-MX'],
-              },
-            },
-          ],
-        });
+        return HttpResponse.json(storefrontResponse);
       }),
     ]);
   });
@@ -309,12 +296,7 @@ describe('apple-music-auth verify', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       valid: true,
-      storefront: {
-        id: 'us',
-        name: 'United States',
-        defaultLanguageTag: 'en-US',
-        explicitContentPolicy: 'allowed',
-      },
+      storefront: expectedStorefront,
     });
   });
 

@@ -1,7 +1,10 @@
 import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDeveloperTokenCache } from '../src/developer-token-cache.js';
-import { AppleMusicAuthError } from '../src/errors.js';
+import {
+  createDeveloperTokenCache,
+  type DeveloperTokenCacheOptions,
+} from '../src/developer-token-cache.js';
+import { rejectionOf, thrownBy } from './support/errors.js';
 import { generateP256, verifyES256WithNode } from './support/generated-keys.js';
 
 const key = generateP256();
@@ -20,6 +23,20 @@ function fakeClock(at = start) {
   return clock;
 }
 
+/** A cache of one-hour tokens signed with `key` on a fake clock, unless `options` say otherwise. */
+function clockedCache(options: Partial<DeveloperTokenCacheOptions> = {}) {
+  const clock = fakeClock();
+  const cache = createDeveloperTokenCache({
+    teamId,
+    keyId,
+    privateKey: key.pem,
+    expiresIn: '1h',
+    ...options,
+    now: clock.now,
+  });
+  return { clock, cache };
+}
+
 async function claims(token: string, at: number) {
   const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
     algorithms: ['ES256'],
@@ -33,14 +50,7 @@ async function claims(token: string, at: number) {
 
 describe('createDeveloperTokenCache', () => {
   it('signs once and serves the same token until the renewal threshold', async () => {
-    const clock = fakeClock();
-    const cache = createDeveloperTokenCache({
-      teamId,
-      keyId,
-      privateKey: key.pem,
-      expiresIn: '1h',
-      now: clock.now,
-    });
+    const { clock, cache } = clockedCache();
     expect(cache.expiresAt).toBeUndefined();
 
     const first = await cache.getToken();
@@ -89,15 +99,7 @@ describe('createDeveloperTokenCache', () => {
   });
 
   it('honours renewBefore', async () => {
-    const clock = fakeClock();
-    const cache = createDeveloperTokenCache({
-      teamId,
-      keyId,
-      privateKey: key.pem,
-      expiresIn: 3600,
-      renewBefore: 0.5,
-      now: clock.now,
-    });
+    const { clock, cache } = clockedCache({ expiresIn: 3600, renewBefore: 0.5 });
     const first = await cache.getToken();
     clock.at = start + HOUR / 2;
     expect(await cache.getToken()).toBe(first);
@@ -108,14 +110,7 @@ describe('createDeveloperTokenCache', () => {
   it('signs exactly once for 50 concurrent callers, at first and during renewal', async () => {
     const sign = vi.spyOn(crypto.subtle, 'sign');
     const importKey = vi.spyOn(crypto.subtle, 'importKey');
-    const clock = fakeClock();
-    const cache = createDeveloperTokenCache({
-      teamId,
-      keyId,
-      privateKey: key.pem,
-      expiresIn: '1h',
-      now: clock.now,
-    });
+    const { clock, cache } = clockedCache();
 
     const initial = await Promise.all(Array.from({ length: 50 }, () => cache.getToken()));
     expect(new Set(initial).size).toBe(1);
@@ -133,14 +128,7 @@ describe('createDeveloperTokenCache', () => {
   });
 
   it('does not cache a failed signing: the next call signs again', async () => {
-    const clock = fakeClock();
-    const cache = createDeveloperTokenCache({
-      teamId,
-      keyId,
-      privateKey: key.pem,
-      expiresIn: '1h',
-      now: clock.now,
-    });
+    const { clock, cache } = clockedCache();
     const sign = vi
       .spyOn(crypto.subtle, 'sign')
       .mockRejectedValueOnce(new Error('OperationError: signing failed'));
@@ -156,14 +144,7 @@ describe('createDeveloperTokenCache', () => {
   });
 
   it('keeps serving the current token when a renewal fails and the retry succeeds', async () => {
-    const clock = fakeClock();
-    const cache = createDeveloperTokenCache({
-      teamId,
-      keyId,
-      privateKey: key.pem,
-      expiresIn: '1h',
-      now: clock.now,
-    });
+    const { clock, cache } = clockedCache();
     const first = await cache.getToken();
     const expiresAt = cache.expiresAt;
     clock.at = start + HOUR - 1000;
@@ -177,9 +158,8 @@ describe('createDeveloperTokenCache', () => {
   it('rejects getToken with ERR_INVALID_KEY for a bad key, every time', async () => {
     const cache = createDeveloperTokenCache({ teamId, keyId, privateKey: 'not a key' });
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const error: unknown = await cache.getToken().catch((reason: unknown) => reason);
-      expect(error).toBeInstanceOf(AppleMusicAuthError);
-      expect(error).toMatchObject({ code: 'ERR_INVALID_KEY' });
+      const error = await rejectionOf(cache.getToken());
+      expect(error.code).toBe('ERR_INVALID_KEY');
     }
     expect(cache.expiresAt).toBeUndefined();
   });
@@ -220,14 +200,10 @@ describe('createDeveloperTokenCache', () => {
     ['an empty privateKey', { privateKey: '' }, /`privateKey`/],
   ])('throws ERR_INVALID_OPTIONS at creation for %s', (_name, override, message) => {
     const options = { teamId, keyId, privateKey: key.pem, ...override };
-    let error: unknown;
-    try {
-      createDeveloperTokenCache(options as Parameters<typeof createDeveloperTokenCache>[0]);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTIONS' });
-    expect((error as Error).message).toMatch(message);
+    const error = thrownBy(() =>
+      createDeveloperTokenCache(options as Parameters<typeof createDeveloperTokenCache>[0]),
+    );
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toMatch(message);
   });
 });

@@ -7,7 +7,7 @@ import {
   parseExpiresIn,
   signDeveloperToken,
 } from '../src/developer-token.js';
-import { AppleMusicAuthError } from '../src/errors.js';
+import { rejectionOf, thrownBy } from './support/errors.js';
 import { generateP256, verifyES256WithNode } from './support/generated-keys.js';
 
 const key = generateP256();
@@ -15,25 +15,6 @@ const teamId = 'ABCDE12345';
 const keyId = 'KEY1234567';
 const now = new Date('2030-01-02T03:04:05.678Z');
 const nowSeconds = Math.floor(now.getTime() / 1000);
-
-function thrown(action: () => unknown): AppleMusicAuthError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    return error as AppleMusicAuthError;
-  }
-  throw new Error('expected a throw');
-}
-
-async function rejected(promise: Promise<unknown>): Promise<AppleMusicAuthError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppleMusicAuthError);
-  return error as AppleMusicAuthError;
-}
 
 async function verified(token: string) {
   return jwtVerify(token, key.publicKey, {
@@ -107,24 +88,24 @@ describe('signDeveloperToken', () => {
 
   it('rejects bad options before touching the key', async () => {
     const base = { teamId, keyId, privateKey: 'not a key', now };
-    expect(await rejected(signDeveloperToken({ ...base, teamId: 'team' }))).toMatchObject({
+    expect(await rejectionOf(signDeveloperToken({ ...base, teamId: 'team' }))).toMatchObject({
       code: 'ERR_INVALID_OPTIONS',
       message: expect.stringContaining('`teamId`'),
     });
-    expect(await rejected(signDeveloperToken({ ...base, keyId: 'k' }))).toMatchObject({
+    expect(await rejectionOf(signDeveloperToken({ ...base, keyId: 'k' }))).toMatchObject({
       code: 'ERR_INVALID_OPTIONS',
       message: expect.stringContaining('`keyId`'),
     });
-    expect(await rejected(signDeveloperToken({ ...base, expiresIn: '1y' }))).toMatchObject({
+    expect(await rejectionOf(signDeveloperToken({ ...base, expiresIn: '1y' }))).toMatchObject({
       code: 'ERR_INVALID_OPTIONS',
       message: expect.stringContaining('`expiresIn`'),
     });
-    expect(await rejected(signDeveloperToken({ ...base, origins: ['x'] }))).toMatchObject({
+    expect(await rejectionOf(signDeveloperToken({ ...base, origins: ['x'] }))).toMatchObject({
       code: 'ERR_INVALID_OPTIONS',
       message: expect.stringContaining('`origins[0]`'),
     });
     expect(
-      await rejected(signDeveloperToken({ ...base, now: new Date(Number.NaN) })),
+      await rejectionOf(signDeveloperToken({ ...base, now: new Date(Number.NaN) })),
     ).toMatchObject({
       code: 'ERR_INVALID_OPTIONS',
       message: expect.stringMatching(/`now`: must be a valid Date/),
@@ -132,14 +113,14 @@ describe('signDeveloperToken', () => {
   });
 
   it('rejects a call without options', async () => {
-    const error = await rejected(
+    const error = await rejectionOf(
       signDeveloperToken(undefined as unknown as Parameters<typeof signDeveloperToken>[0]),
     );
     expect(error.message).toMatch(/`options`: pass an object with teamId, keyId and privateKey/);
   });
 
   it('rejects a bad key with ERR_INVALID_KEY', async () => {
-    const error = await rejected(
+    const error = await rejectionOf(
       signDeveloperToken({
         teamId,
         keyId,
@@ -185,7 +166,7 @@ describe('parseExpiresIn', () => {
     ['null', null, /got null/],
     ['an object', {}, /got an object/],
   ])('refuses %s', (_name, input, message) => {
-    const error = thrown(() => parseExpiresIn(input));
+    const error = thrownBy(() => parseExpiresIn(input));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(/^Invalid option `expiresIn`: /);
     expect(error.message).toMatch(message);
@@ -193,7 +174,7 @@ describe('parseExpiresIn', () => {
   });
 
   it('names the field it was given', () => {
-    expect(thrown(() => parseExpiresIn('x', 'developerToken.expiresIn')).message).toMatch(
+    expect(thrownBy(() => parseExpiresIn('x', 'developerToken.expiresIn')).message).toMatch(
       /^Invalid option `developerToken.expiresIn`/,
     );
   });
@@ -216,7 +197,7 @@ describe('assertAppleId', () => {
     ['keyId', ['KEY1234567'], /got an array of 1 items/],
     ['keyId', true, /got a boolean/],
   ] as const)('refuses %s = %j', (field, value, message) => {
-    const error = thrown(() => assertAppleId(field, value));
+    const error = thrownBy(() => assertAppleId(field, value));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(new RegExp(`^Invalid option \`${field}\``));
     expect(error.message).toMatch(message);
@@ -226,7 +207,7 @@ describe('assertAppleId', () => {
   });
 
   it('uses the name it was given', () => {
-    expect(thrown(() => assertAppleId('teamId', 'x', '--team-id')).message).toMatch(
+    expect(thrownBy(() => assertAppleId('teamId', 'x', '--team-id')).message).toMatch(
       /^Invalid option `--team-id`.*Membership/,
     );
   });
@@ -271,7 +252,7 @@ describe('assertOrigins', () => {
     ['an invalid host', ['https://exa mple'], /`origins\[0\]`/],
     ['an invalid port', ['https://app.example:99999'], /`origins\[0\]`/],
   ])('refuses %s', (_name, value, message) => {
-    const error = thrown(() => assertOrigins(value));
+    const error = thrownBy(() => assertOrigins(value));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
   });

@@ -1,7 +1,7 @@
 import { createPrivateKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AppleMusicAuthError } from '../src/errors.js';
 import { importPrivateKey, type PrivateKeyInput } from '../src/keys.js';
+import { rejectionOf } from './support/errors.js';
 import { CERTIFICATE_PEM, generateP256, signsFor } from './support/generated-keys.js';
 
 const key = generateP256();
@@ -9,15 +9,6 @@ const lines = key.pem.trim().split('\n');
 const header = lines[0] ?? '';
 const footer = lines.at(-1) ?? '';
 const chunks = lines.slice(1, -1);
-
-async function rejection(input: unknown): Promise<AppleMusicAuthError> {
-  const error: unknown = await importPrivateKey(input as PrivateKeyInput).then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppleMusicAuthError);
-  return error as AppleMusicAuthError;
-}
 
 describe('importPrivateKey accepts the .p8 key', () => {
   const base64 = (text: string) => Buffer.from(text).toString('base64');
@@ -271,7 +262,7 @@ describe('importPrivateKey rejects what is not an EC P-256 private key', () => {
   ];
 
   it.each(rejected)('%s', async (_name, input, message) => {
-    const error = await rejection(input());
+    const error = await rejectionOf(importPrivateKey(input() as PrivateKeyInput));
     expect(error.code).toBe('ERR_INVALID_KEY');
     expect(error.status).toBe(500);
     expect(error.message).toMatch(message);
@@ -332,7 +323,7 @@ describe('importPrivateKey rejects CryptoKeys that cannot sign ES256', () => {
   ];
 
   it.each(cases)('%s', async (_name, make, message) => {
-    const error = await rejection(await make());
+    const error = await rejectionOf(importPrivateKey(await make()));
     expect(error.code).toBe('ERR_INVALID_KEY');
     expect(error.message).toMatch(message);
     expect(error.message).toContain('AuthKey_<KEYID>.p8');
@@ -344,7 +335,7 @@ describe('importPrivateKey rejects CryptoKeys that cannot sign ES256', () => {
       algorithm: { name: 'ECDSA', namedCurve: 'P-256' },
       usages: [],
     };
-    const error = await rejection(foreign);
+    const error = await rejectionOf(importPrivateKey(foreign as unknown as PrivateKeyInput));
     expect(error.message).toMatch(/CryptoKey is a public key/);
   });
 

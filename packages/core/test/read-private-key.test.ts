@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppleMusicAuthError } from '../src/errors.js';
 import { readPrivateKey } from '../src/node/index.js';
+import { rejectionOf } from './support/errors.js';
 import { generateP256, signsFor } from './support/generated-keys.js';
 
 const key = generateP256();
@@ -16,14 +17,11 @@ function file(name: string, contents: string | Uint8Array): string {
   return path;
 }
 
+/** Reads `path`, expecting ERR_INVALID_KEY. */
 async function rejection(path: unknown): Promise<AppleMusicAuthError> {
-  const error: unknown = await readPrivateKey(path as string).then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppleMusicAuthError);
-  expect((error as AppleMusicAuthError).code).toBe('ERR_INVALID_KEY');
-  return error as AppleMusicAuthError;
+  const error = await rejectionOf(readPrivateKey(path as string));
+  expect(error.code).toBe('ERR_INVALID_KEY');
+  return error;
 }
 
 describe('readPrivateKey', () => {

@@ -5,7 +5,7 @@ import {
   type RenderBridgePageOptions,
   renderBridgePage,
 } from '../src/bridge/render-bridge-page.js';
-import { AppleMusicAuthError } from '../src/errors.js';
+import { thrownBy } from './support/errors.js';
 
 const HOSTILE_NAMES = [
   '</script><script>alert(1)</script>',
@@ -51,17 +51,11 @@ function openingTags(body: string, tag: string): string[] {
 }
 
 function expectInvalid(options: RenderBridgePageOptions, field: string): void {
-  let caught: unknown;
-  try {
-    renderBridgePage(options);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AppleMusicAuthError);
-  expect((caught as AppleMusicAuthError).code).toBe('ERR_INVALID_OPTIONS');
-  expect((caught as AppleMusicAuthError).message).toContain(`\`${field}\``);
+  const error = thrownBy(() => renderBridgePage(options));
+  expect(error.code).toBe('ERR_INVALID_OPTIONS');
+  expect(error.message).toContain(`\`${field}\``);
   if (options.developerToken.trim() !== '') {
-    expect((caught as AppleMusicAuthError).message).not.toContain(options.developerToken);
+    expect(error.message).not.toContain(options.developerToken);
   }
 }
 

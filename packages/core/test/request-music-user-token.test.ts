@@ -6,7 +6,7 @@ import {
   readRedirectedMusicUserToken,
   requestMusicUserToken,
 } from '../src/browser/index.js';
-import { AppleMusicAuthError } from '../src/errors.js';
+import { rejectionOf } from './support/errors.js';
 
 const APPLE_ORIGIN = 'https://authorize.music.apple.com';
 
@@ -322,17 +322,16 @@ describe('requestMusicUserToken', () => {
       [{ developerToken: 't', authorizeURL: 'http://a.example/woa' }, 'baseURL'],
     ] as const) {
       const opener = fakeOpener();
-      const error = await rejection(requestMusicUserToken({ ...options, window: opener.win }));
-      expect(error).toBeInstanceOf(AppleMusicAuthError);
-      expect((error as AppleMusicAuthError).code).toBe('ERR_INVALID_OPTIONS');
-      expect((error as AppleMusicAuthError).message).toContain(`\`${field}\``);
+      const error = await rejectionOf(requestMusicUserToken({ ...options, window: opener.win }));
+      expect(error.code).toBe('ERR_INVALID_OPTIONS');
+      expect(error.message).toContain(`\`${field}\``);
       expect(opener.opened).toHaveLength(0);
     }
   });
 
   it('needs a window outside browsers', async () => {
-    const error = await rejection(requestMusicUserToken({ developerToken: 't' }));
-    expect((error as AppleMusicAuthError).message).toContain('`window`');
+    const error = await rejectionOf(requestMusicUserToken({ developerToken: 't' }));
+    expect(error.message).toContain('`window`');
   });
 });
 

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppleMusicAuthError } from '../src/errors.js';
 import { MAX_RETURN_TO_LENGTH, normalizeReturnTo } from '../src/return-to.js';
-
-function rejection(value: unknown): AppleMusicAuthError {
-  try {
-    normalizeReturnTo(value);
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    return error as AppleMusicAuthError;
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be refused`);
-}
+import { thrownBy } from './support/errors.js';
 
 describe('normalizeReturnTo', () => {
   it.each([
@@ -52,19 +42,23 @@ describe('normalizeReturnTo', () => {
     ['a relative path', 'library'],
     ['an empty string', ''],
   ])('refuses %s', (_what, value) => {
-    const error = rejection(value);
+    const error = thrownBy(() => normalizeReturnTo(value));
     expect(error.code).toBe('ERR_INVALID_RETURN_TO');
     expect(error.status).toBe(400);
     expect(error.message).toContain("Only same-site paths like '/library' are allowed");
   });
 
   it('re-checks the normalized path, which dot segments can turn into //host', () => {
-    expect(rejection('/.//evil.example').message).toMatch(/resolves to another host/);
-    expect(rejection('/a/..//evil.example').message).toMatch(/resolves to another host/);
+    expect(thrownBy(() => normalizeReturnTo('/.//evil.example')).message).toMatch(
+      /resolves to another host/,
+    );
+    expect(thrownBy(() => normalizeReturnTo('/a/..//evil.example')).message).toMatch(
+      /resolves to another host/,
+    );
   });
 
   it.each([42, undefined, null, { href: '/ok' }])('refuses the non-string %j', (value) => {
-    const error = rejection(value);
+    const error = thrownBy(() => normalizeReturnTo(value));
     expect(error.code).toBe('ERR_INVALID_RETURN_TO');
     expect(error.message).toMatch(/expected a string/);
   });
@@ -73,9 +67,11 @@ describe('normalizeReturnTo', () => {
     expect(normalizeReturnTo(`/${'a'.repeat(MAX_RETURN_TO_LENGTH - 1)}`)).toHaveLength(
       MAX_RETURN_TO_LENGTH,
     );
-    expect(rejection(`/${'a'.repeat(MAX_RETURN_TO_LENGTH)}`).message).toMatch(/too long/);
+    expect(
+      thrownBy(() => normalizeReturnTo(`/${'a'.repeat(MAX_RETURN_TO_LENGTH)}`)).message,
+    ).toMatch(/too long/);
     const grows = `/${'é'.repeat(400)}`;
     expect(grows.length).toBeLessThan(MAX_RETURN_TO_LENGTH);
-    expect(rejection(grows).message).toMatch(/too long/);
+    expect(thrownBy(() => normalizeReturnTo(grows)).message).toMatch(/too long/);
   });
 });

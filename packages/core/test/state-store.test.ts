@@ -1,6 +1,5 @@
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
-import { AppleMusicAuthError } from '../src/errors.js';
 import {
   type CookieStateStoreOptions,
   createCookieStateStore,
@@ -10,6 +9,7 @@ import {
   type StateStore,
   type StateStoreRequest,
 } from '../src/state-store.js';
+import { rejectionOf, thrownBy } from './support/errors.js';
 
 const SECRET = 'a-state-secret-of-at-least-32-characters!';
 const OLD_SECRET = 'the-previous-state-secret-0123456789abcdef';
@@ -20,26 +20,6 @@ const T0 = 1_700_000_000_000;
 function fakeClock() {
   let now = T0;
   return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<AppleMusicAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    return error as AppleMusicAuthError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function throwOf(run: () => unknown): AppleMusicAuthError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    return error as AppleMusicAuthError;
-  }
-  throw new Error('expected a throw');
 }
 
 async function sha256Base64url(text: string): Promise<string> {
@@ -240,7 +220,7 @@ describe('createCookieStateStore', () => {
     ],
     ['a bad now', { secret: SECRET, cookiePath: '/', now: Date.now() }, /`now`/],
   ])('refuses %s at creation, naming the option', (_what, value, message) => {
-    const error = throwOf(() => createCookieStateStore(value as CookieStateStoreOptions));
+    const error = thrownBy(() => createCookieStateStore(value as CookieStateStoreOptions));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
   });
@@ -402,7 +382,7 @@ describe('createSessionStateStore', () => {
     ['a bad maxAgeSeconds', { maxAgeSeconds: 0 }, /`maxAgeSeconds`/],
     ['a bad now', { now: 'now' }, /`now`/],
   ])('refuses %s at creation, naming the option', (_what, value, message) => {
-    const error = throwOf(() => createSessionStateStore(value as never));
+    const error = thrownBy(() => createSessionStateStore(value as never));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
   });

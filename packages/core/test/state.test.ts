@@ -1,6 +1,5 @@
 import { jwtVerify, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { AppleMusicAuthError } from '../src/errors.js';
 import {
   assertStateSecret,
   createNonce,
@@ -8,6 +7,7 @@ import {
   DEFAULT_STATE_MAX_AGE_SECONDS,
   verifyState,
 } from '../src/state.js';
+import { rejectionOf, thrownBy } from './support/errors.js';
 
 const SECRET = 'a-state-secret-of-at-least-32-characters!';
 const OLD_SECRET = 'the-previous-state-secret-0123456789abcdef';
@@ -26,26 +26,6 @@ function decodePart(part: string | undefined): Record<string, unknown> {
 async function sha256Base64url(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text));
   return Buffer.from(digest).toString('base64url');
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<AppleMusicAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    return error as AppleMusicAuthError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function syncRejectionOf(run: () => unknown): AppleMusicAuthError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppleMusicAuthError);
-    return error as AppleMusicAuthError;
-  }
-  throw new Error('expected a throw');
 }
 
 /** A JWT signed with SECRET that looks like a state, with the given claims and header. */
@@ -297,7 +277,7 @@ describe('assertStateSecret', () => {
     ['a list with a number', [SECRET, 42], /`stateSecret\[1\]`: expected a string, got number/],
     ['a list with a short string', [SECRET, 'short'], /`stateSecret\[1\]`: it has 5 characters/],
   ])('refuses %s, naming stateSecret and saying what to use', (_what, value, message) => {
-    const error = syncRejectionOf(() => assertStateSecret(value));
+    const error = thrownBy(() => assertStateSecret(value));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
     expect(error.message).toMatch(/at least 32 characters/);

@@ -1,26 +1,17 @@
-import type { CryptoKey } from 'jose';
 import { HttpResponse, http } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../src/index.js';
-import { createKeyPair, KEY_ID, signDeveloperToken, TEAM_ID } from './support/developer-tokens.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox } from '../src/index.js';
+import { KEY_ID, TEAM_ID } from './support/developer-tokens.js';
+import { useSandbox } from './support/sandbox.js';
 
-let keys: { privateKey: CryptoKey; publicKey: CryptoKey };
-let sandbox: Sandbox;
-let developerToken: string;
-
-beforeAll(async () => {
-  keys = await createKeyPair();
-  sandbox = await startSandbox({ teamId: TEAM_ID, keyId: KEY_ID, publicKey: keys.publicKey });
-  developerToken = await signDeveloperToken(keys.privateKey);
-});
-afterAll(() => sandbox?.close());
-afterEach(() => sandbox.resetHandlers());
+const fixture = useSandbox();
+afterEach(() => fixture.sandbox.resetHandlers());
 
 function get(
   path: string,
   userToken: string | undefined,
-  base = sandbox.apiURL,
-  token = developerToken,
+  base = fixture.sandbox.apiURL,
+  token = fixture.developerToken,
 ): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (userToken !== undefined) headers['music-user-token'] = userToken;
@@ -54,30 +45,30 @@ describe('Music User Token checks', () => {
       /unknown to this sandbox, or was revoked/,
     );
 
-    const userToken = sandbox.issueToken();
+    const userToken = fixture.sandbox.issueToken();
     expect(userToken).toMatch(/^[A-Za-z0-9+/]{282}==$/);
     expect((await get('/v1/me/storefront', userToken)).status).toBe(200);
     expect((await get('/v1/me/recent/played', userToken)).status).toBe(200);
 
-    expect(sandbox.revokeToken(userToken)).toBe(true);
-    expect(sandbox.revokeToken(userToken)).toBe(false);
+    expect(fixture.sandbox.revokeToken(userToken)).toBe(true);
+    expect(fixture.sandbox.revokeToken(userToken)).toBe(false);
     await expect403(await get('/v1/me/storefront', userToken), /revoked/);
     await expect403(await get('/v1/me/recent/played', userToken), /revoked/);
   });
 
   it('issues a different token every time', () => {
-    expect(sandbox.issueToken()).not.toBe(sandbox.issueToken());
+    expect(fixture.sandbox.issueToken()).not.toBe(fixture.sandbox.issueToken());
   });
 
   it('checks the developer token before the user token (401 wins over 403)', async () => {
-    const response = await get('/v1/me/storefront', 'unknown', sandbox.apiURL, 'bad');
+    const response = await get('/v1/me/storefront', 'unknown', fixture.sandbox.apiURL, 'bad');
     expect(response.status).toBe(401);
   });
 });
 
 describe('GET /v1/me/storefront', () => {
   it('answers with exactly the JSON of PROTOCOL.md section 6', async () => {
-    const response = await get('/v1/me/storefront', sandbox.issueToken());
+    const response = await get('/v1/me/storefront', fixture.sandbox.issueToken());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json;charset=utf-8');
     expect(await response.text()).toBe(
@@ -91,13 +82,13 @@ describe('GET /v1/me/storefront', () => {
     const gb = await startSandbox({
       teamId: TEAM_ID,
       keyId: KEY_ID,
-      publicKey: keys.publicKey,
+      publicKey: fixture.keys.publicKey,
       storefront: 'gb',
     });
     const custom = await startSandbox({
       teamId: TEAM_ID,
       keyId: KEY_ID,
-      publicKey: keys.publicKey,
+      publicKey: fixture.keys.publicKey,
       storefront: {
         id: 'nz',
         name: 'New Zealand',
@@ -137,7 +128,7 @@ describe('GET /v1/me/storefront', () => {
 
 describe('GET /v1/me/recent/played', () => {
   it('answers with albums, playlists and stations, without next', async () => {
-    const response = await get('/v1/me/recent/played', sandbox.issueToken());
+    const response = await get('/v1/me/recent/played', fixture.sandbox.issueToken());
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(Object.keys(body)).toEqual(['data']);
@@ -154,7 +145,9 @@ describe('GET /v1/me/recent/played', () => {
   });
 
   it('serves songs under /tracks', async () => {
-    const body = await (await get('/v1/me/recent/played/tracks', sandbox.issueToken())).json();
+    const body = await (
+      await get('/v1/me/recent/played/tracks', fixture.sandbox.issueToken())
+    ).json();
     expect(Object.keys(body)).toEqual(['data']);
     expect(body.data.length).toBe(3);
     for (const song of body.data) {
@@ -177,7 +170,7 @@ describe('GET /v1/me/recent/played', () => {
     const unsubscribed = await startSandbox({
       teamId: TEAM_ID,
       keyId: KEY_ID,
-      publicKey: keys.publicKey,
+      publicKey: fixture.keys.publicKey,
       subscription: false,
     });
     try {
@@ -194,7 +187,7 @@ describe('GET /v1/me/recent/played', () => {
 
 describe('HTTP details', () => {
   it('answers CORS preflights and allows any origin', async () => {
-    const preflight = await fetch(`${sandbox.apiURL}/v1/me/storefront`, {
+    const preflight = await fetch(`${fixture.sandbox.apiURL}/v1/me/storefront`, {
       method: 'OPTIONS',
       headers: {
         origin: 'https://app.example',
@@ -204,25 +197,25 @@ describe('HTTP details', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('music-user-token');
-    const response = await get('/v1/me/storefront', sandbox.issueToken());
+    const response = await get('/v1/me/storefront', fixture.sandbox.issueToken());
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('lets a test put its own handlers first, and reset them', async () => {
-    sandbox.use(
+    fixture.sandbox.use(
       http.get('*/v1/me/storefront', () =>
         HttpResponse.json({ errors: [] }, { status: 429, headers: { 'retry-after': '1' } }),
       ),
     );
-    const userToken = sandbox.issueToken();
+    const userToken = fixture.sandbox.issueToken();
     const limited = await get('/v1/me/storefront', userToken);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
-    sandbox.resetHandlers();
+    fixture.sandbox.resetHandlers();
     expect((await get('/v1/me/storefront', userToken)).status).toBe(200);
   });
 
   it('answers 404 for endpoints it does not emulate', async () => {
-    expect((await get('/v1/me/library/songs', sandbox.issueToken())).status).toBe(404);
+    expect((await get('/v1/me/library/songs', fixture.sandbox.issueToken())).status).toBe(404);
   });
 });

@@ -1,9 +1,14 @@
-import type { CryptoKey } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
 import { type PopupOutcome, type Sandbox, startSandbox } from '../src/index.js';
-import { createKeyPair, KEY_ID, signDeveloperToken, TEAM_ID } from './support/developer-tokens.js';
+import {
+  createKeyPair,
+  KEY_ID,
+  type KeyPair,
+  signDeveloperToken,
+  TEAM_ID,
+} from './support/developer-tokens.js';
 import {
   type OpenerConfig,
   type OpenerSite,
@@ -20,8 +25,8 @@ const POLL = { polling: 50 };
 describeWithChromium('sandbox popup and MusicKit stub in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
-  let keys: { privateKey: CryptoKey; publicKey: CryptoKey };
-  let otherKeys: { privateKey: CryptoKey; publicKey: CryptoKey };
+  let keys: KeyPair;
+  let otherKeys: KeyPair;
   let site: OpenerSite;
   let developerToken: string;
 

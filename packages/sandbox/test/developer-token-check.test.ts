@@ -1,13 +1,5 @@
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
-import {
-  CompactSign,
-  type CryptoKey,
-  exportJWK,
-  exportPKCS8,
-  exportSPKI,
-  generateSecret,
-  SignJWT,
-} from 'jose';
+import { CompactSign, exportJWK, exportPKCS8, exportSPKI, generateSecret, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDeveloperTokenCheck,
@@ -15,10 +7,16 @@ import {
   type Sandbox,
   startSandbox,
 } from '../src/index.js';
-import { createKeyPair, KEY_ID, signDeveloperToken, TEAM_ID } from './support/developer-tokens.js';
+import {
+  createKeyPair,
+  KEY_ID,
+  type KeyPair,
+  signDeveloperToken,
+  TEAM_ID,
+} from './support/developer-tokens.js';
 
-let keys: { privateKey: CryptoKey; publicKey: CryptoKey };
-let otherKeys: { privateKey: CryptoKey; publicKey: CryptoKey };
+let keys: KeyPair;
+let otherKeys: KeyPair;
 let sandbox: Sandbox;
 let userToken: string;
 

@@ -1,22 +1,12 @@
 import { Script } from 'node:vm';
-import type { CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../src/index.js';
-import { createKeyPair, KEY_ID, signDeveloperToken, TEAM_ID } from './support/developer-tokens.js';
+import { describe, expect, it } from 'vitest';
+import { createKeyPair, signDeveloperToken } from './support/developer-tokens.js';
 import { encodeA, popupURL } from './support/popup-url.js';
+import { useSandbox } from './support/sandbox.js';
 
 const REFERRER = 'https://app.example/auth/apple-music?x=1';
 
-let keys: { privateKey: CryptoKey; publicKey: CryptoKey };
-let sandbox: Sandbox;
-let developerToken: string;
-
-beforeAll(async () => {
-  keys = await createKeyPair();
-  sandbox = await startSandbox({ teamId: TEAM_ID, keyId: KEY_ID, publicKey: keys.publicKey });
-  developerToken = await signDeveloperToken(keys.privateKey);
-});
-afterAll(() => sandbox?.close());
+const fixture = useSandbox();
 
 async function page(url: string): Promise<{ status: number; html: string; response: Response }> {
   const response = await fetch(url);
@@ -33,8 +23,8 @@ describe('GET /woa', () => {
   it('decodes a valid a (UTF-8 JSON in standard base64) and shows the app, escaped', async () => {
     const name = 'Café 音楽 <b>bold</b> & "quotes"';
     const { status, html, response } = await page(
-      popupURL(sandbox.authorizeURL, {
-        token: developerToken,
+      popupURL(fixture.sandbox.authorizeURL, {
+        token: fixture.developerToken,
         name,
         icon: 'https://app.example/icon.png?a=1&b="2"',
         referrer: REFERRER,
@@ -63,7 +53,7 @@ describe('GET /woa', () => {
 
   it('sends a CSP whose nonce is the one on the inline style and script', async () => {
     const { html, response } = await page(
-      popupURL(sandbox.authorizeURL, { token: developerToken, referrer: REFERRER }),
+      popupURL(fixture.sandbox.authorizeURL, { token: fixture.developerToken, referrer: REFERRER }),
     );
     const csp = response.headers.get('content-security-policy') ?? '';
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
@@ -81,7 +71,7 @@ describe('GET /woa', () => {
   it('shows the referrer host when a has no name, and keeps a hostile referrer inert', async () => {
     const hostile = 'https://app.example/</script><script>alert(1)</script>';
     const { status, html } = await page(
-      popupURL(sandbox.authorizeURL, { token: developerToken, referrer: hostile }),
+      popupURL(fixture.sandbox.authorizeURL, { token: fixture.developerToken, referrer: hostile }),
     );
     expect(status).toBe(200);
     expect(html).toContain('<span id="app-name">app.example</span>');
@@ -94,7 +84,7 @@ describe('GET /woa', () => {
     [
       'a with a + turned into a space',
       () =>
-        `${sandbox.authorizeURL}?a=ab+c&referrer=${encodeURIComponent(REFERRER)}&app=music&p=subscribe`,
+        `${fixture.sandbox.authorizeURL}?a=ab+c&referrer=${encodeURIComponent(REFERRER)}&app=music&p=subscribe`,
       /contains spaces: a "\+" of its base64 was not percent-encoded/,
     ],
     [
@@ -139,7 +129,10 @@ describe('GET /woa', () => {
       /not an absolute URL/,
     ],
   ])('shows an error page (400) for %s', async (_label, mangle, problem) => {
-    const good = popupURL(sandbox.authorizeURL, { token: developerToken, referrer: REFERRER });
+    const good = popupURL(fixture.sandbox.authorizeURL, {
+      token: fixture.developerToken,
+      referrer: REFERRER,
+    });
     const { status, html } = await page(mangle(good));
     expect(status).toBe(400);
     expect(html).toContain('This authorization request cannot be shown');
@@ -152,7 +145,7 @@ describe('GET /woa', () => {
     const other = await createKeyPair();
     const forged = await signDeveloperToken(other.privateKey);
     const { status, html } = await page(
-      popupURL(sandbox.authorizeURL, { token: forged, referrer: REFERRER }),
+      popupURL(fixture.sandbox.authorizeURL, { token: forged, referrer: REFERRER }),
     );
     expect(status).toBe(401);
     expect(problemOf(html)).toMatch(
@@ -163,33 +156,40 @@ describe('GET /woa', () => {
   });
 
   it("refuses a token whose origin claim does not list the referrer's origin", async () => {
-    const token = await signDeveloperToken(keys.privateKey, { origin: ['https://other.example'] });
-    const refused = await page(popupURL(sandbox.authorizeURL, { token, referrer: REFERRER }));
+    const token = await signDeveloperToken(fixture.keys.privateKey, {
+      origin: ['https://other.example'],
+    });
+    const refused = await page(
+      popupURL(fixture.sandbox.authorizeURL, { token, referrer: REFERRER }),
+    );
     expect(refused.status).toBe(401);
     expect(refused.html).toContain('https://app.example is not listed');
     const allowed = await page(
-      popupURL(sandbox.authorizeURL, { token, referrer: 'https://other.example/bridge' }),
+      popupURL(fixture.sandbox.authorizeURL, { token, referrer: 'https://other.example/bridge' }),
     );
     expect(allowed.status).toBe(200);
   });
 
   it('puts the current outcome and restricted flag in the page', async () => {
-    sandbox.setOutcome('decline');
-    sandbox.setRestricted(true);
+    fixture.sandbox.setOutcome('decline');
+    fixture.sandbox.setRestricted(true);
     try {
       const { html } = await page(
-        popupURL(sandbox.authorizeURL, { token: developerToken, referrer: REFERRER }),
+        popupURL(fixture.sandbox.authorizeURL, {
+          token: fixture.developerToken,
+          referrer: REFERRER,
+        }),
       );
       expect(configOf(html)).toMatchObject({ outcome: 'decline', restricted: true });
     } finally {
-      sandbox.setOutcome('manual');
-      sandbox.setRestricted(false);
+      fixture.sandbox.setOutcome('manual');
+      fixture.sandbox.setRestricted(false);
     }
   });
 
   it('serves a client script that parses', async () => {
     const { html } = await page(
-      popupURL(sandbox.authorizeURL, { token: developerToken, referrer: REFERRER }),
+      popupURL(fixture.sandbox.authorizeURL, { token: fixture.developerToken, referrer: REFERRER }),
     );
     const source = /<script nonce="[^"]+">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
     expect(source).toContain('method: method');
@@ -199,7 +199,7 @@ describe('GET /woa', () => {
 
 describe('POST /woa/authorize', () => {
   function grant(body: unknown): Promise<Response> {
-    return fetch(`${sandbox.authorizeURL}/authorize`, {
+    return fetch(`${fixture.sandbox.authorizeURL}/authorize`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -208,15 +208,15 @@ describe('POST /woa/authorize', () => {
 
   it('issues a token the API accepts, remembering restricted', async () => {
     const response = await grant({
-      thirdPartyToken: developerToken,
+      thirdPartyToken: fixture.developerToken,
       referrer: REFERRER,
       restricted: true,
     });
     expect(response.status).toBe(200);
     const { userToken, cid } = await response.json();
     expect(cid).toMatch(/^[0-9a-f]{32}$/);
-    const storefront = await fetch(`${sandbox.apiURL}/v1/me/storefront`, {
-      headers: { authorization: `Bearer ${developerToken}`, 'music-user-token': userToken },
+    const storefront = await fetch(`${fixture.sandbox.apiURL}/v1/me/storefront`, {
+      headers: { authorization: `Bearer ${fixture.developerToken}`, 'music-user-token': userToken },
     });
     expect(storefront.status).toBe(200);
   });
@@ -227,10 +227,15 @@ describe('POST /woa/authorize', () => {
     const refused = await grant({ thirdPartyToken: forged, referrer: REFERRER, restricted: false });
     expect(refused.status).toBe(401);
     expect(JSON.stringify(await refused.json())).not.toContain(forged);
-    expect((await grant({ thirdPartyToken: developerToken })).status).toBe(400);
+    expect((await grant({ thirdPartyToken: fixture.developerToken })).status).toBe(400);
     expect(
-      (await grant({ thirdPartyToken: developerToken, referrer: 'nope', restricted: false }))
-        .status,
+      (
+        await grant({
+          thirdPartyToken: fixture.developerToken,
+          referrer: 'nope',
+          restricted: false,
+        })
+      ).status,
     ).toBe(400);
   });
 });
@@ -247,5 +252,5 @@ function problemOf(html: string): string {
 }
 
 function withA(a: string): string {
-  return popupURL(sandbox.authorizeURL, { token: '', referrer: REFERRER }, a);
+  return popupURL(fixture.sandbox.authorizeURL, { token: '', referrer: REFERRER }, a);
 }

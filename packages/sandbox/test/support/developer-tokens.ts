@@ -4,8 +4,14 @@ import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
 export const TEAM_ID = 'ABCDE12345';
 export const KEY_ID = 'KEY1234567';
 
+/** An ES256 key pair, as jose's CryptoKeys. */
+export interface KeyPair {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
+
 /** A fresh extractable ES256 key pair. */
-export function createKeyPair(): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+export function createKeyPair(): Promise<KeyPair> {
   return generateKeyPair('ES256', { extractable: true });
 }
 
