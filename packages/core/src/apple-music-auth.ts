@@ -11,7 +11,11 @@ import {
   type SessionAccess,
   type StateStore,
 } from './state-store.js';
-import { createWebHandlers, type WebHandlerHooks } from './web-handlers.js';
+import {
+  createWebHandlers,
+  type HandleCallbackOptions,
+  type HandleLoginOptions,
+} from './web-handlers.js';
 
 /** What a successful login hands the app. */
 export interface LoginResult {
@@ -70,10 +74,10 @@ export interface AppleMusicAuth {
    * callback response, success or failure, so a state is used once.
    */
   readonly clearStateCookies: readonly string[];
-  /** The login route on web-standard objects. */
-  handleLogin(request: Request): Promise<Response>;
-  /** The callback route on web-standard objects. */
-  handleCallback(request: Request, hooks?: WebHandlerHooks): Promise<Response>;
+  /** The login route on web-standard objects (`?returnTo=` is honoured). */
+  handleLogin(request: Request, options?: HandleLoginOptions): Promise<Response>;
+  /** The callback route on web-standard objects; `onSuccess` decides the answer. */
+  handleCallback(request: Request, options?: HandleCallbackOptions): Promise<Response>;
   /** Calls the Apple Music API with both tokens; 403 means: ask the user to sign in again. */
   fetchAppleMusic<T = unknown>(
     path: string,

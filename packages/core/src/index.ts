@@ -96,4 +96,4 @@ export {
   type StateStore,
   type StateStoreRequest,
 } from './state-store.js';
-export type { WebHandlerHooks } from './web-handlers.js';
+export type { HandleCallbackOptions, HandleLoginOptions } from './web-handlers.js';

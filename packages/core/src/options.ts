@@ -115,12 +115,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       'pass an object with teamId, keyId, privateKey and callbackURL.',
     );
   }
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      const hint = [...KNOWN_OPTIONS].find((known) => known.toLowerCase() === key.toLowerCase());
-      throw invalidOptions(key, `unknown option${hint ? `; did you mean \`${hint}\`?` : '.'}`);
-    }
-  }
+  assertKnownKeys('', input, KNOWN_OPTIONS);
   const teamId = assertAppleId('teamId', input.teamId);
   const keyId = assertAppleId('keyId', input.keyId);
   const privateKey = assertPrivateKeyPresent(input.privateKey);
@@ -144,13 +139,19 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   }
   const stateMaxAge = integerInRange('stateMaxAge', input.stateMaxAge, 30, 3600, 600);
 
-  const app = optionalRecord('app', input.app);
+  const app = optionalRecord('app', input.app, ['name', 'iconURL', 'build']);
   const appName = optionalString('app.name', app.name, 100) ?? callbackURL.host;
   const appIconURL =
-    app.iconURL === undefined ? undefined : parseHttpURL('app.iconURL', app.iconURL).href;
+    app.iconURL === undefined
+      ? undefined
+      : parseHttpURL('app.iconURL', app.iconURL, { allowSearch: true }).href;
   const appBuild = optionalString('app.build', app.build, 50) ?? '1.0.0';
 
-  const token = optionalRecord('developerToken', input.developerToken);
+  const token = optionalRecord('developerToken', input.developerToken, [
+    'expiresIn',
+    'origins',
+    'renewBefore',
+  ]);
   const expiresIn = parseExpiresIn(token.expiresIn ?? '180d', 'developerToken.expiresIn');
   const origins =
     token.origins === undefined ? [] : assertOrigins(token.origins, 'developerToken.origins');
@@ -162,7 +163,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const verifyUserToken = optionalBoolean('verifyUserToken', input.verifyUserToken) ?? true;
   const ui = oneOf('ui', input.ui, ['popup', 'musickit'] as const, 'popup');
 
-  const endpoints = optionalRecord('endpoints', input.endpoints);
+  const endpoints = optionalRecord('endpoints', input.endpoints, [
+    'authorize',
+    'api',
+    'musicKitScript',
+  ]);
   const authorizeURL = parseHttpURL(
     'endpoints.authorize',
     endpoints.authorize ?? APPLE_ENDPOINTS.authorize,
@@ -236,10 +241,31 @@ function parseHttpURL(field: string, value: unknown, { allowSearch = false } = {
   return url;
 }
 
-function optionalRecord(field: string, value: unknown): Record<string, unknown> {
+function optionalRecord(
+  field: string,
+  value: unknown,
+  known: readonly string[],
+): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isRecord(value)) throw invalidOptions(field, 'must be an object.');
+  assertKnownKeys(`${field}.`, value, new Set(known));
   return value;
+}
+
+/** Refuses option names we do not know: a typo must not silently fall back to a default. */
+function assertKnownKeys(
+  prefix: string,
+  value: Record<string, unknown>,
+  known: ReadonlySet<string>,
+): void {
+  for (const key of Object.keys(value)) {
+    if (known.has(key)) continue;
+    const hint = [...known].find((name) => name.toLowerCase() === key.toLowerCase());
+    throw invalidOptions(
+      `${prefix}${key}`,
+      `unknown option${hint ? `; did you mean \`${prefix}${hint}\`?` : '.'}`,
+    );
+  }
 }
 
 function optionalString(field: string, value: unknown, maxLength: number): string | undefined {

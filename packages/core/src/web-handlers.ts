@@ -3,17 +3,28 @@ import { MAX_CALLBACK_BODY_BYTES } from './callback.js';
 import { type RenderedPage, renderErrorPage } from './error-page.js';
 import { type AppleMusicAuthError, isAppleMusicAuthError } from './errors.js';
 import { readBodyText } from './request-body.js';
+import type { SessionAccess } from './state-store.js';
 
-/** What the callback route answers; both hooks are the app's choice. */
-export interface WebHandlerHooks {
+/** Per-request options of `handleLogin`. */
+export interface HandleLoginOptions {
+  /** The framework's session, for `stateStore: 'session'`. */
+  session?: SessionAccess;
+}
+
+/** Per-request options of `handleCallback`: what it answers is the app's choice. */
+export interface HandleCallbackOptions {
+  /** The framework's session, for `stateStore: 'session'`. */
+  session?: SessionAccess;
   /**
    * Called with the login's result; returns the response (store the token
    * in your session or database here). Default: `303` to `returnTo` or `/`.
    */
   onSuccess?: (result: LoginResult, request: Request) => Response | Promise<Response>;
   /**
-   * Called with the typed error of a failed login. Default: a small HTML
-   * page with the error's status and no internals.
+   * Called with the typed error of a failed login, including one that
+   * `onSuccess` throws (e.g. a `TokenError` from `fetchAppleMusic`). Default:
+   * a small HTML page with the error's status and no internals. Errors that
+   * are not this library's propagate: they are bugs, not login outcomes.
    */
   onError?: (error: AppleMusicAuthError, request: Request) => Response | Promise<Response>;
 }
@@ -29,7 +40,7 @@ export function createWebHandlers(
   flow: FlowCore,
 ): Pick<AppleMusicAuth, 'handleLogin' | 'handleCallback'> {
   return {
-    async handleLogin(request) {
+    async handleLogin(request, options = {}) {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return methodNotAllowed('GET, HEAD');
       }
@@ -37,6 +48,7 @@ export function createWebHandlers(
         const page = await flow.startLogin({
           returnTo: new URL(request.url).searchParams.get('returnTo'),
           cookieHeader: request.headers.get('cookie'),
+          session: options.session,
         });
         const headers = new Headers(page.headers);
         for (const cookie of page.cookies) headers.append('set-cookie', cookie);
@@ -50,15 +62,16 @@ export function createWebHandlers(
       }
     },
 
-    async handleCallback(request, hooks = {}) {
+    async handleCallback(request, options = {}) {
       if (request.method !== 'POST') return methodNotAllowed('POST');
-      const { onSuccess = redirectToReturnTo, onError } = hooks;
+      const { onSuccess = redirectToReturnTo, onError, session } = options;
       let response: Response;
       try {
         const result = await flow.finishLogin({
           body: await readBodyText(request, MAX_CALLBACK_BODY_BYTES),
           contentType: request.headers.get('content-type'),
           cookieHeader: request.headers.get('cookie'),
+          session,
         });
         response = await onSuccess(result, request);
       } catch (error) {

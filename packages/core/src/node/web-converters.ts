@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { parseOriginOption } from '../http-url.js';
 
 /** How to turn a Node request into a web `Request`. */
 export interface ToWebRequestOptions {
   /**
    * The origin the app is reached at, e.g. `https://app.example`. By default
-   * it is read from the `Host` header, with `http:` (or `https:` on a TLS
-   * socket). Give it when the app runs behind a proxy.
+   * it is read from the `Host` header (`localhost` when that is missing or
+   * malformed), with `http:` (or `https:` on a TLS socket). Give it when the
+   * app runs behind a proxy.
    */
   origin?: string;
 }
@@ -24,8 +27,9 @@ export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions 
     headers.append(name, req.rawHeaders[i + 1] as string);
   }
   const method = req.method ?? 'GET';
-  const origin = options.origin ?? defaultOrigin(req);
-  const url = new URL(req.url ?? '/', origin);
+  const origin =
+    options.origin === undefined ? defaultOrigin(req) : parseOriginOption('origin', options.origin);
+  const url = new URL(`${origin}${requestPath(req.url)}`);
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (hasBody) {
@@ -50,17 +54,19 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+  await pipeline(Readable.fromWeb(response.body as NodeReadableStream), res);
 }
 
 /**
  * Adapts a web-standard handler to a `node:http` request listener. Errors
  * the handler throws become a bare 500, never a crash or a leaked message.
+ * A bad `origin` option throws `ERR_INVALID_OPTIONS` here, not per request.
  */
 export function toNodeListener(
   handler: (request: Request) => Response | Promise<Response>,
   options: ToWebRequestOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  if (options.origin !== undefined) parseOriginOption('origin', options.origin);
   return (req, res) => {
     Promise.resolve()
       .then(() => handler(toWebRequest(req, options)))
@@ -77,11 +83,26 @@ export function toNodeListener(
   };
 }
 
+/**
+ * The path and query of a request target. Joined to the origin as text, so
+ * that neither `//evil.example/x` nor an absolute-form target
+ * (`http://evil.example/x`) can change the request's origin.
+ */
+function requestPath(target: string | undefined): string {
+  if (target?.startsWith('/')) return target;
+  if (URL.canParse(target ?? '')) {
+    const url = new URL(target as string);
+    return `${url.pathname}${url.search}`;
+  }
+  return '/';
+}
+
 function defaultOrigin(req: IncomingMessage): string {
-  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
   const host = req.headers.host ?? req.headers[':authority'];
-  const hostname = typeof host === 'string' && isHostHeader(host) ? host : 'localhost';
-  return `${encrypted ? 'https' : 'http'}://${hostname}`;
+  return typeof host === 'string' && isHostHeader(host) && URL.canParse(`${scheme}://${host}`)
+    ? `${scheme}://${host}`
+    : `${scheme}://localhost`;
 }
 
 function isHostHeader(value: string): boolean {

@@ -1,0 +1,354 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { KNOWN_STOREFRONTS, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import { parseSetCookie } from 'cookie';
+import { decodeJwt, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AppleMusicAuth,
+  AppleMusicAuthError,
+  type AppleMusicAuthOptions,
+  createAppleMusicAuth,
+  type LoginPage,
+  type SessionAccess,
+  TokenError,
+} from '../src/index.js';
+
+const teamId = 'TEAM123456';
+const keyId = 'KEY1234567';
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const APP_ORIGIN = 'https://app.example';
+const CALLBACK_PATH = '/auth/apple-music/callback';
+
+let sandbox: Sandbox;
+const instances: AppleMusicAuth[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ teamId, keyId, publicKey, storefront: 'gb' });
+});
+afterAll(async () => {
+  await Promise.all(instances.map((auth) => auth.close()));
+  await sandbox.close();
+});
+
+/** An instance wired to the sandbox; the suite closes it. */
+function createAuth(extra: Partial<AppleMusicAuthOptions> = {}): AppleMusicAuth {
+  const auth = createAppleMusicAuth({
+    teamId,
+    keyId,
+    privateKey,
+    callbackURL: `${APP_ORIGIN}${CALLBACK_PATH}`,
+    stateSecret: 'a-state-secret-that-is-long-enough-for-hmac',
+    endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
+    timeoutMs: 2000,
+    ...extra,
+  });
+  instances.push(auth);
+  return auth;
+}
+
+/** The JSON config block the bridge page embeds. */
+function bridgeConfig(page: LoginPage): { developerToken: string; state: string } {
+  const match =
+    /<script type="application\/json" id="apple-music-auth-config"[^>]*>([^<]*)<\/script>/.exec(
+      page.body,
+    );
+  if (match?.[1] === undefined) throw new Error('no config block in the bridge page');
+  return JSON.parse(match[1]) as { developerToken: string; state: string };
+}
+
+/** What a browser sends back: `name=value` of each Set-Cookie. */
+function cookieHeader(setCookies: readonly string[]): string {
+  return setCookies
+    .map((line) => parseSetCookie(line))
+    .map(({ name, value }) => `${name}=${value ?? ''}`)
+    .join('; ');
+}
+
+/** The form the bridge page posts after Apple's popup gave `musicUserToken`. */
+function callbackBody(musicUserToken: string, state: string, restricted = false): URLSearchParams {
+  return new URLSearchParams({
+    music_user_token: musicUserToken,
+    restricted: restricted ? '1' : '0',
+    state,
+  });
+}
+
+/** A session object over a Map, as a framework's session would be. */
+function mapSession(): SessionAccess & { entries: Map<string, unknown> } {
+  const entries = new Map<string, unknown>();
+  return {
+    entries,
+    get: (key) => entries.get(key),
+    set: (key, value) => {
+      entries.set(key, value);
+    },
+    delete: (key) => {
+      entries.delete(key);
+    },
+  };
+}
+
+async function verified(token: string) {
+  return jwtVerify(token, publicKey, { algorithms: ['ES256'], issuer: teamId });
+}
+
+describe('getDeveloperToken', () => {
+  it('signs an ES256 token for the key, without an origin claim, and reuses it', async () => {
+    const auth = createAuth();
+    const token = await auth.getDeveloperToken();
+    const { payload, protectedHeader } = await verified(token);
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: keyId });
+    expect(payload).not.toHaveProperty('origin');
+    expect(await auth.getDeveloperToken()).toBe(token);
+  });
+
+  it('is refused by jose against another public key', async () => {
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    const token = await createAuth().getDeveloperToken();
+    await expect(jwtVerify(token, other, { algorithms: ['ES256'] })).rejects.toThrow();
+  });
+});
+
+describe('developerToken.origins', () => {
+  it('puts the origin claim into the browser token only', async () => {
+    const auth = createAuth({ developerToken: { origins: [APP_ORIGIN] } });
+    const page = await auth.startLogin();
+    const { developerToken: browserToken, state } = bridgeConfig(page);
+    expect((await verified(browserToken)).payload.origin).toEqual([APP_ORIGIN]);
+
+    const serverToken = await auth.getDeveloperToken();
+    expect(serverToken).not.toBe(browserToken);
+    expect((await verified(serverToken)).payload).not.toHaveProperty('origin');
+
+    const result = await auth.finishLogin({
+      body: callbackBody(sandbox.issueToken(), state),
+      cookieHeader: cookieHeader(page.cookies),
+    });
+    expect(result.developerToken).toBe(serverToken);
+    expect(decodeJwt(result.developerToken)).not.toHaveProperty('origin');
+  });
+
+  it('embeds the server token itself when no origins are set', async () => {
+    const auth = createAuth();
+    const { developerToken } = bridgeConfig(await auth.startLogin());
+    expect(developerToken).toBe(await auth.getDeveloperToken());
+  });
+});
+
+describe('startLogin', () => {
+  it('returns the bridge page with its headers and one state cookie', async () => {
+    const auth = createAuth();
+    const page = await auth.startLogin({ returnTo: '/library' });
+    expect(page.status).toBe(200);
+    expect(page.headers).toMatchObject({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    const nonce = /<script nonce="([^"]+)">/.exec(page.body)?.[1];
+    expect(nonce).toBeDefined();
+    expect(page.headers['Content-Security-Policy']).toContain(`'nonce-${nonce}'`);
+    expect(page.headers['Content-Security-Policy']).toContain(`form-action ${APP_ORIGIN}`);
+    expect(page.cookies).toHaveLength(1);
+    expect(parseSetCookie(page.cookies[0] ?? '')).toMatchObject({
+      name: 'apple_music_auth_state',
+      path: CALLBACK_PATH,
+      httpOnly: true,
+      secure: true,
+    });
+    expect(bridgeConfig(page).state).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it('makes a new state and cookie for every login', async () => {
+    const auth = createAuth();
+    const [first, second] = await Promise.all([auth.startLogin(), auth.startLogin()]);
+    expect(bridgeConfig(first as LoginPage).state).not.toBe(
+      bridgeConfig(second as LoginPage).state,
+    );
+    expect(first?.cookies[0]).not.toBe(second?.cookies[0]);
+  });
+
+  it.each(['https://evil.example/', '//evil.example/path', 'javascript:alert(1)'])(
+    'refuses returnTo %s',
+    async (returnTo) => {
+      await expect(createAuth().startLogin({ returnTo })).rejects.toMatchObject({
+        code: 'ERR_INVALID_RETURN_TO',
+        status: 400,
+      });
+    },
+  );
+});
+
+describe('finishLogin with the cookie store', () => {
+  it('returns the token, the server developer token, the storefront and returnTo', async () => {
+    const auth = createAuth();
+    const page = await auth.startLogin({ returnTo: '/library?tab=recent' });
+    const musicUserToken = sandbox.issueToken({ restricted: true });
+    const result = await auth.finishLogin({
+      body: callbackBody(musicUserToken, bridgeConfig(page).state, true),
+      contentType: 'application/x-www-form-urlencoded',
+      cookieHeader: `theme=dark; ${cookieHeader(page.cookies)}`,
+    });
+    const { id, name, defaultLanguageTag, explicitContentPolicy } = KNOWN_STOREFRONTS.gb;
+    expect(result).toEqual({
+      musicUserToken,
+      developerToken: await auth.getDeveloperToken(),
+      restricted: true,
+      storefront: { id, name, defaultLanguageTag, explicitContentPolicy },
+      returnTo: '/library?tab=recent',
+    });
+  });
+
+  it('accepts the form as text and leaves returnTo undefined when none was asked', async () => {
+    const auth = createAuth();
+    const page = await auth.startLogin();
+    const result = await auth.finishLogin({
+      body: callbackBody(sandbox.issueToken(), bridgeConfig(page).state).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+      cookieHeader: cookieHeader(page.cookies),
+    });
+    expect(result.restricted).toBe(false);
+    expect(result.returnTo).toBeUndefined();
+  });
+
+  it('refuses a callback without the state cookie, or with another login’s cookie', async () => {
+    const auth = createAuth();
+    const page = await auth.startLogin();
+    const other = await auth.startLogin();
+    const body = callbackBody(sandbox.issueToken(), bridgeConfig(page).state);
+    await expect(auth.finishLogin({ body })).rejects.toMatchObject({ code: 'ERR_STATE_MISSING' });
+    await expect(
+      auth.finishLogin({ body, cookieHeader: cookieHeader(other.cookies) }),
+    ).rejects.toMatchObject({ code: 'ERR_STATE_MISMATCH' });
+  });
+
+  it('asks Apple about the token: a revoked one is a TokenError', async () => {
+    const auth = createAuth();
+    const page = await auth.startLogin();
+    const musicUserToken = sandbox.issueToken();
+    sandbox.revokeToken(musicUserToken);
+    const failure = auth.finishLogin({
+      body: callbackBody(musicUserToken, bridgeConfig(page).state),
+      cookieHeader: cookieHeader(page.cookies),
+    });
+    await expect(failure).rejects.toBeInstanceOf(TokenError);
+    await expect(failure).rejects.toMatchObject({ code: 'ERR_USER_TOKEN_REJECTED', status: 401 });
+  });
+
+  it('does not ask Apple with verifyUserToken: false', async () => {
+    const auth = createAuth({ verifyUserToken: false });
+    const page = await auth.startLogin();
+    const musicUserToken = sandbox.issueToken();
+    sandbox.revokeToken(musicUserToken);
+    const result = await auth.finishLogin({
+      body: callbackBody(musicUserToken, bridgeConfig(page).state),
+      cookieHeader: cookieHeader(page.cookies),
+    });
+    expect(result.musicUserToken).toBe(musicUserToken);
+    expect(result.storefront).toBeUndefined();
+  });
+
+  it('turns a declined popup into ERR_ACCESS_DENIED once the state checks out', async () => {
+    const auth = createAuth();
+    const page = await auth.startLogin();
+    const body = new URLSearchParams({ error: 'access_denied', state: bridgeConfig(page).state });
+    await expect(
+      auth.finishLogin({ body, cookieHeader: cookieHeader(page.cookies) }),
+    ).rejects.toMatchObject({ name: 'AuthorizationError', code: 'ERR_ACCESS_DENIED' });
+    await expect(auth.finishLogin({ body })).rejects.toMatchObject({ code: 'ERR_STATE_MISSING' });
+  });
+
+  it('clears the state cookie with one Max-Age=0 Set-Cookie on the callback path', () => {
+    const { clearStateCookies } = createAuth();
+    expect(clearStateCookies).toHaveLength(1);
+    expect(parseSetCookie(clearStateCookies[0] ?? '')).toMatchObject({
+      name: 'apple_music_auth_state',
+      value: '',
+      maxAge: 0,
+      path: CALLBACK_PATH,
+    });
+  });
+});
+
+describe('the session store', () => {
+  const sessionAuth = () => {
+    const auth = createAuth({ stateStore: 'session' });
+    return auth;
+  };
+
+  it('keeps the state in the session, sets no cookie, and uses a state once', async () => {
+    const auth = sessionAuth();
+    const session = mapSession();
+    const page = await auth.startLogin({ session, returnTo: '/after' });
+    expect(page.cookies).toEqual([]);
+    expect(session.entries.size).toBe(1);
+
+    const body = callbackBody(sandbox.issueToken(), bridgeConfig(page).state);
+    const result = await auth.finishLogin({ body, session });
+    expect(result.returnTo).toBe('/after');
+    expect(result.storefront?.id).toBe('gb');
+    expect(session.entries.size).toBe(0);
+
+    await expect(auth.finishLogin({ body, session })).rejects.toMatchObject({
+      code: 'ERR_STATE_MISSING',
+    });
+    expect(auth.clearStateCookies).toEqual([]);
+  });
+
+  it('refuses a state from another session', async () => {
+    const auth = sessionAuth();
+    const mine = mapSession();
+    const theirs = mapSession();
+    await auth.startLogin({ session: mine });
+    const page = await auth.startLogin({ session: theirs });
+    await expect(
+      auth.finishLogin({
+        body: callbackBody(sandbox.issueToken(), bridgeConfig(page).state),
+        session: mine,
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_STATE_MISMATCH' });
+  });
+
+  it('says a session is needed when none is given', async () => {
+    const failure = sessionAuth().startLogin();
+    await expect(failure).rejects.toBeInstanceOf(AppleMusicAuthError);
+    await expect(failure).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTIONS',
+      message: expect.stringContaining('`session`'),
+    });
+  });
+});
+
+describe('fetchAppleMusic', () => {
+  it("returns the API's JSON for a valid Music User Token", async () => {
+    const auth = createAuth();
+    const body = await auth.fetchAppleMusic<{ data: { type: string; href: string }[] }>(
+      '/v1/me/recent/played',
+      { musicUserToken: sandbox.issueToken() },
+    );
+    expect(body.data.length).toBeGreaterThan(0);
+    for (const item of body.data) {
+      expect(['albums', 'playlists', 'stations']).toContain(item.type);
+      expect(item.href).toMatch(/^\/v1\/catalog\/gb\//);
+    }
+  });
+
+  it('maps a revoked Music User Token to TokenError ERR_USER_TOKEN_REJECTED', async () => {
+    const auth = createAuth();
+    const musicUserToken = sandbox.issueToken();
+    sandbox.revokeToken(musicUserToken);
+    const failure = auth.fetchAppleMusic('/v1/me/recent/played', { musicUserToken });
+    await expect(failure).rejects.toBeInstanceOf(TokenError);
+    await expect(failure).rejects.toMatchObject({ code: 'ERR_USER_TOKEN_REJECTED' });
+  });
+
+  it('fails after close()', async () => {
+    const auth = createAuth();
+    const musicUserToken = sandbox.issueToken();
+    await auth.fetchAppleMusic('/v1/me/recent/played', { musicUserToken });
+    await auth.close();
+    const failure = auth.fetchAppleMusic('/v1/me/recent/played', { musicUserToken });
+    await expect(failure).rejects.toBeInstanceOf(AppleMusicAuthError);
+    await expect(failure).rejects.toMatchObject({ message: expect.stringContaining('closed') });
+  });
+});

@@ -1,0 +1,369 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { parseSetCookie } from 'cookie';
+import { decodeJwt } from 'jose';
+import { Agent } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  APPLE_ENDPOINTS,
+  type AppleMusicAuthError,
+  type AppleMusicAuthOptions,
+  createAppleMusicAuth,
+  MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
+} from '../src/index.js';
+import { thrownBy } from './support/errors.js';
+
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const CALLBACK_URL = 'https://app.example/auth/apple-music/callback';
+
+/** Options that pass validation; each case below spoils one field. */
+const valid = {
+  teamId: 'TEAM123456',
+  keyId: 'KEY1234567',
+  privateKey,
+  callbackURL: CALLBACK_URL,
+  stateSecret: 'a-state-secret-that-is-long-enough-for-hmac',
+} satisfies AppleMusicAuthOptions;
+
+/** `createAppleMusicAuth` with options the types would refuse: what JavaScript callers can pass. */
+function create(options: unknown) {
+  return createAppleMusicAuth(options as AppleMusicAuthOptions);
+}
+
+/** Asserts that `options` are refused at construction with a message naming `field`. */
+function expectRefused(options: unknown, field: string): AppleMusicAuthError {
+  const error = thrownBy(() => create(options));
+  expect(error.code).toBe('ERR_INVALID_OPTIONS');
+  expect(error.status).toBe(500);
+  expect(error.message).toContain(`\`${field}`);
+  return error;
+}
+
+/** The JSON config block the bridge page embeds. */
+function bridgeConfig(body: string): Record<string, unknown> {
+  const match =
+    /<script type="application\/json" id="apple-music-auth-config"[^>]*>([^<]*)<\/script>/.exec(
+      body,
+    );
+  if (match?.[1] === undefined) throw new Error('no config block in the bridge page');
+  return JSON.parse(match[1]) as Record<string, unknown>;
+}
+
+const created: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  await Promise.all(created.map((auth) => auth.close()));
+});
+
+/** Creates an instance the suite closes afterwards. */
+function accepted(options: unknown) {
+  const auth = create(options);
+  created.push(auth);
+  return auth;
+}
+
+describe('createAppleMusicAuth: options are refused at construction', () => {
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'TEAM123456'],
+    ['an array', [valid]],
+    ['a number', 42],
+  ])('refuses %s as the options', (_name, options) => {
+    const error = expectRefused(options, 'options');
+    expect(error.message).toContain('teamId');
+  });
+
+  it('refuses an unknown option, naming it', () => {
+    const error = expectRefused({ ...valid, sessionSecret: 'x' }, 'sessionSecret');
+    expect(error.message).toContain('unknown option');
+    expect(error.message).not.toContain('did you mean');
+  });
+
+  it.each([
+    ['app', { name: 'x', icon: 'https://cdn.example/i.png' }, 'app.icon'],
+    ['developerToken', { expiresin: '1d' }, 'developerToken.expiresin'],
+    ['endpoints', { apiURL: 'https://proxy.example' }, 'endpoints.apiURL'],
+  ])(
+    'refuses an unknown key inside %s instead of falling back to a default',
+    (field, value, named) => {
+      const error = expectRefused({ ...valid, [field]: value }, named);
+      expect(error.message).toContain('unknown option');
+    },
+  );
+
+  it('suggests the right spelling inside a nested option', () => {
+    const error = expectRefused(
+      { ...valid, developerToken: { expiresin: '1d' } },
+      'developerToken.expiresin',
+    );
+    expect(error.message).toContain('did you mean `developerToken.expiresIn`?');
+  });
+
+  it.each([
+    ['teamID', 'teamId'],
+    ['callbackUrl', 'callbackURL'],
+    ['keyID', 'keyId'],
+    ['statesecret', 'stateSecret'],
+  ])('suggests the right spelling for %s', (wrong, right) => {
+    const { [right as keyof typeof valid]: value, ...rest } = valid;
+    const error = expectRefused({ ...rest, [wrong]: value }, wrong);
+    expect(error.message).toContain(`did you mean \`${right}\`?`);
+  });
+
+  it.each([
+    ['teamId', 'lowercase', 'team123456'],
+    ['teamId', 'too short', 'TEAM12345'],
+    ['teamId', 'padded', ' TEAM123456 '],
+    ['teamId', 'a number', 1234567890],
+    ['teamId', 'missing', undefined],
+    ['keyId', 'too long', 'KEY12345678'],
+    ['keyId', 'with a dash', 'KEY-123456'],
+    ['keyId', 'missing', undefined],
+  ])('refuses %s %s', (field, _name, value) => {
+    expectRefused({ ...valid, [field]: value }, field);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['blank', '  \n '],
+    ['null', null],
+    ['a number', 42],
+  ])('refuses a privateKey that is %s', (_name, value) => {
+    const error = expectRefused({ ...valid, privateKey: value }, 'privateKey');
+    expect(error.message).toContain('readPrivateKey');
+  });
+
+  it('refuses options without the privateKey key at all', () => {
+    const { privateKey: _omitted, ...rest } = valid;
+    expectRefused(rest, 'privateKey');
+  });
+
+  it.each([
+    ['relative', '/auth/apple-music/callback', 'absolute'],
+    ['not a URL', 'app.example/callback', 'absolute'],
+    ['not http(s)', 'ftp://app.example/callback', 'absolute'],
+    ['javascript:', 'javascript:alert(1)', 'absolute'],
+    ['http on a public host', 'http://app.example/auth/apple-music/callback', 'https'],
+    ['with a fragment', 'https://app.example/auth/apple-music/callback#done', 'fragment'],
+    ['with credentials', 'https://user:secret@app.example/callback', 'user name or password'],
+    ['a URL object', new URL(CALLBACK_URL), 'absolute'],
+  ])('refuses a callbackURL that is %s', (_name, value, problem) => {
+    const error = expectRefused({ ...valid, callbackURL: value }, 'callbackURL');
+    expect(error.message).toContain(problem);
+  });
+
+  it('refuses a missing stateSecret with the cookie store, pointing at the session store', () => {
+    const { stateSecret: _omitted, ...rest } = valid;
+    expect(expectRefused(rest, 'stateSecret').message).toContain('stateStore: "session"');
+    expectRefused({ ...rest, stateStore: 'cookie' }, 'stateSecret');
+  });
+
+  it.each([
+    ['too short', 'short-secret', 'stateSecret'],
+    ['31 characters', 'x'.repeat(31), 'stateSecret'],
+    ['an empty list', [], 'stateSecret'],
+    ['a list with a short entry', ['x'.repeat(32), 'short'], 'stateSecret[1]'],
+    ['a list with a number', [12345], 'stateSecret[0]'],
+    ['a number', 12345, 'stateSecret'],
+  ])('refuses a stateSecret that is %s', (_name, value, field) => {
+    expectRefused({ ...valid, stateSecret: value }, field);
+  });
+
+  it('still checks a stateSecret given with the session store', () => {
+    expectRefused({ ...valid, stateStore: 'session', stateSecret: 'short' }, 'stateSecret');
+  });
+
+  it('refuses an unknown stateStore', () => {
+    expect(expectRefused({ ...valid, stateStore: 'redis' }, 'stateStore').message).toContain(
+      '"session"',
+    );
+  });
+
+  it.each([29, 3601, 0, -600, 60.5, '600', Number.NaN])('refuses stateMaxAge %s', (value) => {
+    expectRefused({ ...valid, stateMaxAge: value }, 'stateMaxAge');
+  });
+
+  it.each([
+    ['app', 'not an object', 'My App'],
+    ['app.name', 'empty', { name: '' }],
+    ['app.name', 'blank', { name: '   ' }],
+    ['app.name', 'over 100 characters', { name: 'x'.repeat(101) }],
+    ['app.name', 'not a string', { name: 42 }],
+    ['app.iconURL', 'http on a public host', { iconURL: 'http://cdn.example/icon.png' }],
+    ['app.iconURL', 'relative', { iconURL: '/icon.png' }],
+    ['app.build', 'empty', { build: '' }],
+  ])('refuses %s that is %s', (field, _name, app) => {
+    expectRefused({ ...valid, app }, field);
+  });
+
+  it.each([
+    ['181d', '181d'],
+    ['one second over 180 days', MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS + 1],
+    ['zero', 0],
+    ['a fraction', 1.5],
+    ['a word', 'forever'],
+  ])('refuses developerToken.expiresIn %s', (_name, expiresIn) => {
+    expectRefused({ ...valid, developerToken: { expiresIn } }, 'developerToken.expiresIn');
+  });
+
+  it.each([
+    ['with a path', ['https://app.example/app']],
+    ['with a query', ['https://app.example?x=1']],
+    ['http on a public host', ['http://app.example']],
+    ['not a list', 'https://app.example'],
+    ['a number in the list', [42]],
+  ])('refuses developerToken.origins %s', (_name, origins) => {
+    expectRefused({ ...valid, developerToken: { origins } }, 'developerToken.origins');
+  });
+
+  it.each([0, 1, -0.5, 1.5, '0.1'])('refuses developerToken.renewBefore %s', (renewBefore) => {
+    expectRefused({ ...valid, developerToken: { renewBefore } }, 'developerToken.renewBefore');
+  });
+
+  it('refuses developerToken that is not an object', () => {
+    expectRefused({ ...valid, developerToken: '180d' }, 'developerToken');
+  });
+
+  it.each(['false', 0, 1, null])('refuses verifyUserToken %s', (value) => {
+    expectRefused({ ...valid, verifyUserToken: value }, 'verifyUserToken');
+  });
+
+  it.each(['redirect', 'POPUP', 42])('refuses ui %s', (value) => {
+    expectRefused({ ...valid, ui: value }, 'ui');
+  });
+
+  it.each([
+    ['endpoints', 'https://api.music.apple.com'],
+    ['endpoints.authorize', { authorize: 'authorize.music.apple.com/woa' }],
+    ['endpoints.authorize', { authorize: 'https://authorize.example/woa#x' }],
+    ['endpoints.api', { api: 'ftp://api.example' }],
+    ['endpoints.api', { api: 'http://api.example' }],
+    ['endpoints.api', { api: 'https://api.example/?debug=1' }],
+    ['endpoints.musicKitScript', { musicKitScript: 'musickit.js' }],
+    ['endpoints.musicKitScript', { musicKitScript: 42 }],
+  ])('refuses %s = %j', (field, endpoints) => {
+    expectRefused({ ...valid, endpoints }, field);
+  });
+
+  it.each([
+    ['an empty object', {}],
+    ['a string', 'agent'],
+    ['an object whose dispatch is not a function', { dispatch: true }],
+    ['a function', () => undefined],
+  ])('refuses a dispatcher that is %s', (_name, dispatcher) => {
+    expect(expectRefused({ ...valid, dispatcher }, 'dispatcher').message).toContain('Dispatcher');
+  });
+
+  it.each([99, 60_001, 1.5, '5000', -1])('refuses timeoutMs %s', (timeoutMs) => {
+    expectRefused({ ...valid, timeoutMs }, 'timeoutMs');
+  });
+
+  it.each([Date.now(), 'Date.now', {}])('refuses now = %s', (now) => {
+    expectRefused({ ...valid, now }, 'now');
+  });
+});
+
+describe('createAppleMusicAuth: accepted options', () => {
+  it('accepts the session store without a stateSecret', () => {
+    const { stateSecret: _omitted, ...rest } = valid;
+    const auth = accepted({ ...rest, stateStore: 'session' });
+    expect(auth.clearStateCookies).toEqual([]);
+  });
+
+  it('accepts a list of secrets, loopback http URLs, and a callback and icon URL with a query', () => {
+    expect(() =>
+      accepted({
+        ...valid,
+        stateSecret: ['x'.repeat(32), 'y'.repeat(40)],
+        callbackURL: 'http://127.0.0.1:3000/auth/callback?provider=apple',
+        app: { name: 'x'.repeat(100), iconURL: 'http://localhost:3000/icon.png?v=2' },
+        endpoints: {
+          authorize: 'http://127.0.0.1:9000/woa',
+          api: 'http://localhost:9000',
+          musicKitScript: 'http://localhost:9000/musickit.js',
+        },
+      }),
+    ).not.toThrow();
+  });
+
+  it('accepts the bounds of every range', () => {
+    for (const extra of [
+      { stateMaxAge: 30 },
+      { stateMaxAge: 3600 },
+      { timeoutMs: 100 },
+      { timeoutMs: 60_000 },
+      { developerToken: { expiresIn: MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS, renewBefore: 0.5 } },
+      { developerToken: { expiresIn: '180d', origins: ['https://app.example'] } },
+      { verifyUserToken: false, ui: 'musickit' },
+    ]) {
+      expect(() => accepted({ ...valid, ...extra })).not.toThrow();
+    }
+  });
+
+  it('accepts an undici Agent as the dispatcher (and leaves it open on close)', async () => {
+    const dispatcher = new Agent();
+    try {
+      const auth = create({ ...valid, dispatcher });
+      await auth.close();
+      expect(dispatcher.closed).toBe(false);
+    } finally {
+      await dispatcher.close();
+    }
+  });
+});
+
+describe('createAppleMusicAuth: defaults', () => {
+  it("names the app after the callback URL's host and uses Apple's endpoints", async () => {
+    const auth = accepted({ ...valid, callbackURL: 'https://app.example:8443/cb' });
+    const page = await auth.startLogin();
+    expect(page.body).toContain('<h1>app.example:8443</h1>');
+    const config = bridgeConfig(page.body);
+    expect(config).toMatchObject({
+      ui: 'popup',
+      appName: 'app.example:8443',
+      appBuild: '1.0.0',
+      authorizeURL: APPLE_ENDPOINTS.authorize,
+      callbackURL: 'https://app.example:8443/cb',
+    });
+    expect(config).not.toHaveProperty('appIconURL');
+  });
+
+  it('uses the configured app name and icon instead', async () => {
+    const auth = accepted({
+      ...valid,
+      app: { name: 'Crate & Barrel <Music>', iconURL: 'https://cdn.example/icon.png' },
+    });
+    const page = await auth.startLogin();
+    expect(page.body).toContain('<h1>Crate &amp; Barrel &lt;Music&gt;</h1>');
+    expect(bridgeConfig(page.body)).toMatchObject({
+      appName: 'Crate & Barrel <Music>',
+      appIconURL: 'https://cdn.example/icon.png',
+    });
+  });
+
+  it('signs 180-day developer tokens without an origin claim by default', async () => {
+    const auth = accepted(valid);
+    const claims = decodeJwt(await auth.getDeveloperToken());
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS);
+    expect(claims).not.toHaveProperty('origin');
+  });
+
+  it('keeps the state cookie 600 s on the callback path, or stateMaxAge when given', async () => {
+    const [defaults] = (await accepted(valid).startLogin()).cookies;
+    expect(parseSetCookie(defaults ?? '')).toMatchObject({
+      maxAge: 600,
+      path: '/auth/apple-music/callback',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'lax',
+    });
+    const [custom] = (await accepted({ ...valid, stateMaxAge: 120 }).startLogin()).cookies;
+    expect(parseSetCookie(custom ?? '')).toMatchObject({ maxAge: 120 });
+  });
+
+  it('reads the clock from `now`', async () => {
+    const now = Date.UTC(2030, 0, 1);
+    const claims = decodeJwt(await accepted({ ...valid, now: () => now }).getDeveloperToken());
+    expect(claims.iat).toBe(now / 1000);
+  });
+});

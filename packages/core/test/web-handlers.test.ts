@@ -1,0 +1,423 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { parseSetCookie } from 'cookie';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type AppleMusicAuth,
+  type AppleMusicAuthError,
+  type AppleMusicAuthOptions,
+  AuthorizationError,
+  createAppleMusicAuth,
+  type LoginResult,
+  MAX_CALLBACK_BODY_BYTES,
+  type SessionAccess,
+} from '../src/index.js';
+
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ORIGIN = 'https://app.example';
+const LOGIN_URL = `${ORIGIN}/auth/apple-music`;
+const CALLBACK_URL = `${ORIGIN}/auth/apple-music/callback`;
+const FORM = 'application/x-www-form-urlencoded';
+
+const instances: AppleMusicAuth[] = [];
+afterAll(async () => {
+  await Promise.all(instances.map((auth) => auth.close()));
+});
+
+/**
+ * An instance that never calls Apple (`verifyUserToken: false`): these tests
+ * are about the web-standard routes, not about Apple's answers.
+ */
+function createAuth(extra: Partial<AppleMusicAuthOptions> = {}): AppleMusicAuth {
+  const auth = createAppleMusicAuth({
+    teamId: 'TEAM123456',
+    keyId: 'KEY1234567',
+    privateKey,
+    callbackURL: CALLBACK_URL,
+    stateSecret: 'a-state-secret-that-is-long-enough-for-hmac',
+    verifyUserToken: false,
+    ...extra,
+  });
+  instances.push(auth);
+  return auth;
+}
+
+const auth = createAuth();
+
+/** A Music User Token shaped like Apple's (base64 with `+`, `/` and `=`). */
+function fakeMusicUserToken(): string {
+  return randomBytes(120).toString('base64');
+}
+
+/** The state the bridge page embeds. */
+async function stateOf(response: Response): Promise<string> {
+  const match =
+    /<script type="application\/json" id="apple-music-auth-config"[^>]*>([^<]*)<\/script>/.exec(
+      await response.text(),
+    );
+  if (match?.[1] === undefined) throw new Error('no config block in the bridge page');
+  return (JSON.parse(match[1]) as { state: string }).state;
+}
+
+/** The `Cookie` header a browser would send back after `response`. */
+function cookieFrom(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((line) => parseSetCookie(line))
+    .map(({ name, value }) => `${name}=${value ?? ''}`)
+    .join('; ');
+}
+
+/** Runs the login route and returns what the browser keeps: the state and the cookie. */
+async function login(
+  target: AppleMusicAuth = auth,
+  query = '',
+  session?: SessionAccess,
+): Promise<{ state: string; cookie: string }> {
+  const response = await target.handleLogin(
+    new Request(`${LOGIN_URL}${query}`),
+    session ? { session } : {},
+  );
+  expect(response.status).toBe(200);
+  const cookie = cookieFrom(response);
+  return { state: await stateOf(response), cookie };
+}
+
+/** The callback request the bridge page's form makes. */
+function callbackRequest(fields: Record<string, string>, cookie?: string): Request {
+  return new Request(CALLBACK_URL, {
+    method: 'POST',
+    headers: { 'content-type': FORM, ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams(fields),
+  });
+}
+
+/** A request body that counts how many chunks were pulled from it. */
+function countingStream(chunkSize: number, chunks: number) {
+  const counter = { pulls: 0, cancelled: false };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        counter.pulls += 1;
+        if (counter.pulls > chunks) controller.close();
+        else controller.enqueue(new Uint8Array(chunkSize).fill(0x61));
+      },
+      cancel() {
+        counter.cancelled = true;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, counter };
+}
+
+function expectClearingCookie(response: Response): void {
+  const clearing = response.headers
+    .getSetCookie()
+    .map((line) => parseSetCookie(line))
+    .find(({ name }) => name === 'apple_music_auth_state');
+  expect(clearing).toMatchObject({ value: '', maxAge: 0 });
+}
+
+function mapSession(): SessionAccess & { entries: Map<string, unknown> } {
+  const entries = new Map<string, unknown>();
+  return {
+    entries,
+    get: (key) => entries.get(key),
+    set: (key, value) => {
+      entries.set(key, value);
+    },
+    delete: (key) => {
+      entries.delete(key);
+    },
+  };
+}
+
+describe('handleLogin', () => {
+  it.each(['POST', 'PUT', 'DELETE'])(
+    'answers %s with 405 and Allow, issuing no state',
+    async (method) => {
+      const response = await auth.handleLogin(new Request(LOGIN_URL, { method }));
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, HEAD');
+      expect(response.headers.getSetCookie()).toEqual([]);
+    },
+  );
+
+  it('answers GET with the bridge page and the state cookie', async () => {
+    const response = await auth.handleLogin(new Request(LOGIN_URL));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.getSetCookie()).toHaveLength(1);
+    expect(await stateOf(response)).not.toBe('');
+  });
+
+  it('answers HEAD with the headers and no body', async () => {
+    const response = await auth.handleLogin(new Request(LOGIN_URL, { method: 'HEAD' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.getSetCookie()).toHaveLength(1);
+    expect(response.body).toBeNull();
+  });
+
+  it('answers an off-site returnTo with the 400 error page', async () => {
+    const response = await auth.handleLogin(
+      new Request(`${LOGIN_URL}?returnTo=${encodeURIComponent('https://evil.example/')}`),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('ERR_INVALID_RETURN_TO');
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe('handleCallback: requests it refuses before reading the form', () => {
+  it.each(['GET', 'HEAD', 'PUT'])('answers %s with 405 and Allow: POST', async (method) => {
+    const response = await auth.handleCallback(new Request(CALLBACK_URL, { method }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers a body declared over 16 KiB with 413 without reading it', async () => {
+    const { stream, counter } = countingStream(1024, 64);
+    const response = await auth.handleCallback(
+      new Request(CALLBACK_URL, {
+        method: 'POST',
+        headers: { 'content-type': FORM, 'content-length': String(MAX_CALLBACK_BODY_BYTES + 1) },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+    expect(counter.pulls).toBe(0);
+    expectClearingCookie(response);
+  });
+
+  it('stops reading a streamed body without content-length once it passes 16 KiB', async () => {
+    const chunkSize = 1024;
+    const { stream, counter } = countingStream(chunkSize, 1000);
+    const response = await auth.handleCallback(
+      new Request(CALLBACK_URL, {
+        method: 'POST',
+        headers: { 'content-type': FORM },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+    expect(counter.pulls).toBeLessThanOrEqual(MAX_CALLBACK_BODY_BYTES / chunkSize + 2);
+    expect(counter.cancelled).toBe(true);
+    expectClearingCookie(response);
+  });
+
+  it('reads a body of exactly 16 KiB (it then fails as a form, not as too large)', async () => {
+    const { stream } = countingStream(1024, MAX_CALLBACK_BODY_BYTES / 1024);
+    const response = await auth.handleCallback(
+      new Request(CALLBACK_URL, {
+        method: 'POST',
+        headers: { 'content-type': FORM },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+  });
+
+  it('answers a body that is not UTF-8 with 400', async () => {
+    const { state, cookie } = await login();
+    const form = new TextEncoder().encode(`state=${state}&music_user_token=abc`);
+    const body = new Uint8Array([...form, 0xff, 0xfe]);
+    const request = () =>
+      new Request(CALLBACK_URL, {
+        method: 'POST',
+        headers: { 'content-type': FORM, cookie },
+        body,
+      });
+    const response = await auth.handleCallback(request());
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+    expectClearingCookie(response);
+
+    let message = '';
+    await auth.handleCallback(request(), {
+      onError: (error) => {
+        message = error.message;
+        return new Response(null, { status: 400 });
+      },
+    });
+    expect(message).toContain('UTF-8');
+  });
+});
+
+describe('handleCallback: outcomes', () => {
+  it('by default answers 303 to returnTo, with no-store and the clearing cookie', async () => {
+    const { state, cookie } = await login(auth, '?returnTo=%2Flibrary%3Ftab%3Drecent');
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+    );
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/library?tab=recent');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expectClearingCookie(response);
+  });
+
+  it("by default answers 303 to '/' without returnTo", async () => {
+    const { state, cookie } = await login();
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+    );
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+  });
+
+  it("uses onSuccess's Response, with the clearing cookie added to its own", async () => {
+    const { state, cookie } = await login(auth, '?returnTo=%2Fhome');
+    const musicUserToken = fakeMusicUserToken();
+    const seen: { result?: LoginResult; request?: Request } = {};
+    const request = callbackRequest(
+      { music_user_token: musicUserToken, restricted: '1', state },
+      cookie,
+    );
+    const response = await auth.handleCallback(request, {
+      onSuccess: async (result, req) => {
+        seen.result = result;
+        seen.request = req;
+        return new Response('welcome', {
+          status: 201,
+          headers: { 'set-cookie': 'sid=abc; Path=/; HttpOnly', 'x-app': 'yes' },
+        });
+      },
+    });
+    expect(seen.request).toBe(request);
+    expect(seen.result).toMatchObject({
+      musicUserToken,
+      restricted: true,
+      returnTo: '/home',
+      storefront: undefined,
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-app')).toBe('yes');
+    expect(await response.text()).toBe('welcome');
+    const cookies = response.headers.getSetCookie();
+    expect(cookies).toHaveLength(2);
+    expect(cookies[0]).toBe('sid=abc; Path=/; HttpOnly');
+    expectClearingCookie(response);
+  });
+
+  it('adds the clearing cookie to a Response.redirect, whose headers are immutable', async () => {
+    const { state, cookie } = await login();
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+      { onSuccess: () => Response.redirect(`${ORIGIN}/welcome`, 302) },
+    );
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`${ORIGIN}/welcome`);
+    expectClearingCookie(response);
+  });
+
+  it('hands onError the typed error and uses its Response, with the clearing cookie', async () => {
+    const { state, cookie } = await login();
+    const errors: AppleMusicAuthError[] = [];
+    const response = await auth.handleCallback(
+      callbackRequest({ error: 'access_denied', state }, cookie),
+      {
+        onSuccess: () => {
+          throw new Error('onSuccess must not run for a declined login');
+        },
+        onError: (error) => {
+          errors.push(error);
+          return Response.json({ code: error.code }, { status: 409 });
+        },
+      },
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(AuthorizationError);
+    expect(errors[0]?.code).toBe('ERR_ACCESS_DENIED');
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ code: 'ERR_ACCESS_DENIED' });
+    expectClearingCookie(response);
+  });
+
+  it('hands onError a state error too (no cookie sent)', async () => {
+    const { state } = await login();
+    let code: string | undefined;
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }),
+      {
+        onError: (error) => {
+          code = error.code;
+          return new Response(null, { status: 302, headers: { location: '/login?failed=1' } });
+        },
+      },
+    );
+    expect(code).toBe('ERR_STATE_MISSING');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/login?failed=1');
+    expectClearingCookie(response);
+  });
+
+  it('answers a failure with the error page by default', async () => {
+    const { state } = await login();
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.text()).toContain('ERR_STATE_MISSING');
+    expectClearingCookie(response);
+  });
+
+  it('rejects when onSuccess throws a non-library error (a bug in the app)', async () => {
+    const { state, cookie } = await login();
+    const bug = new TypeError('database is not connected');
+    let onErrorCalls = 0;
+    await expect(
+      auth.handleCallback(
+        callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+        {
+          onSuccess: () => {
+            throw bug;
+          },
+          onError: () => {
+            onErrorCalls += 1;
+            return new Response(null, { status: 500 });
+          },
+        },
+      ),
+    ).rejects.toBe(bug);
+    expect(onErrorCalls).toBe(0);
+  });
+});
+
+describe('handleLogin and handleCallback with the session store', () => {
+  const sessionAuth = createAuth({ stateStore: 'session', stateSecret: undefined });
+
+  it('passes the session through both routes, and a state works once', async () => {
+    const session = mapSession();
+    const { state, cookie } = await login(sessionAuth, '?returnTo=%2Fafter', session);
+    expect(cookie).toBe('');
+    expect(session.entries.size).toBe(1);
+
+    const fields = { music_user_token: fakeMusicUserToken(), restricted: '0', state };
+    const response = await sessionAuth.handleCallback(callbackRequest(fields), { session });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/after');
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(session.entries.size).toBe(0);
+
+    const replay = await sessionAuth.handleCallback(callbackRequest(fields), { session });
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('ERR_STATE_MISSING');
+  });
+
+  it('answers a login without a session with the 500 error page', async () => {
+    const response = await sessionAuth.handleLogin(new Request(LOGIN_URL));
+    expect(response.status).toBe(500);
+    const body = await response.text();
+    expect(body).toContain('ERR_INVALID_OPTIONS');
+    expect(body).not.toContain('session middleware');
+  });
+});
