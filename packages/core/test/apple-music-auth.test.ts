@@ -9,9 +9,9 @@ import {
   type AppleMusicAuthOptions,
   createAppleMusicAuth,
   type LoginPage,
-  type SessionAccess,
   TokenError,
 } from '../src/index.js';
+import { fakeSession } from './support/session.js';
 
 const teamId = 'TEAM123456';
 const keyId = 'KEY1234567';
@@ -74,19 +74,6 @@ function callbackBody(musicUserToken: string, state: string, restricted = false)
 }
 
 /** A session object over a Map, as a framework's session would be. */
-function mapSession(): SessionAccess & { entries: Map<string, unknown> } {
-  const entries = new Map<string, unknown>();
-  return {
-    entries,
-    get: (key) => entries.get(key),
-    set: (key, value) => {
-      entries.set(key, value);
-    },
-    delete: (key) => {
-      entries.delete(key);
-    },
-  };
-}
 
 async function verified(token: string) {
   return jwtVerify(token, publicKey, { algorithms: ['ES256'], issuer: teamId });
@@ -278,7 +265,7 @@ describe('the session store', () => {
 
   it('keeps the state in the session, sets no cookie, and uses a state once', async () => {
     const auth = sessionAuth();
-    const session = mapSession();
+    const session = fakeSession();
     const page = await auth.startLogin({ session, returnTo: '/after' });
     expect(page.cookies).toEqual([]);
     expect(session.entries.size).toBe(1);
@@ -297,8 +284,8 @@ describe('the session store', () => {
 
   it('refuses a state from another session', async () => {
     const auth = sessionAuth();
-    const mine = mapSession();
-    const theirs = mapSession();
+    const mine = fakeSession();
+    const theirs = fakeSession();
     await auth.startLogin({ session: mine });
     const page = await auth.startLogin({ session: theirs });
     await expect(

@@ -10,6 +10,7 @@ import {
   type StateStoreRequest,
 } from '../src/state-store.js';
 import { rejectionOf, thrownBy } from './support/errors.js';
+import { fakeSession } from './support/session.js';
 
 const SECRET = 'a-state-secret-of-at-least-32-characters!';
 const OLD_SECRET = 'the-previous-state-secret-0123456789abcdef';
@@ -227,24 +228,6 @@ describe('createCookieStateStore', () => {
 });
 
 describe('createSessionStateStore', () => {
-  /** A session like express-session's: values survive a JSON round trip (as in Redis). */
-  function fakeSession(): SessionAccess & { data: Map<string, string> } {
-    const data = new Map<string, string>();
-    return {
-      data,
-      get: (key) => {
-        const value = data.get(key);
-        return value === undefined ? undefined : JSON.parse(value);
-      },
-      set: (key, value) => {
-        data.set(key, JSON.stringify(value));
-      },
-      delete: (key) => {
-        data.delete(key);
-      },
-    };
-  }
-
   async function started(store: StateStore, returnTo?: string) {
     const session = fakeSession();
     const request: StateStoreRequest = { session, secure: true };
@@ -273,7 +256,7 @@ describe('createSessionStateStore', () => {
       returnTo: '/library',
       setCookies: [],
     });
-    expect(session.data.size).toBe(0);
+    expect(session.entries.size).toBe(0);
     const error = await rejectionOf(store.consume(request, issued.state));
     expect(error.code).toBe('ERR_STATE_MISSING');
     expect(error.message).toMatch(/no pending login/);
@@ -286,7 +269,7 @@ describe('createSessionStateStore', () => {
     const wrong = await rejectionOf(store.consume(request, `${issued.state.slice(0, -1)}${last}`));
     expect(wrong.code).toBe('ERR_STATE_MISMATCH');
     expect(wrong.message).toMatch(/does not continue a login this browser started/);
-    expect(session.data.size).toBe(0);
+    expect(session.entries.size).toBe(0);
     expect((await rejectionOf(store.consume(request, issued.state))).code).toBe(
       'ERR_STATE_MISSING',
     );
@@ -305,7 +288,7 @@ describe('createSessionStateStore', () => {
     const error = await rejectionOf(store.consume(request, undefined));
     expect(error.code).toBe('ERR_STATE_MISSING');
     expect(error.message).toMatch(/no state/);
-    expect(session.data.size).toBe(0);
+    expect(session.entries.size).toBe(0);
   });
 
   it('expires after maxAgeSeconds on the injected clock', async () => {
@@ -318,13 +301,13 @@ describe('createSessionStateStore', () => {
     clock.advance(30_000);
     const error = await rejectionOf(store.consume(late.request, late.issued.state));
     expect(error.code).toBe('ERR_STATE_EXPIRED');
-    expect(late.session.data.size).toBe(0);
+    expect(late.session.entries.size).toBe(0);
   });
 
   it('uses a custom key', async () => {
     const store = createSessionStateStore({ key: 'loginState' });
     const { session, request, issued } = await started(store);
-    expect([...session.data.keys()]).toEqual(['loginState']);
+    expect([...session.entries.keys()]).toEqual(['loginState']);
     await expect(store.consume(request, issued.state)).resolves.toBeDefined();
   });
 
@@ -338,7 +321,7 @@ describe('createSessionStateStore', () => {
     session.set('appleMusicAuth', stored);
     const error = await rejectionOf(store.consume({ session, secure: true }, 's'));
     expect(error.code).toBe('ERR_STATE_MALFORMED');
-    expect(session.data.size).toBe(0);
+    expect(session.entries.size).toBe(0);
   });
 
   it('accepts a pending login whose returnTo a session backend turned into null', async () => {
@@ -372,7 +355,7 @@ describe('createSessionStateStore', () => {
       store.issue({ session, secure: true }, { returnTo: 'https://evil.example' }),
     );
     expect(error.code).toBe('ERR_INVALID_RETURN_TO');
-    expect(session.data.size).toBe(0);
+    expect(session.entries.size).toBe(0);
   });
 
   it.each<[string, unknown, RegExp]>([

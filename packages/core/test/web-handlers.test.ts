@@ -11,6 +11,7 @@ import {
   MAX_CALLBACK_BODY_BYTES,
   type SessionAccess,
 } from '../src/index.js';
+import { fakeSession } from './support/session.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ORIGIN = 'https://app.example';
@@ -116,20 +117,6 @@ function expectClearingCookie(response: Response): void {
     .map((line) => parseSetCookie(line))
     .find(({ name }) => name === 'apple_music_auth_state');
   expect(clearing).toMatchObject({ value: '', maxAge: 0 });
-}
-
-function mapSession(): SessionAccess & { entries: Map<string, unknown> } {
-  const entries = new Map<string, unknown>();
-  return {
-    entries,
-    get: (key) => entries.get(key),
-    set: (key, value) => {
-      entries.set(key, value);
-    },
-    delete: (key) => {
-      entries.delete(key);
-    },
-  };
 }
 
 describe('handleLogin', () => {
@@ -396,7 +383,7 @@ describe('handleLogin and handleCallback with the session store', () => {
   const sessionAuth = createAuth({ stateStore: 'session', stateSecret: undefined });
 
   it('passes the session through both routes, and a state works once', async () => {
-    const session = mapSession();
+    const session = fakeSession();
     const { state, cookie } = await login(sessionAuth, '?returnTo=%2Fafter', session);
     expect(cookie).toBe('');
     expect(session.entries.size).toBe(1);
