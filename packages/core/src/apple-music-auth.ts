@@ -89,7 +89,8 @@ export interface AppleMusicAuth {
 
 /**
  * Creates the Apple Music login flow. Every option is validated here, once:
- * a bad one throws `ERR_INVALID_OPTIONS` at startup, never at the first login.
+ * a bad one throws `ERR_INVALID_OPTIONS` (a wrong `privateKey`
+ * `ERR_INVALID_KEY`) at startup, never at the first login.
  */
 export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusicAuth {
   const resolved = resolveOptions(options);

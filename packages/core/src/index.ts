@@ -67,7 +67,9 @@ export {
 } from './errors.js';
 export {
   type ImportPrivateKeyOptions,
+  type InspectedPrivateKey,
   importPrivateKey,
+  inspectPrivateKey,
   type KeyObjectLike,
   type PrivateKeyInput,
 } from './keys.js';

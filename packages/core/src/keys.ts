@@ -57,6 +57,46 @@ const OTHER_ALGORITHMS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The key after {@link inspectPrivateKey}: every structural check passed and
+ * only the WebCrypto import is left. Text and bytes become clean PKCS#8 PEM;
+ * a JWK or a Node.js `KeyObject` becomes a JWK with only its EC members.
+ */
+export type InspectedPrivateKey =
+  | { readonly kind: 'crypto-key'; readonly key: CryptoKey }
+  | { readonly kind: 'pkcs8'; readonly pem: string }
+  | {
+      readonly kind: 'jwk';
+      readonly jwk: {
+        readonly kty: 'EC';
+        readonly crv: 'P-256';
+        readonly x: string;
+        readonly y: string;
+        readonly d: string;
+      };
+    };
+
+/**
+ * Checks Apple's `.p8` key synchronously, without WebCrypto, and returns it
+ * normalised for import: everything {@link importPrivateKey} accepts passes,
+ * everything it refuses for its shape (wrong PEM label, RSA, P-384,
+ * encrypted, public, a certificate, a bad JWK, KeyObject or CryptoKey)
+ * throws the same `ERR_INVALID_KEY`. Only a key whose contents are damaged
+ * beyond its shape passes here and fails at import.
+ */
+export function inspectPrivateKey(input: unknown): InspectedPrivateKey {
+  if (typeof input === 'string') return inspectText(input, true);
+  if (input instanceof Uint8Array) return inspectBytes(input);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalidKey(
+      `expected the .p8 file's text, its bytes, a CryptoKey, a JWK or a Node.js KeyObject, got ${describeValue(input)}.`,
+    );
+  }
+  if (isCryptoKey(input)) return { kind: 'crypto-key', key: checkCryptoKey(input) };
+  if (isKeyObjectLike(input)) return inspectKeyObject(input);
+  return inspectJwk(input as JsonWebKey);
+}
+
+/**
  * Turns Apple's `.p8` key, in whatever shape it arrived, into an ES256
  * (ECDSA P-256) private `CryptoKey` for signing developer tokens.
  *
@@ -65,22 +105,33 @@ const OTHER_ALGORITHMS: Readonly<Record<string, string>> = {
  * lost, the whole file base64-encoded once more, or only the base64 body;
  * the file's bytes; a JWK; a `CryptoKey`; or a Node.js `KeyObject`.
  * Anything else rejects with `ERR_INVALID_KEY` saying what was wrong.
+ * The checks are {@link inspectPrivateKey}'s; this adds the import.
  */
 export async function importPrivateKey(
   input: PrivateKeyInput,
   options: ImportPrivateKeyOptions = {},
 ): Promise<CryptoKey> {
-  const value: unknown = input;
-  if (typeof value === 'string') return fromText(value, options, true);
-  if (value instanceof Uint8Array) return fromBytes(value, options);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidKey(
-      `expected the .p8 file's text, its bytes, a CryptoKey, a JWK or a Node.js KeyObject, got ${describeValue(value)}.`,
-    );
+  const inspected = inspectPrivateKey(input);
+  const extractable = options.extractable ?? false;
+  switch (inspected.kind) {
+    case 'crypto-key':
+      return inspected.key;
+    case 'pkcs8':
+      try {
+        return await importPKCS8(inspected.pem, 'ES256', { extractable });
+      } catch (error) {
+        throw invalidKey(
+          'the key has the shape of a P-256 PKCS#8 key, but its contents are damaged and cannot be imported.',
+          error,
+        );
+      }
+    case 'jwk':
+      try {
+        return await importJWK(inspected.jwk, 'ES256', { extractable });
+      } catch (error) {
+        throw invalidKey('the JWK has the right type but its values are damaged.', error);
+      }
   }
-  if (isCryptoKey(value)) return checkCryptoKey(value);
-  if (isKeyObjectLike(value)) return fromKeyObject(value, options);
-  return fromJwk(value as JsonWebKey, options);
 }
 
 function invalidKey(problem: string, cause?: unknown): AppleMusicAuthError {
@@ -88,20 +139,16 @@ function invalidKey(problem: string, cause?: unknown): AppleMusicAuthError {
   return new AppleMusicAuthError('ERR_INVALID_KEY', message, { cause });
 }
 
-function fromBytes(bytes: Uint8Array, options: ImportPrivateKeyOptions): Promise<CryptoKey> {
+function inspectBytes(bytes: Uint8Array): InspectedPrivateKey {
   if (bytes.length === 0) throw invalidKey('the key is empty (0 bytes).');
-  if (bytes[0] === 0x30) return fromDer(bytes, options);
-  return fromText(new TextDecoder().decode(bytes), options, true);
+  if (bytes[0] === 0x30) return inspectDer(bytes);
+  return inspectText(new TextDecoder().decode(bytes), true);
 }
 
-async function fromText(
-  raw: string,
-  options: ImportPrivateKeyOptions,
-  mayBeWrapped: boolean,
-): Promise<CryptoKey> {
+function inspectText(raw: string, mayBeWrapped: boolean): InspectedPrivateKey {
   const text = normalizeText(raw);
   if (text === '') throw invalidKey('the key is an empty string.');
-  if (text.includes('-----BEGIN')) return fromDer(pemBody(text), options);
+  if (text.includes('-----BEGIN')) return inspectDer(pemBody(text));
   if (!text.includes('\n') && /\.p8$/i.test(text)) {
     throw invalidKey(
       "the value looks like a file path, not the key's contents: pass the text of the .p8 file " +
@@ -114,9 +161,9 @@ async function fromText(
       'the value is neither a PEM key (a "-----BEGIN PRIVATE KEY-----" line, base64, a "-----END PRIVATE KEY-----" line) nor base64.',
     );
   }
-  if (bytes[0] === 0x30) return fromDer(bytes, options);
+  if (bytes[0] === 0x30) return inspectDer(bytes);
   const decoded = new TextDecoder().decode(bytes);
-  if (mayBeWrapped && decoded.includes('-----BEGIN')) return fromText(decoded, options, false);
+  if (mayBeWrapped && decoded.includes('-----BEGIN')) return inspectText(decoded, false);
   throw invalidKey('the value is base64, but it decodes to neither a key nor a PEM file.');
 }
 
@@ -207,7 +254,8 @@ function encodeBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-async function fromDer(der: Uint8Array, options: ImportPrivateKeyOptions): Promise<CryptoKey> {
+/** Checks that the DER is an unencrypted PKCS#8 EC P-256 key and returns it as PEM. */
+function inspectDer(der: Uint8Array): InspectedPrivateKey {
   const kind = classifyDer(der);
   switch (kind.type) {
     case 'pkcs8':
@@ -239,14 +287,7 @@ async function fromDer(der: Uint8Array, options: ImportPrivateKeyOptions): Promi
   }
   const lines = encodeBase64(der).match(/.{1,64}/g) ?? [];
   const pem = `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----`;
-  try {
-    return await importPKCS8(pem, 'ES256', { extractable: options.extractable ?? false });
-  } catch (error) {
-    throw invalidKey(
-      'the key has the shape of a P-256 PKCS#8 key, but its contents are damaged and cannot be imported.',
-      error,
-    );
-  }
+  return { kind: 'pkcs8', pem };
 }
 
 type DerKind =
@@ -362,7 +403,7 @@ function isKeyObjectLike(value: object): value is KeyObjectLike {
   return typeof candidate.type === 'string' && typeof candidate.export === 'function';
 }
 
-function fromKeyObject(key: KeyObjectLike, options: ImportPrivateKeyOptions): Promise<CryptoKey> {
+function inspectKeyObject(key: KeyObjectLike): InspectedPrivateKey {
   if (key.type !== 'private') {
     throw invalidKey(
       `the KeyObject is a ${key.type} key; signing needs the EC P-256 private key (crypto.createPrivateKey).`,
@@ -379,10 +420,10 @@ function fromKeyObject(key: KeyObjectLike, options: ImportPrivateKeyOptions): Pr
   } catch (error) {
     throw invalidKey('the KeyObject could not be exported as a JWK.', error);
   }
-  return fromJwk(jwk, options);
+  return inspectJwk(jwk);
 }
 
-async function fromJwk(jwk: JsonWebKey, options: ImportPrivateKeyOptions): Promise<CryptoKey> {
+function inspectJwk(jwk: JsonWebKey): InspectedPrivateKey {
   const { kty, crv, x, y, d } = jwk as Record<string, unknown>;
   if (kty === undefined) {
     throw invalidKey(
@@ -411,11 +452,5 @@ async function fromJwk(jwk: JsonWebKey, options: ImportPrivateKeyOptions): Promi
   if (typeof x !== 'string' || typeof y !== 'string') {
     throw invalidKey('the JWK lacks its public coordinates "x" and "y".');
   }
-  try {
-    return await importJWK({ kty, crv, x, y, d }, 'ES256', {
-      extractable: options.extractable ?? false,
-    });
-  } catch (error) {
-    throw invalidKey('the JWK has the right type but its values are damaged.', error);
-  }
+  return { kind: 'jwk', jwk: { kty, crv, x, y, d } };
 }

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { assertAppleId, assertOrigins, parseExpiresIn } from './developer-token.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
-import type { PrivateKeyInput } from './keys.js';
+import { inspectPrivateKey, type PrivateKeyInput } from './keys.js';
 import { assertStateSecret } from './state.js';
 
 /** Apple's production endpoints; `endpoints` overrides them (the sandbox, a proxy). */
@@ -106,7 +106,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
 
 /**
  * Validates `createAppleMusicAuth`'s options once, at construction, and
- * fills in defaults. Throws `ERR_INVALID_OPTIONS` naming the first bad field.
+ * fills in defaults. Throws `ERR_INVALID_OPTIONS` naming the first bad field,
+ * or `ERR_INVALID_KEY` when `privateKey` is there but not Apple's P-256 key.
  */
 export function resolveOptions(input: unknown): ResolvedOptions {
   if (!isRecord(input)) {
@@ -118,7 +119,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   assertKnownKeys('', input, KNOWN_OPTIONS);
   const teamId = assertAppleId('teamId', input.teamId);
   const keyId = assertAppleId('keyId', input.keyId);
-  const privateKey = assertPrivateKeyPresent(input.privateKey);
+  const privateKey = assertPrivateKey(input.privateKey);
   const callbackURL = parseHttpURL('callbackURL', input.callbackURL, { allowSearch: true });
 
   const stateStore = oneOf(
@@ -223,13 +224,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function assertPrivateKeyPresent(value: unknown): PrivateKeyInput {
+/**
+ * A missing key is an `ERR_INVALID_OPTIONS`; a present one is inspected now,
+ * so a wrong key throws `ERR_INVALID_KEY` here rather than at the first
+ * request. The caller's value is kept: the token cache imports it later.
+ */
+function assertPrivateKey(value: unknown): PrivateKeyInput {
   if (typeof value === 'string' ? value.trim() === '' : !isRecord(value)) {
     throw invalidOptions(
       'privateKey',
       'give the text of your AuthKey_<KEYID>.p8 file (or a CryptoKey, KeyObject or JWK); on Node, `readPrivateKey(path)` from `@apple-music-auth/core/node` reads the file.',
     );
   }
+  inspectPrivateKey(value);
   return value as PrivateKeyInput;
 }
 

@@ -1,7 +1,7 @@
 import { createPrivateKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { importPrivateKey, type PrivateKeyInput } from '../src/keys.js';
-import { rejectionOf } from './support/errors.js';
+import { importPrivateKey, inspectPrivateKey, type PrivateKeyInput } from '../src/keys.js';
+import { rejectionOf, thrownBy } from './support/errors.js';
 import { CERTIFICATE_PEM, generateP256, signsFor } from './support/generated-keys.js';
 
 const key = generateP256();
@@ -54,6 +54,18 @@ describe('importPrivateKey accepts the .p8 key', () => {
     expect(await signsFor(imported, key.publicKey)).toBe(true);
   });
 
+  it.each(accepted)('%s: inspectPrivateKey normalises it synchronously', (_name, make) => {
+    const input = make();
+    const { x, y, d } = key.privateKey.export({ format: 'jwk' });
+    const expected =
+      typeof input === 'string' || input instanceof Uint8Array
+        ? { kind: 'pkcs8', pem: key.pem.trim() }
+        : { kind: 'jwk', jwk: { kty: 'EC', crv: 'P-256', x, y, d } };
+    const inspected = inspectPrivateKey(input);
+    expect(inspected).not.toBeInstanceOf(Promise);
+    expect(inspected).toStrictEqual(expected);
+  });
+
   it('can make the key extractable when asked', async () => {
     const imported = await importPrivateKey(key.pem, { extractable: true });
     const jwk = await crypto.subtle.exportKey('jwk', imported);
@@ -66,6 +78,17 @@ describe('importPrivateKey accepts the .p8 key', () => {
       'verify',
     ]);
     expect(await importPrivateKey(pair.privateKey)).toBe(pair.privateKey);
+  });
+
+  it('inspectPrivateKey passes a suitable CryptoKey through as it is', async () => {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    expect(inspectPrivateKey(pair.privateKey)).toStrictEqual({
+      kind: 'crypto-key',
+      key: pair.privateKey,
+    });
   });
 });
 
@@ -272,6 +295,30 @@ describe('importPrivateKey rejects what is not an EC P-256 private key', () => {
     expect(error.message).toContain('AuthKey_<KEYID>.p8');
     expect(error.message).not.toContain(key.body.slice(20, 40));
   });
+
+  /** Inputs whose shape is right: only the WebCrypto import can tell they are damaged. */
+  const damagedContents = new Set([
+    'PKCS#8 on P-256 with a damaged inner key',
+    'a JWK with damaged values',
+  ]);
+  const wrongShape = rejected.filter(([name]) => !damagedContents.has(name));
+
+  it.each(wrongShape)(
+    '%s: inspectPrivateKey throws the same error synchronously',
+    async (_name, input) => {
+      const rejection = await rejectionOf(importPrivateKey(input() as PrivateKeyInput));
+      const error = thrownBy(() => inspectPrivateKey(input()));
+      expect(error.code).toBe('ERR_INVALID_KEY');
+      expect(error.message).toBe(rejection.message);
+    },
+  );
+
+  it('leaves damaged contents in the right shape to the import', async () => {
+    expect(inspectPrivateKey(damagedPkcs8)).toMatchObject({ kind: 'pkcs8' });
+    const damagedJwk = { ...key.privateKey.export({ format: 'jwk' }), x: 'AAAA' };
+    expect(inspectPrivateKey(damagedJwk)).toMatchObject({ kind: 'jwk' });
+    expect(damagedContents.size).toBe(rejected.length - wrongShape.length);
+  });
 });
 
 describe('importPrivateKey rejects CryptoKeys that cannot sign ES256', () => {
@@ -327,6 +374,13 @@ describe('importPrivateKey rejects CryptoKeys that cannot sign ES256', () => {
     expect(error.code).toBe('ERR_INVALID_KEY');
     expect(error.message).toMatch(message);
     expect(error.message).toContain('AuthKey_<KEYID>.p8');
+  });
+
+  it.each(cases)('%s: inspectPrivateKey throws synchronously', async (_name, make, message) => {
+    const cryptoKey = await make();
+    const error = thrownBy(() => inspectPrivateKey(cryptoKey));
+    expect(error.code).toBe('ERR_INVALID_KEY');
+    expect(error.message).toMatch(message);
   });
 
   it('recognises a CryptoKey from another realm by its shape', async () => {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { parseSetCookie } from 'cookie';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
 } from '../src/index.js';
 import { thrownBy } from './support/errors.js';
+import { CERTIFICATE_PEM, generateP256 } from './support/generated-keys.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const CALLBACK_URL = 'https://app.example/auth/apple-music/callback';
@@ -365,5 +366,90 @@ describe('createAppleMusicAuth: defaults', () => {
     const now = Date.UTC(2030, 0, 1);
     const claims = decodeJwt(await accepted({ ...valid, now: () => now }).getDeveloperToken());
     expect(claims.iat).toBe(now / 1000);
+  });
+});
+
+describe('createAppleMusicAuth checks the private key at construction', () => {
+  const key = generateP256();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+
+  it.each([
+    [
+      'an RSA key',
+      () => rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      /an RSA key; developer tokens need an EC P-256 key/,
+    ],
+    [
+      'a P-384 key',
+      () => p384.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      /EC key on P-384/,
+    ],
+    [
+      'an encrypted key',
+      () =>
+        key.privateKey.export({
+          type: 'pkcs8',
+          format: 'pem',
+          cipher: 'aes-256-cbc',
+          passphrase: 'secret',
+        }),
+      /PEM is encrypted/,
+    ],
+    [
+      'a public key',
+      () => key.publicKey.export({ type: 'spki', format: 'pem' }),
+      /public key \("-----BEGIN PUBLIC KEY-----"\)/,
+    ],
+    ['a certificate', () => CERTIFICATE_PEM, /certificate \("-----BEGIN CERTIFICATE-----"\)/],
+    ['random text', () => 'this is not a key, sorry!', /neither a PEM key .* nor base64/],
+    ['a file path', () => './AuthKey_KEY1234567.p8', /looks like a file path.*readPrivateKey/],
+    ['an empty Uint8Array', () => new Uint8Array(), /empty \(0 bytes\)/],
+    ['a public-only JWK', () => key.publicKey.export({ format: 'jwk' }), /it has no "d"/],
+    ['a public KeyObject', () => key.publicKey, /KeyObject is a public key/],
+  ])('throws ERR_INVALID_KEY synchronously for %s', (_name, make, message) => {
+    const error = thrownBy(() => create({ ...valid, privateKey: make() }));
+    expect(error.code).toBe('ERR_INVALID_KEY');
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain('AuthKey_<KEYID>.p8');
+  });
+
+  it('throws ERR_INVALID_KEY synchronously for a CryptoKey that cannot sign ES256', async () => {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, false, [
+      'sign',
+      'verify',
+    ]);
+    const error = thrownBy(() => create({ ...valid, privateKey: pair.privateKey }));
+    expect(error.code).toBe('ERR_INVALID_KEY');
+    expect(error.message).toMatch(/curve P-384/);
+  });
+
+  it.each([
+    ['PEM text with literal \\n sequences', () => key.pem.replace(/\n/g, '\\n')],
+    ['PEM text with CRLF line endings', () => key.pem.replace(/\n/g, '\r\n')],
+    ['the file base64-encoded once more', () => Buffer.from(key.pem).toString('base64')],
+    ["the file's bytes (Uint8Array)", () => new Uint8Array(Buffer.from(key.pem))],
+    ['a Node.js KeyObject', () => key.privateKey],
+    ['a JWK', () => key.privateKey.export({ format: 'jwk' })],
+    [
+      'a CryptoKey',
+      () =>
+        crypto.subtle.importKey(
+          'pkcs8',
+          key.privateKey.export({ type: 'pkcs8', format: 'der' }),
+          { name: 'ECDSA', namedCurve: 'P-256' },
+          false,
+          ['sign'],
+        ),
+    ],
+  ])('accepts %s and signs developer tokens with it', async (_name, make) => {
+    const auth = accepted({ ...valid, privateKey: await make() });
+    const token = await auth.getDeveloperToken();
+    const { payload } = await jwtVerify(token, key.publicKey, {
+      algorithms: ['ES256'],
+      issuer: valid.teamId,
+    });
+    expect(payload.iat).toBeTypeOf('number');
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: valid.keyId });
   });
 });
