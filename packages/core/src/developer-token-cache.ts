@@ -6,7 +6,7 @@ import {
   signDeveloperToken,
 } from './developer-token.js';
 import { invalidOptions } from './errors.js';
-import { importPrivateKey, type PrivateKeyInput } from './keys.js';
+import { importPrivateKey, inspectPrivateKey, type PrivateKeyInput } from './keys.js';
 
 /** What {@link createDeveloperTokenCache} needs. */
 export interface DeveloperTokenCacheOptions {
@@ -43,9 +43,9 @@ export interface DeveloperTokenCache {
 /**
  * Keeps one developer token and re-signs it before it expires, so nobody
  * pastes a token into config. Options are checked now (throws
- * `ERR_INVALID_OPTIONS`); the key is imported once, on the first `getToken`
- * (a bad key rejects it with `ERR_INVALID_KEY`). A failed signing is not
- * cached: the next call tries again.
+ * `ERR_INVALID_OPTIONS`, or `ERR_INVALID_KEY` for a wrong key); the key is
+ * imported once, on the first `getToken`. A failed signing is not cached:
+ * the next call tries again.
  */
 export function createDeveloperTokenCache(
   options: DeveloperTokenCacheOptions,
@@ -78,6 +78,7 @@ export function createDeveloperTokenCache(
       'give the text of your AuthKey_<KEYID>.p8 file (or a CryptoKey, KeyObject or JWK).',
     );
   }
+  inspectPrivateKey(privateKey);
 
   const renewMs = lifetimeSeconds * 1000 * renewBefore;
   let key: Promise<CryptoKey> | undefined;
