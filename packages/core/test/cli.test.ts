@@ -25,11 +25,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI in-process and collects what it writes. */
 async function cli(...argv: string[]) {
+  return cliWithEnv({}, ...argv);
+}
+
+/** The same, with these environment variables instead of the process's. */
+async function cliWithEnv(env: Record<string, string>, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },
+    env,
   });
   return { code, stdout, stderr };
 }
@@ -143,7 +149,7 @@ describe('usage', () => {
       expect(stdout).toContain(option);
     }
     expect((await cli('help', 'verify')).stdout).toMatch(
-      /Usage: apple-music-auth verify --music-user-token <token> --team-id/,
+      /Usage: apple-music-auth verify --team-id <id> --key-id <id> --key <file.p8> \[options\]/,
     );
     expect((await cli('verify', '-h', '--music-user-token', musicUserToken)).stdout).toContain(
       '--api-url <url>',
@@ -185,7 +191,7 @@ describe('usage', () => {
     [['token', ...signing, '--origin='], /option --origin needs a value/],
     [['token', ...signing, '--team-id', teamId], /option --team-id is given more than once/],
     [['token', ...signing, '--json=yes'], /option --json takes no value/],
-    [['verify', ...signing], /missing --music-user-token/],
+    [['verify', ...signing], /give --music-user-token <token> or set APPLE_MUSIC_USER_TOKEN/],
     [
       ['verify', '--music-user-token', musicUserToken, ...signing, musicUserToken],
       /unexpected argument/,
@@ -282,6 +288,19 @@ describe('apple-music-auth verify', () => {
     );
     expect(payload.exp).toBe((payload.iat ?? 0) + 600);
     expect(payload).not.toHaveProperty('origin');
+  });
+
+  it('reads the token from APPLE_MUSIC_USER_TOKEN, keeping it out of argv', async () => {
+    const { code, stdout } = await cliWithEnv(
+      { APPLE_MUSIC_USER_TOKEN: musicUserToken },
+      'verify',
+      ...signing,
+      '--api-url',
+      api.url,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('Storefront: us (United States)');
+    expect(seen.at(-1)?.musicUserToken).toBe(musicUserToken);
   });
 
   it('prints JSON with --json', async () => {

@@ -4,6 +4,8 @@ import type { OptionSpecs, ParsedArgs } from './args.js';
 export interface CliIO {
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
+  /** Environment variables; default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Settles when a long-running command should stop; default: SIGINT or SIGTERM. */
   stop?: Promise<unknown>;
 }

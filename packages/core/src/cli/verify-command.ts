@@ -4,6 +4,9 @@ import { type ParsedArgs, UsageError } from './args.js';
 import type { CliIO, Command } from './command.js';
 import { readSigningOptions, signingOptions } from './token-command.js';
 
+/** The environment variable `verify` reads the token from when the option is absent. */
+const TOKEN_VARIABLE = 'APPLE_MUSIC_USER_TOKEN';
+
 /** Lifetime of the developer token signed for one check. */
 const CHECK_TOKEN_SECONDS = 600;
 
@@ -16,10 +19,9 @@ export const verifyCommand: Command = {
   options: {
     'music-user-token': {
       type: 'string',
-      required: true,
       secret: true,
       valueName: '<token>',
-      description: 'the Music User Token to check (never printed)',
+      description: `the Music User Token to check (never printed); default: $${TOKEN_VARIABLE}, which keeps it out of shell history and ps`,
     },
     ...signingOptions,
     'api-url': {
@@ -31,7 +33,11 @@ export const verifyCommand: Command = {
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
-    const musicUserToken = args.required('music-user-token');
+    const musicUserToken =
+      args.string('music-user-token') ?? (io.env ?? process.env)[TOKEN_VARIABLE];
+    if (musicUserToken === undefined || musicUserToken === '') {
+      throw new UsageError(`give --music-user-token <token> or set ${TOKEN_VARIABLE}`);
+    }
     const apiURL = args.string('api-url');
     if (apiURL !== undefined && !URL.canParse(apiURL)) {
       throw new UsageError(
