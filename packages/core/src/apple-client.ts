@@ -5,6 +5,7 @@ import {
   invalidOptions,
   TokenError,
 } from './errors.js';
+import { isRecord, MAX_TIMER_MS, numberOption } from './option-checks.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** The user's Apple Music storefront (country), as `GET /v1/me/storefront` returns it. */
@@ -164,7 +165,6 @@ const DEFAULT_API_URL = 'https://api.music.apple.com';
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_MAX_RETRY_AFTER_MS = 5000;
-const MAX_TIMER_MS = 2_147_483_647;
 const MAX_RETRIES_LIMIT = 10;
 const BACKOFF_BASE_MS = 200;
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE']);
@@ -316,25 +316,18 @@ function resolveOptions(options: AppleMusicClientOptions): ResolvedOptions {
     options.connectTimeoutMs,
     Math.min(timeoutMs, DEFAULT_TIMEOUT_MS),
   );
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > MAX_RETRIES_LIMIT) {
-    throw invalidOptions(
-      'maxRetries',
-      `expected an integer from 0 to ${MAX_RETRIES_LIMIT} (default ${DEFAULT_MAX_RETRIES}).`,
-    );
-  }
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-  if (
-    typeof maxRetryAfterMs !== 'number' ||
-    !Number.isFinite(maxRetryAfterMs) ||
-    maxRetryAfterMs < 0 ||
-    maxRetryAfterMs > MAX_TIMER_MS
-  ) {
-    throw invalidOptions(
-      'maxRetryAfterMs',
-      `expected milliseconds from 0 to ${MAX_TIMER_MS} (default ${DEFAULT_MAX_RETRY_AFTER_MS}).`,
-    );
-  }
+  const maxRetries = numberOption('maxRetries', options.maxRetries, {
+    min: 0,
+    max: MAX_RETRIES_LIMIT,
+    fallback: DEFAULT_MAX_RETRIES,
+    integer: true,
+  });
+  const maxRetryAfterMs = numberOption('maxRetryAfterMs', options.maxRetryAfterMs, {
+    min: 0,
+    max: MAX_TIMER_MS,
+    fallback: DEFAULT_MAX_RETRY_AFTER_MS,
+    unit: 'milliseconds',
+  });
   if (options.sleep !== undefined && typeof options.sleep !== 'function') {
     throw invalidOptions('sleep', 'expected a function `(ms) => Promise<void>`, or leave it out.');
   }
@@ -392,11 +385,7 @@ function parseApiURL(value: string | undefined): { origin: string; basePath: str
 }
 
 function positiveMs(field: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    throw invalidOptions(field, `expected a number of milliseconds above 0 (default ${fallback}).`);
-  }
-  return value;
+  return numberOption(field, value, { min: 1, max: MAX_TIMER_MS, fallback, unit: 'milliseconds' });
 }
 
 interface PreparedRequest {
@@ -707,10 +696,6 @@ function readAppleError(text: string): { code: string | undefined; summary: stri
 function clip(text: string): string {
   const clean = text.replace(/\p{Cc}+/gu, ' ').trim();
   return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toStorefront(body: unknown): Storefront {

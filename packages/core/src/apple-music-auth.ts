@@ -176,7 +176,7 @@ function createTokenCache(
     expiresIn: resolved.expiresIn,
     origins: [...origins],
     now: resolved.now,
-    ...(resolved.renewBefore === undefined ? {} : { renewBefore: resolved.renewBefore }),
+    renewBefore: resolved.renewBefore,
   });
 }
 

@@ -1,4 +1,3 @@
-import { describeValue } from './describe-value.js';
 import {
   assertAppleId,
   assertOrigins,
@@ -7,6 +6,15 @@ import {
 } from './developer-token.js';
 import { invalidOptions } from './errors.js';
 import { importPrivateKey, inspectPrivateKey, type PrivateKeyInput } from './keys.js';
+import { clockOption, type NumberOptionRange, numberOption } from './option-checks.js';
+
+/** `renewBefore`: the share of a token's lifetime left when it is re-signed. */
+export const RENEW_BEFORE_RANGE: NumberOptionRange = {
+  min: 0,
+  max: 1,
+  fallback: 0.1,
+  exclusive: true,
+};
 
 /** What {@link createDeveloperTokenCache} needs. */
 export interface DeveloperTokenCacheOptions {
@@ -57,20 +65,8 @@ export function createDeveloperTokenCache(
   const keyId = assertAppleId('keyId', options.keyId);
   const lifetimeSeconds = parseExpiresIn(options.expiresIn ?? '180d');
   const origins = assertOrigins(options.origins);
-  const renewBefore = options.renewBefore ?? 0.1;
-  if (typeof renewBefore !== 'number' || !(renewBefore > 0 && renewBefore < 1)) {
-    throw invalidOptions(
-      'renewBefore',
-      `must be a number greater than 0 and less than 1 (the share of the lifetime left when the token is re-signed, e.g. 0.1), got ${describeValue(renewBefore)}.`,
-    );
-  }
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') {
-    throw invalidOptions(
-      'now',
-      `must be a function returning milliseconds since the epoch, got ${describeValue(now)}.`,
-    );
-  }
+  const renewBefore = numberOption('renewBefore', options.renewBefore, RENEW_BEFORE_RANGE);
+  const now = clockOption('now', options.now);
   const { privateKey } = options;
   if (privateKey === undefined || privateKey === null || privateKey === '') {
     throw invalidOptions(

@@ -1,8 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { assertAppleId, assertOrigins, parseExpiresIn } from './developer-token.js';
+import { RENEW_BEFORE_RANGE } from './developer-token-cache.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 import { inspectPrivateKey, type PrivateKeyInput } from './keys.js';
+import { clockOption, isRecord, numberOption } from './option-checks.js';
 import { assertStateSecret } from './state.js';
 
 /** Apple's production endpoints; `endpoints` overrides them (the sandbox, a proxy). */
@@ -75,7 +77,7 @@ export interface ResolvedOptions {
   appBuild: string;
   expiresIn: number;
   origins: string[];
-  renewBefore: number | undefined;
+  renewBefore: number;
   verifyUserToken: boolean;
   ui: 'popup' | 'musickit';
   authorizeURL: string;
@@ -138,7 +140,13 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     }
     stateSecret = assertStateSecret(input.stateSecret);
   }
-  const stateMaxAge = integerInRange('stateMaxAge', input.stateMaxAge, 30, 3600, 600);
+  const stateMaxAge = numberOption('stateMaxAge', input.stateMaxAge, {
+    min: 30,
+    max: 3600,
+    fallback: 600,
+    integer: true,
+    unit: 'seconds',
+  });
 
   const app = optionalRecord('app', input.app, ['name', 'iconURL', 'build']);
   const appName = optionalString('app.name', app.name, 100) ?? callbackURL.host;
@@ -156,10 +164,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const expiresIn = parseExpiresIn(token.expiresIn ?? '180d', 'developerToken.expiresIn');
   const origins =
     token.origins === undefined ? [] : assertOrigins(token.origins, 'developerToken.origins');
-  const renewBefore =
-    token.renewBefore === undefined
-      ? undefined
-      : numberInRange('developerToken.renewBefore', token.renewBefore, 0, 1);
+  const renewBefore = numberOption(
+    'developerToken.renewBefore',
+    token.renewBefore,
+    RENEW_BEFORE_RANGE,
+  );
 
   const verifyUserToken = optionalBoolean('verifyUserToken', input.verifyUserToken) ?? true;
   const ui = oneOf('ui', input.ui, ['popup', 'musickit'] as const, 'popup');
@@ -189,11 +198,14 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   ) {
     throw invalidOptions('dispatcher', 'must be an undici Dispatcher (e.g. `new Agent()`).');
   }
-  const timeoutMs = integerInRange('timeoutMs', input.timeoutMs, 100, 60_000, 5000);
-  if (input.now !== undefined && typeof input.now !== 'function') {
-    throw invalidOptions('now', 'must be a function returning milliseconds since the epoch.');
-  }
-  const now = (input.now as (() => number) | undefined) ?? Date.now;
+  const timeoutMs = numberOption('timeoutMs', input.timeoutMs, {
+    min: 100,
+    max: 60_000,
+    fallback: 5000,
+    integer: true,
+    unit: 'milliseconds',
+  });
+  const now = clockOption('now', input.now);
 
   return {
     teamId,
@@ -218,10 +230,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     timeoutMs,
     now,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -298,25 +306,4 @@ function oneOf<const T extends string>(
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
     return value as T;
   throw invalidOptions(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}.`);
-}
-
-function integerInRange(
-  field: string,
-  value: unknown,
-  min: number,
-  max: number,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidOptions(field, `must be a whole number from ${min} to ${max}.`);
-  }
-  return value;
-}
-
-function numberInRange(field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !(value > min && value < max)) {
-    throw invalidOptions(field, `must be a number greater than ${min} and less than ${max}.`);
-  }
-  return value;
 }

@@ -1,9 +1,9 @@
 import { parse, serialize } from 'cookie';
 import { constantTimeEqual } from './constant-time.js';
 import { invalidOptions } from './errors.js';
+import { clockOption } from './option-checks.js';
 import { normalizeReturnTo } from './return-to.js';
 import {
-  assertClock,
   assertMaxAgeSeconds,
   assertStateSecret,
   createNonce,
@@ -129,7 +129,7 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
   }
   const secret = assertStateSecret(options.secret);
   const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds);
-  const now = assertClock(options.now);
+  const now = clockOption('now', options.now);
   const cookieName = options.cookieName ?? DEFAULT_STATE_COOKIE_NAME;
   const { cookiePath } = options;
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
@@ -258,7 +258,7 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
     );
   }
   const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds);
-  const now = assertClock(options.now);
+  const now = clockOption('now', options.now);
 
   return {
     async issue(request, { returnTo }) {

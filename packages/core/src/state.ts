@@ -1,6 +1,7 @@
 import { base64url, errors, jwtVerify, SignJWT } from 'jose';
 import { constantTimeEqual } from './constant-time.js';
 import { AppleMusicAuthError, invalidOptions } from './errors.js';
+import { clockOption, numberOption } from './option-checks.js';
 import { normalizeReturnTo } from './return-to.js';
 
 /** The shortest `stateSecret` accepted, in characters. */
@@ -59,37 +60,15 @@ export function assertStateSecret(value: unknown): readonly string[] {
 /**
  * Checks a state lifetime option (`maxAgeSeconds`): a whole number of seconds
  * from 1 to {@link MAX_STATE_MAX_AGE_SECONDS}. `undefined` gives the default.
- *
- * @throws AppleMusicAuthError with code `ERR_INVALID_OPTIONS` naming `maxAgeSeconds`.
  */
 export function assertMaxAgeSeconds(value: unknown): number {
-  if (value === undefined) return DEFAULT_STATE_MAX_AGE_SECONDS;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < 1 ||
-    value > MAX_STATE_MAX_AGE_SECONDS
-  ) {
-    throw invalidOptions(
-      'maxAgeSeconds',
-      `expected a whole number of seconds from 1 to ${MAX_STATE_MAX_AGE_SECONDS}, such as ${DEFAULT_STATE_MAX_AGE_SECONDS} (the default).`,
-    );
-  }
-  return value;
-}
-
-/**
- * Checks a clock option (`now`): a function returning milliseconds since the
- * epoch, like `Date.now`. `undefined` gives `Date.now`.
- *
- * @throws AppleMusicAuthError with code `ERR_INVALID_OPTIONS` naming `now`.
- */
-export function assertClock(value: unknown): () => number {
-  if (value === undefined) return Date.now;
-  if (typeof value !== 'function') {
-    throw invalidOptions('now', 'expected a function returning milliseconds, like `Date.now`.');
-  }
-  return value as () => number;
+  return numberOption('maxAgeSeconds', value, {
+    min: 1,
+    max: MAX_STATE_MAX_AGE_SECONDS,
+    fallback: DEFAULT_STATE_MAX_AGE_SECONDS,
+    integer: true,
+    unit: 'seconds',
+  });
 }
 
 /** A new random nonce: 32 bytes from `crypto.getRandomValues`, base64url (43 characters). */
@@ -130,7 +109,7 @@ export interface CreateStateOptions {
 export async function createState(options: CreateStateOptions): Promise<string> {
   const [signingSecret] = assertStateSecret(options.secret);
   const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds);
-  const now = assertClock(options.now);
+  const now = clockOption('now', options.now);
   const { nonce } = options;
   if (typeof nonce !== 'string' || nonce === '' || nonce.length > MAX_NONCE_LENGTH) {
     throw invalidOptions('nonce', 'expected a non-empty string, such as one from `createNonce()`.');
@@ -245,7 +224,7 @@ async function verifySignature(
  */
 export async function verifyState(options: VerifyStateOptions): Promise<VerifiedState> {
   const secrets = assertStateSecret(options.secret);
-  const now = assertClock(options.now);
+  const now = clockOption('now', options.now);
   const { state, nonce } = options;
   if (state === undefined || state === null || state === '') {
     throw stateMissing('the callback carried no state');

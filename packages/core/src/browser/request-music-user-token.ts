@@ -1,6 +1,7 @@
 import { buildAuthorizeURL, buildThirdPartyInfo, DEFAULT_AUTHORIZE_URL } from '../authorize-url.js';
 import { invalidOptions } from '../errors.js';
 import { parseOriginOption } from '../http-url.js';
+import { MAX_TIMER_MS, numberOption } from '../option-checks.js';
 import { MusicUserTokenRequestError } from './music-user-token-request-error.js';
 
 /** The window name MusicKit gives Apple's popup; the opener must not carry it. */
@@ -184,10 +185,12 @@ function resolveWindow(given: Window | undefined): Window {
 }
 
 function resolveSettings(options: RequestMusicUserTokenOptions, win: Window): Settings {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw invalidOptions('timeoutMs', 'must be a positive number of milliseconds, e.g. 300000.');
-  }
+  const timeoutMs = numberOption('timeoutMs', options.timeoutMs, {
+    min: 1,
+    max: MAX_TIMER_MS,
+    fallback: DEFAULT_REQUEST_TIMEOUT_MS,
+    unit: 'milliseconds',
+  });
   const third = {
     developerToken: options.developerToken,
     appName: options.appName ?? win.location.host,
