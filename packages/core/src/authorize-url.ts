@@ -1,3 +1,4 @@
+import { encodeBase64 } from './base64.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 
@@ -55,7 +56,7 @@ export function buildAuthorizeURL(options: AuthorizeURLOptions): string {
     thirdPartyToken: third.developerToken,
   });
   const params: [string, string][] = [
-    ['a', base64OfUTF8(payload)],
+    ['a', encodeBase64(new TextEncoder().encode(payload))],
     ['referrer', referrer.href],
     ['app', 'music'],
     ['p', 'subscribe'],
@@ -97,14 +98,4 @@ function checkThirdParty(options: ThirdPartyOptions): ThirdPartyOptions {
     if (icon.hash !== '') throw invalidOptions('appIconURL', 'must not have a fragment.');
   }
   return { developerToken, appName, appIconURL };
-}
-
-/** Standard base64 (`+`, `/`, `=` padding) of the UTF-8 bytes of `text`, without `Buffer`. */
-function base64OfUTF8(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (let index = 0; index < bytes.length; index += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
-  }
-  return btoa(binary);
 }

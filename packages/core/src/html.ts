@@ -1,3 +1,5 @@
+import { encodeBase64 } from './base64.js';
+
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -13,6 +15,5 @@ export function escapeHTML(text: string): string {
 
 /** A fresh CSP nonce: 16 random bytes, base64. */
 export function createCSPNonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes));
+  return encodeBase64(crypto.getRandomValues(new Uint8Array(16)));
 }

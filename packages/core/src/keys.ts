@@ -1,4 +1,5 @@
 import { importJWK, importPKCS8 } from 'jose';
+import { decodeBase64, encodeBase64 } from './base64.js';
 import { describeValue } from './describe-value.js';
 import { AppleMusicAuthError } from './errors.js';
 
@@ -234,24 +235,6 @@ function pemBody(text: string): Uint8Array {
     );
   }
   return bytes;
-}
-
-function decodeBase64(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) && !/^[A-Za-z0-9_-]+={0,2}$/.test(text)) {
-    return undefined;
-  }
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
-function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 /** Checks that the DER is an unencrypted PKCS#8 EC P-256 key and returns it as PEM. */
