@@ -111,17 +111,21 @@ function start(): void {
     succeed(redirected);
     return;
   }
-  if (config.ui === 'musickit') startMusicKit(config, button, show, succeed, failWith);
-  else startPopup(config, button, show, succeed, failWith);
+  const controls: BridgeControls = { config, button, show, succeed, failWith };
+  if (config.ui === 'musickit') startMusicKit(controls);
+  else startPopup(controls);
 }
 
-function startPopup(
-  config: BridgeConfig,
-  button: HTMLButtonElement,
-  show: (status: Status) => void,
-  succeed: (result: MusicUserTokenResult) => void,
-  failWith: (code: ErrorCode) => void,
-): void {
+/** What both modes work with: the config, the button, the status line and the two endings. */
+interface BridgeControls {
+  config: BridgeConfig;
+  button: HTMLButtonElement;
+  show(status: Status): void;
+  succeed(result: MusicUserTokenResult): void;
+  failWith(code: ErrorCode): void;
+}
+
+function startPopup({ config, button, show, succeed, failWith }: BridgeControls): void {
   let current: Promise<MusicUserTokenResult> | undefined;
   button.addEventListener('click', () => {
     // Synchronous: window.open must run inside the click, before any await.
@@ -154,13 +158,7 @@ function startPopup(
   });
 }
 
-function startMusicKit(
-  config: BridgeConfig,
-  button: HTMLButtonElement,
-  show: (status: Status) => void,
-  succeed: (result: MusicUserTokenResult) => void,
-  failWith: (code: ErrorCode) => void,
-): void {
+function startMusicKit({ config, button, show, succeed, failWith }: BridgeControls): void {
   button.disabled = true;
   show('loading');
   document.addEventListener(
