@@ -11,7 +11,8 @@ import {
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
 } from '../src/index.js';
 import { thrownBy } from './support/errors.js';
-import { CERTIFICATE_PEM, generateP256 } from './support/generated-keys.js';
+import { generateP256 } from './support/generated-keys.js';
+import { wrongKeys } from './support/wrong-keys.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const CALLBACK_URL = 'https://app.example/auth/apple-music/callback';
@@ -371,43 +372,26 @@ describe('createAppleMusicAuth: defaults', () => {
 
 describe('createAppleMusicAuth checks the private key at construction', () => {
   const key = generateP256();
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
 
-  it.each([
-    [
-      'an RSA key',
-      () => rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-      /an RSA key; developer tokens need an EC P-256 key/,
-    ],
-    [
-      'a P-384 key',
-      () => p384.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-      /EC key on P-384/,
-    ],
-    [
-      'an encrypted key',
-      () =>
-        key.privateKey.export({
-          type: 'pkcs8',
-          format: 'pem',
-          cipher: 'aes-256-cbc',
-          passphrase: 'secret',
-        }),
-      /PEM is encrypted/,
-    ],
-    [
-      'a public key',
-      () => key.publicKey.export({ type: 'spki', format: 'pem' }),
-      /public key \("-----BEGIN PUBLIC KEY-----"\)/,
-    ],
-    ['a certificate', () => CERTIFICATE_PEM, /certificate \("-----BEGIN CERTIFICATE-----"\)/],
-    ['random text', () => 'this is not a key, sorry!', /neither a PEM key .* nor base64/],
-    ['a file path', () => './AuthKey_KEY1234567.p8', /looks like a file path.*readPrivateKey/],
-    ['an empty Uint8Array', () => new Uint8Array(), /empty \(0 bytes\)/],
-    ['a public-only JWK', () => key.publicKey.export({ format: 'jwk' }), /it has no "d"/],
-    ['a public KeyObject', () => key.publicKey, /KeyObject is a public key/],
-  ])('throws ERR_INVALID_KEY synchronously for %s', (_name, make, message) => {
+  const samples = new Set([
+    'a PKCS#8 RSA key',
+    'a P-384 key',
+    'an encrypted key',
+    'a public key',
+    'a certificate',
+    'random text',
+    'a file path',
+    'an empty Uint8Array',
+    'a public-only JWK',
+    'a public KeyObject',
+  ]);
+  const sampled = wrongKeys.filter(([name]) => samples.has(name));
+
+  it('samples every wrong key it names', () => {
+    expect(new Set(sampled.map(([name]) => name))).toEqual(samples);
+  });
+
+  it.each(sampled)('throws ERR_INVALID_KEY synchronously for %s', (_name, make, message) => {
     const error = thrownBy(() => create({ ...valid, privateKey: make() }));
     expect(error.code).toBe('ERR_INVALID_KEY');
     expect(error.message).toMatch(message);
