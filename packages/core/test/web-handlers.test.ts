@@ -83,6 +83,19 @@ async function login(
   return { state: await stateOf(response), cookie };
 }
 
+/** A callback request whose form body arrives as a stream. */
+function streamedCallback(
+  stream: ReadableStream<Uint8Array>,
+  headers: Record<string, string> = {},
+) {
+  return new Request(CALLBACK_URL, {
+    method: 'POST',
+    headers: { 'content-type': FORM, ...headers },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit);
+}
+
 /** The callback request the bridge page's form makes. */
 function callbackRequest(fields: Record<string, string>, cookie?: string): Request {
   return new Request(CALLBACK_URL, {
@@ -168,12 +181,7 @@ describe('handleCallback: requests it refuses before reading the form', () => {
   it('answers a body declared over 16 KiB with 413 without reading it', async () => {
     const { stream, counter } = countingStream(1024, 64);
     const response = await auth.handleCallback(
-      new Request(CALLBACK_URL, {
-        method: 'POST',
-        headers: { 'content-type': FORM, 'content-length': String(MAX_CALLBACK_BODY_BYTES + 1) },
-        body: stream,
-        duplex: 'half',
-      } as RequestInit),
+      streamedCallback(stream, { 'content-length': String(MAX_CALLBACK_BODY_BYTES + 1) }),
     );
     expect(response.status).toBe(413);
     expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
@@ -184,14 +192,7 @@ describe('handleCallback: requests it refuses before reading the form', () => {
   it('stops reading a streamed body without content-length once it passes 16 KiB', async () => {
     const chunkSize = 1024;
     const { stream, counter } = countingStream(chunkSize, 1000);
-    const response = await auth.handleCallback(
-      new Request(CALLBACK_URL, {
-        method: 'POST',
-        headers: { 'content-type': FORM },
-        body: stream,
-        duplex: 'half',
-      } as RequestInit),
-    );
+    const response = await auth.handleCallback(streamedCallback(stream));
     expect(response.status).toBe(413);
     expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
     expect(counter.pulls).toBeLessThanOrEqual(MAX_CALLBACK_BODY_BYTES / chunkSize + 2);
@@ -201,14 +202,7 @@ describe('handleCallback: requests it refuses before reading the form', () => {
 
   it('reads a body of exactly 16 KiB (it then fails as a form, not as too large)', async () => {
     const { stream } = countingStream(1024, MAX_CALLBACK_BODY_BYTES / 1024);
-    const response = await auth.handleCallback(
-      new Request(CALLBACK_URL, {
-        method: 'POST',
-        headers: { 'content-type': FORM },
-        body: stream,
-        duplex: 'half',
-      } as RequestInit),
-    );
+    const response = await auth.handleCallback(streamedCallback(stream));
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
   });
