@@ -5,6 +5,7 @@ import {
   invalidOptions,
   TokenError,
 } from './errors.js';
+import { parseHttpURLOption } from './http-url.js';
 import { isRecord, MAX_TIMER_MS, numberOption } from './option-checks.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -367,20 +368,9 @@ function resolveOptions(options: AppleMusicClientOptions): ResolvedOptions {
 }
 
 function parseApiURL(value: string | undefined): { origin: string; basePath: string } {
-  const text = value ?? DEFAULT_API_URL;
-  const problem =
-    'expected an http(s) URL without query, hash or credentials, e.g. `https://api.music.apple.com` or the sandbox’s `apiURL`.';
-  if (typeof text !== 'string' || !URL.canParse(text)) throw invalidOptions('apiURL', problem);
-  const url = new URL(text);
-  if (
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    text.includes('?') ||
-    text.includes('#') ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
-    throw invalidOptions('apiURL', problem);
-  }
+  const url = parseHttpURLOption('apiURL', value ?? DEFAULT_API_URL, 'http-or-https', {
+    query: false,
+  });
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
 }
 

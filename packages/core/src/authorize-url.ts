@@ -39,11 +39,11 @@ export function buildAuthorizeURL(options: AuthorizeURLOptions): string {
     'baseURL',
     options.baseURL ?? DEFAULT_AUTHORIZE_URL,
     'https-or-loopback',
+    { query: false },
   );
-  if (base.search !== '' || base.hash !== '') {
-    throw invalidOptions('baseURL', 'must not have a query or a fragment; give only the page URL.');
-  }
-  const referrer = parseHttpURLOption('referrer', options.referrer, 'http-or-https');
+  const referrer = parseHttpURLOption('referrer', options.referrer, 'http-or-https', {
+    fragment: true,
+  });
   if (referrer.hash !== '') {
     throw invalidOptions(
       'referrer',
@@ -94,8 +94,7 @@ function checkThirdParty(options: ThirdPartyOptions): ThirdPartyOptions {
     throw invalidOptions('appName', 'must be a non-empty string when given, e.g. "My App".');
   }
   if (appIconURL !== undefined) {
-    const icon = parseHttpURLOption('appIconURL', appIconURL, 'https-or-loopback');
-    if (icon.hash !== '') throw invalidOptions('appIconURL', 'must not have a fragment.');
+    parseHttpURLOption('appIconURL', appIconURL, 'https-or-loopback');
   }
   return { developerToken, appName, appIconURL };
 }

@@ -17,11 +17,23 @@ export type HttpScheme =
   /** https or http on any host. */
   | 'http-or-https';
 
+/** Which optional parts a URL option may have: a query (default yes), a fragment (default no). */
+export interface AllowedURLParts {
+  query?: boolean;
+  fragment?: boolean;
+}
+
 /**
- * Parses an option that must be an absolute http(s) URL without credentials
- * or a fragment, or throws `ERR_INVALID_OPTIONS` naming `field`.
+ * Parses an option that must be an absolute http(s) URL without credentials,
+ * and without a query or fragment unless `allowed` says so, or throws
+ * `ERR_INVALID_OPTIONS` naming `field`.
  */
-export function parseHttpURLOption(field: string, value: unknown, scheme: HttpScheme): URL {
+export function parseHttpURLOption(
+  field: string,
+  value: unknown,
+  scheme: HttpScheme,
+  allowed: AllowedURLParts = {},
+): URL {
   let url: URL | undefined;
   if (typeof value === 'string') {
     try {
@@ -41,6 +53,14 @@ export function parseHttpURLOption(field: string, value: unknown, scheme: HttpSc
   }
   if (url.username !== '' || url.password !== '') {
     throw invalidOptions(field, 'must not carry a user name or password.');
+  }
+  const { query = true, fragment = false } = allowed;
+  const [beforeFragment = '', ...afterHash] = url.href.split('#');
+  if ((!fragment && afterHash.length > 0) || (!query && beforeFragment.includes('?'))) {
+    throw invalidOptions(
+      field,
+      query ? 'must not have a fragment (`#…`).' : 'must not have a query or a fragment.',
+    );
   }
   return url;
 }

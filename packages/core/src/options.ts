@@ -122,7 +122,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const teamId = assertAppleId('teamId', input.teamId);
   const keyId = assertAppleId('keyId', input.keyId);
   const privateKey = assertPrivateKey(input.privateKey);
-  const callbackURL = parseHttpURL('callbackURL', input.callbackURL, { allowSearch: true });
+  const callbackURL = parseHttpURLOption('callbackURL', input.callbackURL, 'https-or-loopback');
 
   const stateStore = oneOf(
     'stateStore',
@@ -153,7 +153,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const appIconURL =
     app.iconURL === undefined
       ? undefined
-      : parseHttpURL('app.iconURL', app.iconURL, { allowSearch: true }).href;
+      : parseHttpURLOption('app.iconURL', app.iconURL, 'https-or-loopback').href;
   const appBuild = optionalString('app.build', app.build, 50) ?? '1.0.0';
 
   const token = optionalRecord('developerToken', input.developerToken, [
@@ -178,18 +178,16 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     'api',
     'musicKitScript',
   ]);
-  const authorizeURL = parseHttpURL(
-    'endpoints.authorize',
-    endpoints.authorize ?? APPLE_ENDPOINTS.authorize,
-  ).href;
-  const apiURL = parseHttpURL('endpoints.api', endpoints.api ?? APPLE_ENDPOINTS.api).href.replace(
-    /\/$/,
-    '',
-  );
-  const musicKitScriptURL = parseHttpURL(
-    'endpoints.musicKitScript',
-    endpoints.musicKitScript ?? APPLE_ENDPOINTS.musicKitScript,
-  ).href;
+  const endpoint = (name: keyof typeof APPLE_ENDPOINTS): string =>
+    parseHttpURLOption(
+      `endpoints.${name}`,
+      endpoints[name] ?? APPLE_ENDPOINTS[name],
+      'https-or-loopback',
+      { query: false },
+    ).href;
+  const authorizeURL = endpoint('authorize');
+  const apiURL = endpoint('api').replace(/\/$/, '');
+  const musicKitScriptURL = endpoint('musicKitScript');
 
   const dispatcher = input.dispatcher;
   if (
@@ -246,14 +244,6 @@ function assertPrivateKey(value: unknown): PrivateKeyInput {
   }
   inspectPrivateKey(value);
   return value as PrivateKeyInput;
-}
-
-function parseHttpURL(field: string, value: unknown, { allowSearch = false } = {}): URL {
-  const url = parseHttpURLOption(field, value, 'https-or-loopback');
-  if (url.hash !== '' || (!allowSearch && url.search !== '')) {
-    throw invalidOptions(field, 'must not carry a query or a fragment.');
-  }
-  return url;
 }
 
 function optionalRecord(

@@ -79,18 +79,17 @@ export function renderBridgePage(options: RenderBridgePageOptions): BridgePage {
     'the developer token (ES256 JWT) the browser may see',
   );
   const state = requiredString('state', options.state, 'the signed login state');
-  const callbackURL = noFragment(
+  const callbackURL = parseHttpURLOption(
     'callbackURL',
-    parseHttpURLOption('callbackURL', options.callbackURL, 'https-or-loopback'),
+    options.callbackURL,
+    'https-or-loopback',
   ).href;
   const authorize = parseHttpURLOption(
     'authorizeURL',
     options.authorizeURL ?? DEFAULT_AUTHORIZE_URL,
     'https-or-loopback',
+    { query: false },
   );
-  if (authorize.search !== '' || authorize.hash !== '') {
-    throw invalidOptions('authorizeURL', 'must not have a query or a fragment.');
-  }
   const authorizeOrigin =
     options.authorizeOrigin === undefined
       ? authorize.origin
@@ -212,12 +211,7 @@ function requiredString(field: string, value: unknown, what: string): string {
 
 function optionalURL(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  return noFragment(field, parseHttpURLOption(field, value, 'https-or-loopback')).href;
-}
-
-function noFragment(field: string, url: URL): URL {
-  if (url.hash !== '') throw invalidOptions(field, 'must not have a fragment (`#…`).');
-  return url;
+  return parseHttpURLOption(field, value, 'https-or-loopback').href;
 }
 
 function requiredTeamId(value: unknown): string {
