@@ -1,9 +1,4 @@
-import {
-  assertAppleId,
-  assertOrigins,
-  parseExpiresIn,
-  signDeveloperToken,
-} from './developer-token.js';
+import { checkTokenClaims, signDeveloperToken } from './developer-token.js';
 import { invalidOptions } from './errors.js';
 import { importPrivateKey, inspectPrivateKey, type PrivateKeyInput } from './keys.js';
 import { clockOption, type NumberOptionRange, numberOption } from './option-checks.js';
@@ -58,13 +53,7 @@ export interface DeveloperTokenCache {
 export function createDeveloperTokenCache(
   options: DeveloperTokenCacheOptions,
 ): DeveloperTokenCache {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOptions('options', 'pass an object with teamId, keyId and privateKey.');
-  }
-  const teamId = assertAppleId('teamId', options.teamId);
-  const keyId = assertAppleId('keyId', options.keyId);
-  const lifetimeSeconds = parseExpiresIn(options.expiresIn ?? '180d');
-  const origins = assertOrigins(options.origins);
+  const { teamId, keyId, lifetimeSeconds, origins } = checkTokenClaims(options);
   const renewBefore = numberOption('renewBefore', options.renewBefore, RENEW_BEFORE_RANGE);
   const now = clockOption('now', options.now);
   const { privateKey } = options;

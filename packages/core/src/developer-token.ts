@@ -41,13 +41,7 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d
  * `ERR_INVALID_KEY` naming what to fix.
  */
 export async function signDeveloperToken(options: SignDeveloperTokenOptions): Promise<string> {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOptions('options', 'pass an object with teamId, keyId and privateKey.');
-  }
-  const teamId = assertAppleId('teamId', options.teamId);
-  const keyId = assertAppleId('keyId', options.keyId);
-  const lifetime = parseExpiresIn(options.expiresIn ?? '180d');
-  const origins = assertOrigins(options.origins);
+  const { teamId, keyId, lifetimeSeconds: lifetime, origins } = checkTokenClaims(options);
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
     throw invalidOptions('now', `must be a valid Date, got ${describeValue(now)}.`);
@@ -61,6 +55,32 @@ export async function signDeveloperToken(options: SignDeveloperTokenOptions): Pr
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + lifetime)
     .sign(key);
+}
+
+/** A developer token's checked identity and lifetime. */
+export interface TokenClaimOptions {
+  teamId: string;
+  keyId: string;
+  lifetimeSeconds: number;
+  origins: string[];
+}
+
+/**
+ * Checks what every developer token is made of (the ids, `expiresIn` with
+ * its 180-day default, `origins`), for `signDeveloperToken` and the token
+ * cache alike. Throws `ERR_INVALID_OPTIONS` naming the field.
+ */
+export function checkTokenClaims(options: unknown): TokenClaimOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOptions('options', 'pass an object with teamId, keyId and privateKey.');
+  }
+  const { teamId, keyId, expiresIn, origins } = options as Record<string, unknown>;
+  return {
+    teamId: assertAppleId('teamId', teamId),
+    keyId: assertAppleId('keyId', keyId),
+    lifetimeSeconds: parseExpiresIn(expiresIn ?? '180d'),
+    origins: assertOrigins(origins),
+  };
 }
 
 /**

@@ -60,6 +60,13 @@ type Outcome =
   | { ok: true; result: MusicUserTokenResult }
   | { ok: false; error: MusicUserTokenRequestError };
 
+/** The popup's methods that end an attempt without a token: the code and what happened. */
+const REFUSALS = {
+  decline: ['access_denied', 'The user declined access to Apple Music.'],
+  unavailable: ['unavailable', 'Apple Music is not available for this account or region.'],
+  switchUserId: ['cancelled', 'The Apple Music popup switched Apple IDs before finishing.'],
+} as const satisfies Record<string, readonly [MusicUserTokenRequestError['code'], string]>;
+
 const pendingByWindow = new WeakMap<Window, PendingRequest>();
 
 /**
@@ -144,17 +151,13 @@ export function requestMusicUserToken(
           return;
         }
         case 'decline':
-          reply({ result: null });
-          fail('access_denied', 'The user declined access to Apple Music.');
-          return;
         case 'unavailable':
+        case 'switchUserId': {
           reply({ result: null });
-          fail('unavailable', 'Apple Music is not available for this account or region.');
+          const [code, message] = REFUSALS[request.method];
+          fail(code, message);
           return;
-        case 'switchUserId':
-          reply({ result: null });
-          fail('cancelled', 'The Apple Music popup switched Apple IDs before finishing.');
-          return;
+        }
         case 'close':
           reply({ result: null });
           return;
