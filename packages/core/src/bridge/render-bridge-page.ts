@@ -2,6 +2,7 @@ import { DEFAULT_AUTHORIZE_URL } from '../authorize-url.js';
 import { invalidOptions } from '../errors.js';
 import { createCSPNonce, escapeHTML } from '../html.js';
 import { parseHttpURLOption, parseOriginOption } from '../http-url.js';
+import { renderPageShell } from '../page-shell.js';
 import {
   BRIDGE_BUTTON_ID,
   BRIDGE_CONFIG_ELEMENT_ID,
@@ -152,46 +153,28 @@ function bridgePageHTML(page: {
     config.ui === 'musickit'
       ? `\n<script nonce="${nonce}" src="${escapeHTML(page.musicKitScriptURL)}" async></script>`
       : '';
-  return `<!doctype html>
-<html lang="${escapeHTML(lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Connect Apple Music · ${name}</title>
-<style nonce="${nonce}">${PAGE_CSS}</style>
-</head>
-<body>
-<main class="card">
-${icon}<h1>${name}</h1>
+  return renderPageShell({
+    lang,
+    title: `Connect Apple Music · ${config.appName}`,
+    nonce,
+    css: BRIDGE_CSS,
+    card: `${icon}<h1>${name}</h1>
 <p class="lead">Connect your Apple Music account to continue.</p>
 <button type="button" id="${BRIDGE_BUTTON_ID}">${NOTE_SVG}<span>Continue with Apple Music</span></button>
 <p class="status" id="${BRIDGE_STATUS_ID}" role="status" aria-live="polite"></p>
 <noscript><p class="noscript">This page needs JavaScript to connect Apple Music. Turn it on, then reload the page.</p></noscript>
-<p class="explain">A window from Apple will open and ask whether ${name} may use your Apple Music account. Your Apple ID password stays with Apple.</p>
-</main>
-<script type="application/json" id="${BRIDGE_CONFIG_ELEMENT_ID}" nonce="${nonce}">${scriptSafeJSON(config)}</script>
-<script nonce="${nonce}">${bridgeScript}</script>${musicKit}
-</body>
-</html>
-`;
+<p class="explain">A window from Apple will open and ask whether ${name} may use your Apple Music account. Your Apple ID password stays with Apple.</p>`,
+    afterCard: `<script type="application/json" id="${BRIDGE_CONFIG_ELEMENT_ID}" nonce="${nonce}">${scriptSafeJSON(config)}</script>
+<script nonce="${nonce}">${bridgeScript}</script>${musicKit}`,
+  });
 }
 
 const NOTE_SVG =
   '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M19 3.2v11.6a3.2 3.2 0 1 1-2-2.97V7.6l-8 1.78v7.42a3.2 3.2 0 1 1-2-2.97V6.2a1 1 0 0 1 .78-.98l10-2.22A1 1 0 0 1 19 3.2Z"/></svg>';
 
-const PAGE_CSS = `
-:root{color-scheme:light dark;--bg:#f2f2f7;--card:#fff;--text:#1d1d1f;--muted:#5f5f66;--line:rgba(0,0,0,.1);--button:#1d1d1f;--button-text:#fff;--button-hover:#3a3a3c;--focus:#0a66d8;--error:#b3122f;--shadow:0 1px 2px rgba(0,0,0,.04),0 12px 32px rgba(0,0,0,.08)}
-@media (prefers-color-scheme:dark){:root{--bg:#000;--card:#1c1c1e;--text:#f5f5f7;--muted:#a8a8ad;--line:rgba(255,255,255,.14);--button:#f5f5f7;--button-text:#1d1d1f;--button-hover:#d8d8dc;--focus:#4d9dff;--error:#ff7a8a;--shadow:none}}
-*{box-sizing:border-box}
-body{margin:0;min-height:100vh;min-height:100dvh;display:flex;align-items:center;justify-content:center;padding:24px 16px;background:var(--bg);color:var(--text);font:16px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",system-ui,Roboto,"Helvetica Neue",Arial,sans-serif;-webkit-font-smoothing:antialiased}
-.card{width:100%;max-width:440px;padding:40px 36px 28px;background:var(--card);border:1px solid var(--line);border-radius:22px;box-shadow:var(--shadow);text-align:center}
+/** The bridge page's own rules, after the shared card look of {@link renderPageShell}. */
+const BRIDGE_CSS = `
 .icon{display:block;width:72px;height:72px;margin:0 auto 18px;border-radius:16px;object-fit:cover}
-h1{margin:0 0 6px;font-size:1.5rem;line-height:1.25;font-weight:700;letter-spacing:-.01em;overflow-wrap:anywhere}
-.lead{margin:0 0 28px;color:var(--muted);text-wrap:balance}
-button{display:block;width:100%;min-height:50px;padding:12px 16px;text-align:center;line-height:1.4;border:0;border-radius:12px;background:var(--button);color:var(--button-text);font:inherit;font-size:1.0625rem;font-weight:600;cursor:pointer;transition:background-color .15s}
-button:hover{background:var(--button-hover)}
-button:focus-visible{outline:3px solid var(--focus);outline-offset:3px}
 button:disabled{opacity:.55;cursor:default}
 button svg{display:inline-block;margin-right:8px;vertical-align:-4px}
 .status{min-height:1.4em;margin:14px 0 0;font-size:.9375rem;line-height:1.4;color:var(--muted);text-wrap:balance}
@@ -199,8 +182,7 @@ button svg{display:inline-block;margin-right:8px;vertical-align:-4px}
 .status[data-status=popup_blocked],.status[data-status=access_denied],.status[data-status=unavailable],.status[data-status=cancelled],.status[data-status=load_failed],.status[data-status=broken]{color:var(--error)}
 .noscript{margin:16px 0 0;color:var(--error)}
 .explain{margin:18px 0 0;padding-top:18px;text-wrap:pretty;border-top:1px solid var(--line);font-size:.875rem;line-height:1.45;color:var(--muted)}
-@media (max-width:480px){body{padding:16px 12px}.card{padding:32px 20px 22px;border-radius:18px}}
-`.trim();
+`;
 
 function requiredString(field: string, value: unknown, what: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
