@@ -54,7 +54,7 @@ export {
   type DeveloperTokenCache,
   type DeveloperTokenCacheOptions,
 } from './developer-token-cache.js';
-export { type RenderedPage, renderErrorPage } from './error-page.js';
+export { type ErrorPageLinks, type RenderedPage, renderErrorPage } from './error-page.js';
 export {
   AppleMusicAuthError,
   type AppleMusicAuthErrorCode,
