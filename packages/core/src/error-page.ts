@@ -65,7 +65,7 @@ const USER_TEXT: Partial<Record<AppleMusicAuthErrorCode, PageText>> = {
   ],
   ERR_INVALID_RETURN_TO: [
     'This sign-in link is not valid',
-    'It asks to return to a page outside this site, which is not allowed. Go back to the app and start from there.',
+    'The page it should return to is not one this site allows. Go back to the app and start from there.',
   ],
   ERR_USER_TOKEN_REJECTED: [
     'Apple Music did not accept the sign-in',
