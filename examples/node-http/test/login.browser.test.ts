@@ -90,11 +90,19 @@ describeWithChromium('examples/node-http in Chromium against the sandbox', () =>
       const callback = page.waitForResponse((response) =>
         response.url().endsWith('/auth/apple-music/callback'),
       );
+      const failurePage = page.waitForResponse((response) =>
+        response.url().endsWith(`/auth/apple-music?error=${code}`),
+      );
       await continueWithApple();
-      const response = await callback;
-      await page.waitForURL(/\/auth\/apple-music\/callback$/);
-      expect(response.status()).toBe(status);
+      expect((await callback).status()).toBe(303);
+      expect((await failurePage).status()).toBe(status);
+      await page.waitForURL(`${example.url}/auth/apple-music?error=${code}`);
       expect(await page.locator('body').textContent()).toContain(code);
+      // The failure page is a GET: Reload shows it again, and Try again starts over.
+      expect((await page.reload())?.status()).toBe(status);
+      await page.getByRole('link', { name: 'Try again' }).click();
+      await page.waitForURL(`${example.url}/auth/apple-music`);
+      expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
     });
   }
 
@@ -132,9 +140,8 @@ describeWithChromium('examples/node-http in Chromium against the sandbox', () =>
         response.url().endsWith('/auth/apple-music/callback'),
       );
       await popup.close();
-      const response = await callback;
-      await page.waitForURL(/\/auth\/apple-music\/callback$/);
-      expect(response.status()).toBe(400);
+      expect((await callback).status()).toBe(303);
+      await page.waitForURL(`${example.url}/auth/apple-music?error=ERR_CANCELLED`);
       expect(await page.locator('body').textContent()).toContain('ERR_CANCELLED');
     } finally {
       await forger.close();

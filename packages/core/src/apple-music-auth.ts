@@ -1,8 +1,15 @@
 import { type AppleMusicClient, createAppleMusicClient, type Storefront } from './apple-client.js';
 import { renderBridgePage } from './bridge/render-bridge-page.js';
+import { createBrowserTokens, tokenCache } from './browser-token.js';
 import { authorizationErrorFor, parseCallback } from './callback.js';
-import { createDeveloperTokenCache, type DeveloperTokenCache } from './developer-token-cache.js';
-import type { RenderedPage } from './error-page.js';
+import { type AppleMusicAuthError, invalidOptions, isAppleMusicAuthError } from './errors.js';
+import {
+  type CallbackOutcome,
+  type CallbackRequest,
+  createLoginSteps,
+  type FlowRequest,
+  type StepReply,
+} from './login-steps.js';
 import { type AppleMusicAuthOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { normalizeReturnTo } from './return-to.js';
 import {
@@ -10,6 +17,7 @@ import {
   createSessionStateStore,
   type SessionAccess,
   type StateStore,
+  type StateStoreRequest,
 } from './state-store.js';
 import {
   createWebHandlers,
@@ -26,7 +34,12 @@ export interface LoginResult {
   musicUserToken: string;
   /** A developer token for the server's own calls (no `origin` claim). */
   developerToken: string;
-  /** True when the account has parental content restrictions. */
+  /** When `developerToken` expires, in milliseconds since the epoch. */
+  developerTokenExpiresAt: number;
+  /**
+   * True when Apple's popup reported parental content restrictions. It comes
+   * from the browser: advisory, not something to enforce parental controls on.
+   */
   restricted: boolean;
   /** The account's storefront, or `undefined` when `verifyUserToken` is off. */
   storefront: Storefront | undefined;
@@ -36,44 +49,73 @@ export interface LoginResult {
 
 /** The parts of a login-page request that `startLogin` needs. */
 export interface StartLoginInput {
-  /** A same-site path to come back to after login, e.g. from `?returnTo=`. */
-  returnTo?: string | null;
-  /** The request's `Cookie` header. */
-  cookieHeader?: string | null;
-  /** The framework's session, for `stateStore: 'session'`. */
-  session?: SessionAccess;
+  /** A same-site path to come back to after login, e.g. from `?returnTo=`; any other shape is refused. */
+  returnTo?: unknown;
+  /** The framework's session, for `state.store: 'session'`. */
+  session?: SessionAccess | undefined;
+  /** The origin the request was made to; required when `callbackURL` is a path. */
+  origin?: string | undefined;
 }
 
-/** The login page: write status, headers, body, and each cookie as its own `Set-Cookie`. */
-export interface LoginPage extends RenderedPage {
-  cookies: string[];
+/** The login page: write status, headers, body, and each `Set-Cookie` value as its own header. */
+export interface LoginPage {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  setCookies: string[];
 }
 
 /** The parts of a callback request that `finishLogin` needs. */
 export interface FinishLoginInput {
   /** The request body: form text, JSON text, `URLSearchParams` or a parsed object. */
-  body: string | URLSearchParams | Readonly<Record<string, unknown>>;
+  body: string | URLSearchParams | Readonly<Record<string, unknown>> | undefined;
   /** The request's `Content-Type` header. */
-  contentType?: string | null;
+  contentType?: string | null | undefined;
   /** The request's `Cookie` header. */
-  cookieHeader?: string | null;
-  /** The framework's session, for `stateStore: 'session'`. */
-  session?: SessionAccess;
+  cookieHeader?: string | null | undefined;
+  /** The framework's session, for `state.store: 'session'`. */
+  session?: SessionAccess | undefined;
+  /** The origin the request was made to; required when `callbackURL` is a path. */
+  origin?: string | undefined;
+}
+
+/** Where the routes live, as the options gave them: what adapters mount and link to. */
+export interface AppleMusicAuthRoutes {
+  /** The login route's path (the bridge page; failure pages link back to it). */
+  loginPath: string;
+  /** The callback route's path. */
+  callbackPath: string;
+  /** The absolute callback URL, or `undefined` when it is resolved per request. */
+  callbackURL: string | undefined;
+  /** The query parameter of the login route that names where to return: `returnTo`. */
+  returnToParam: 'returnTo';
 }
 
 /** What `createAppleMusicAuth` returns: the whole login flow and Apple calls. */
 export interface AppleMusicAuth {
+  /** Where the routes live. */
+  readonly routes: AppleMusicAuthRoutes;
   /** A developer token for server-side calls, renewed before it expires. */
   getDeveloperToken(): Promise<string>;
-  /** Builds the bridge page and the state cookie for a login. */
+  /** Builds the bridge page and the state cookie for a login (throws typed errors). */
   startLogin(input?: StartLoginInput): Promise<LoginPage>;
   /** Checks the callback and returns the login's result, or throws a typed error. */
   finishLogin(input: FinishLoginInput): Promise<LoginResult>;
   /**
-   * `Set-Cookie` values that clear the state cookie. Send them with every
-   * callback response, success or failure, so a state is used once.
+   * The login route for any framework: never throws for login outcomes, and
+   * answers with plain data (status, headers, body, `setCookies`). `GET
+   * ?error=<code>` shows the failure page the callback redirects to.
    */
-  readonly clearStateCookies: readonly string[];
+  loginStep(request: FlowRequest): Promise<StepReply>;
+  /**
+   * The callback route for any framework: the `LoginResult` or the typed
+   * error, with the default answer (303 to `returnTo` or `/`; 303 to the
+   * failure page). `setCookies` always clears the state cookie. Errors that
+   * are not login outcomes (bugs) propagate.
+   */
+  callbackStep(request: CallbackRequest): Promise<CallbackOutcome>;
+  /** The default answer to a failed login: 303 to the failure page, clearing the state cookie. */
+  failureReply(error: AppleMusicAuthError, request: FlowRequest, returnTo?: string): StepReply;
   /** The login route on web-standard objects (`?returnTo=` is honoured). */
   handleLogin(request: Request, options?: HandleLoginOptions): Promise<Response>;
   /** The callback route on web-standard objects; `onSuccess` decides the answer. */
@@ -87,6 +129,21 @@ export interface AppleMusicAuth {
   close(): Promise<void>;
 }
 
+/** The two steps on plain data, plus what the adapter kit needs to settle a callback. */
+export interface LoginFlow {
+  resolved: ResolvedOptions;
+  startLogin(input?: StartLoginInput): Promise<LoginPage>;
+  /** Like `finishLogin`, but never throws this library's errors: it returns them with the state's `returnTo`. */
+  settleLogin(
+    input: FinishLoginInput,
+  ): Promise<
+    | { result: LoginResult; error: undefined; returnTo: string | undefined }
+    | { result: undefined; error: AppleMusicAuthError; returnTo: string | undefined }
+  >;
+  /** `Set-Cookie` values that clear the state cookie for a request to `origin`. */
+  clearingSetCookies(origin: string | undefined): string[];
+}
+
 /**
  * Creates the Apple Music login flow. Every option is validated here, once:
  * a bad one throws `ERR_INVALID_OPTIONS` (a wrong `privateKey`
@@ -94,9 +151,8 @@ export interface AppleMusicAuth {
  */
 export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusicAuth {
   const resolved = resolveOptions(options);
-  const serverTokens = createTokenCache(resolved, []);
-  const browserTokens =
-    resolved.origins.length > 0 ? createTokenCache(resolved, resolved.origins) : serverTokens;
+  const serverTokens = tokenCache(resolved, [], resolved.expiresIn);
+  const browserTokens = createBrowserTokens(resolved);
   const client = createAppleMusicClient({
     apiURL: resolved.apiURL,
     dispatcher: resolved.dispatcher,
@@ -104,28 +160,43 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     getDeveloperToken: () => serverTokens.getToken(),
   });
   const stateStore = createStateStore(resolved);
-  const secure = resolved.callbackURL.protocol === 'https:';
 
-  const auth: Omit<AppleMusicAuth, 'handleLogin' | 'handleCallback'> = {
-    getDeveloperToken: () => serverTokens.getToken(),
-    clearStateCookies: stateStore.clearCookies,
+  /** The origin a request was made to: the absolute callback URL's, else the caller's. */
+  const originOf = (given: string | undefined): string => {
+    if (resolved.callbackURL !== undefined) return resolved.callbackURL.origin;
+    if (given === undefined) {
+      throw invalidOptions(
+        'origin',
+        'callbackURL is a path, so startLogin and finishLogin need the origin the request was made to (e.g. "https://app.example").',
+      );
+    }
+    return given;
+  };
+  const storeRequest = (
+    origin: string,
+    input: { cookieHeader?: string | null | undefined; session?: SessionAccess | undefined },
+  ): StateStoreRequest => ({
+    cookieHeader: input.cookieHeader,
+    session: input.session,
+    secure: origin.startsWith('https:'),
+  });
 
+  const flow: LoginFlow = {
+    resolved,
     async startLogin(input = {}) {
       const returnTo =
         input.returnTo === undefined || input.returnTo === null || input.returnTo === ''
           ? undefined
           : normalizeReturnTo(input.returnTo);
-      const issued = await stateStore.issue(
-        { cookieHeader: input.cookieHeader, session: input.session, secure },
-        { returnTo },
-      );
+      const origin = originOf(input.origin);
+      const issued = await stateStore.issue(storeRequest(origin, input), { returnTo });
       const page = renderBridgePage({
-        appName: resolved.appName,
+        appName: resolved.appName ?? new URL(origin).host,
         appIconURL: resolved.appIconURL,
         appBuild: resolved.appBuild,
-        developerToken: await browserTokens.getToken(),
+        developerToken: await browserTokens(origin).getToken(),
         state: issued.state,
-        callbackURL: resolved.callbackURL.href,
+        callbackURL: `${origin}${resolved.callbackPath}`,
         authorizeURL: resolved.authorizeURL,
         ui: resolved.ui,
         musicKitScriptURL: resolved.musicKitScriptURL,
@@ -136,58 +207,81 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         status: page.status,
         headers: page.headers,
         body: page.body,
-        cookies: issued.setCookies,
+        setCookies: issued.setCookies,
       };
     },
 
+    async settleLogin(input) {
+      let returnTo: string | undefined;
+      try {
+        const origin = originOf(input.origin);
+        const payload = parseCallback(input.body ?? '', { contentType: input.contentType });
+        ({ returnTo } = await stateStore.consume(storeRequest(origin, input), payload.state));
+        if (payload.type === 'error') throw authorizationErrorFor(payload.error);
+        const storefront = resolved.verifyUserToken
+          ? await client.verifyMusicUserToken(payload.musicUserToken)
+          : undefined;
+        const developerToken = await serverTokens.getToken();
+        const result: LoginResult = {
+          musicUserToken: payload.musicUserToken,
+          developerToken,
+          developerTokenExpiresAt: serverTokens.expiresAt as number,
+          restricted: payload.restricted,
+          storefront,
+          returnTo,
+        };
+        return { result, error: undefined, returnTo };
+      } catch (error) {
+        if (!isAppleMusicAuthError(error)) throw error;
+        return { result: undefined, error, returnTo };
+      }
+    },
+
+    clearingSetCookies(origin) {
+      const known = resolved.callbackURL?.origin ?? origin;
+      if (known === undefined) return [];
+      return stateStore.clearingSetCookies(storeRequest(known, {}));
+    },
+  };
+
+  const steps = createLoginSteps(flow);
+  const auth: Omit<AppleMusicAuth, 'handleLogin' | 'handleCallback'> = {
+    routes: {
+      loginPath: resolved.loginPath,
+      callbackPath: resolved.callbackPath,
+      callbackURL: resolved.callbackURL?.href,
+      returnToParam: 'returnTo',
+    },
+    getDeveloperToken: () => serverTokens.getToken(),
+    startLogin: flow.startLogin,
     async finishLogin(input) {
-      const payload = parseCallback(input.body, { contentType: input.contentType });
-      const { returnTo } = await stateStore.consume(
-        { cookieHeader: input.cookieHeader, session: input.session, secure },
-        payload.state,
-      );
-      if (payload.type === 'error') throw authorizationErrorFor(payload.error);
-      const storefront = resolved.verifyUserToken
-        ? await client.verifyMusicUserToken(payload.musicUserToken)
-        : undefined;
-      return {
-        musicUserToken: payload.musicUserToken,
-        developerToken: await serverTokens.getToken(),
-        restricted: payload.restricted,
-        storefront,
-        returnTo,
-      };
+      const settled = await flow.settleLogin(input);
+      if (settled.error !== undefined) throw settled.error;
+      return settled.result;
     },
-
+    ...steps,
     fetchAppleMusic: (path, fetchOptions) => client.fetch(path, fetchOptions),
     close: () => client.close(),
   };
   return { ...auth, ...createWebHandlers(auth) };
 }
 
-function createTokenCache(
-  resolved: ResolvedOptions,
-  origins: readonly string[],
-): DeveloperTokenCache {
-  return createDeveloperTokenCache({
-    teamId: resolved.teamId,
-    keyId: resolved.keyId,
-    privateKey: resolved.privateKey,
-    expiresIn: resolved.expiresIn,
-    origins: [...origins],
-    now: resolved.now,
-    renewBefore: resolved.renewBefore,
-  });
-}
-
 function createStateStore(resolved: ResolvedOptions): StateStore {
-  if (resolved.stateStore === 'session') {
-    return createSessionStateStore({ maxAgeSeconds: resolved.stateMaxAge, now: resolved.now });
+  const { state } = resolved;
+  if (typeof state.store === 'object') return state.store;
+  if (state.store === 'session') {
+    return createSessionStateStore({
+      key: state.sessionKey,
+      maxAgeSeconds: state.maxAge,
+      now: resolved.now,
+    });
   }
   return createCookieStateStore({
-    secret: resolved.stateSecret ?? [],
-    cookiePath: resolved.callbackURL.pathname,
-    maxAgeSeconds: resolved.stateMaxAge,
+    secret: state.secret ?? [],
+    cookieName: state.cookieName,
+    cookiePath: resolved.callbackPath,
+    maxAgeSeconds: state.maxAge,
+    usedStates: state.usedStates,
     now: resolved.now,
   });
 }

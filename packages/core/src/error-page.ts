@@ -55,6 +55,10 @@ const USER_TEXT: Partial<Record<AppleMusicAuthErrorCode, PageText>> = {
     'This sign-in belongs to another attempt',
     'You may have started again in another tab or window. Please start again here.',
   ],
+  ERR_STATE_REPLAYED: [
+    'This sign-in was already used',
+    'Each sign-in can finish once. If that was you, you are done; otherwise please start again.',
+  ],
   ERR_STATE_MALFORMED: [
     'This sign-in could not be verified',
     'Part of it was changed or damaged on the way. Please start again.',

@@ -10,6 +10,7 @@ export type AppleMusicAuthErrorCode =
   | 'ERR_STATE_MISMATCH'
   | 'ERR_STATE_EXPIRED'
   | 'ERR_STATE_MALFORMED'
+  | 'ERR_STATE_REPLAYED'
   | 'ERR_CALLBACK_INVALID'
   | 'ERR_INVALID_RETURN_TO'
   | 'ERR_ACCESS_DENIED'
@@ -46,6 +47,7 @@ export const defaultStatusByCode: Readonly<Record<AppleMusicAuthErrorCode, numbe
   ERR_STATE_MISMATCH: 400,
   ERR_STATE_EXPIRED: 400,
   ERR_STATE_MALFORMED: 400,
+  ERR_STATE_REPLAYED: 403,
   ERR_CALLBACK_INVALID: 400,
   ERR_INVALID_RETURN_TO: 400,
   ERR_ACCESS_DENIED: 403,
@@ -67,17 +69,28 @@ export interface AppleMusicAuthErrorOptions {
   cause?: unknown;
 }
 
+/** Response headers that travel with an error, e.g. the `set-cookie` that clears the state cookie. */
+export type ErrorHeaders = Record<string, string | string[]>;
+
 /**
  * The one base class of every error this library throws on purpose.
  *
  * `code` tells what happened, `status` is the HTTP status an adapter should
- * answer with, and the message says what to do about it.
+ * answer with, and the message says what to do about it. `expose` and
+ * `headers` are what Koa and Fastify read from a thrown error: the message is
+ * shown only when `expose` is true, and Koa's `ctx.onerror` drops every
+ * response header except `error.headers`.
  */
 export class AppleMusicAuthError extends Error {
   /** What went wrong, as a stable code. */
   readonly code: AppleMusicAuthErrorCode;
   /** The HTTP status that fits this error. */
   readonly status: number;
+  /**
+   * Headers to answer with: a callback's error carries the `set-cookie`
+   * values that clear the state cookie, so an app that rethrows keeps them.
+   */
+  headers: ErrorHeaders = {};
 
   constructor(
     code: AppleMusicAuthErrorCode,
@@ -88,6 +101,11 @@ export class AppleMusicAuthError extends Error {
     this.name = 'AppleMusicAuthError';
     this.code = code;
     this.status = options.status ?? defaultStatusByCode[code];
+  }
+
+  /** True below 500: the message is about the request and may be shown to its sender. */
+  get expose(): boolean {
+    return this.status < 500;
   }
 }
 

@@ -1,6 +1,5 @@
 export {
   AppleMusicAPIError,
-  type AppleMusicAPIErrorOptions,
   type AppleMusicClient,
   type AppleMusicClientOptions,
   type AppleMusicFetchOptions,
@@ -13,34 +12,24 @@ export {
 } from './apple-client.js';
 export {
   type AppleMusicAuth,
+  type AppleMusicAuthRoutes,
   createAppleMusicAuth,
   type FinishLoginInput,
   type LoginPage,
   type LoginResult,
   type StartLoginInput,
 } from './apple-music-auth.js';
+export { type AuthorizeURLOptions, buildAuthorizeURL } from './authorize-url.js';
 export {
-  type AuthorizeURLOptions,
-  buildAuthorizeURL,
-  buildThirdPartyInfo,
-  DEFAULT_AUTHORIZE_URL,
-  type ThirdPartyOptions,
-} from './authorize-url.js';
-export {
-  type BridgePage,
   type RenderBridgePageOptions,
   renderBridgePage,
 } from './bridge/render-bridge-page.js';
 export {
-  authorizationErrorFor,
-  CALLBACK_ERRORS,
   CALLBACK_FIELDS,
   type CallbackErrorPayload,
-  type CallbackErrorValue,
   type CallbackPayload,
   type CallbackTokenPayload,
   MAX_CALLBACK_BODY_BYTES,
-  MAX_MUSIC_USER_TOKEN_LENGTH,
   type ParseCallbackOptions,
   parseCallback,
 } from './callback.js';
@@ -61,26 +50,31 @@ export {
   type AppleMusicAuthErrorOptions,
   AuthorizationError,
   type AuthorizationErrorCode,
+  type ErrorHeaders,
   isAppleMusicAuthError,
   TokenError,
   type TokenErrorCode,
 } from './errors.js';
+export { type ImportPrivateKeyOptions, importPrivateKey, type PrivateKeyInput } from './keys.js';
+export type {
+  CallbackBody,
+  CallbackOutcome,
+  CallbackRequest,
+  FlowRequest,
+  StepReply,
+} from './login-steps.js';
+export { APPLE_ENDPOINTS, type AppleMusicAuthOptions, type StateOptions } from './options.js';
+export type { HeaderInput } from './request-origin.js';
+export { normalizeReturnTo } from './return-to.js';
 export {
-  type ImportPrivateKeyOptions,
-  type InspectedPrivateKey,
-  importPrivateKey,
-  inspectPrivateKey,
-  type KeyObjectLike,
-  type PrivateKeyInput,
-} from './keys.js';
-export { APPLE_ENDPOINTS, type AppleMusicAuthOptions } from './options.js';
-export { MAX_RETURN_TO_LENGTH, normalizeReturnTo } from './return-to.js';
+  createMemorySingleUseStore,
+  type MemorySingleUseStoreOptions,
+  type SingleUseStore,
+} from './single-use-store.js';
 export {
   type CreateStateOptions,
   createNonce,
   createState,
-  DEFAULT_STATE_MAX_AGE_SECONDS,
-  MIN_STATE_SECRET_LENGTH,
   type VerifiedState,
   type VerifyStateOptions,
   verifyState,
@@ -90,12 +84,11 @@ export {
   type CookieStateStoreOptions,
   createCookieStateStore,
   createSessionStateStore,
-  DEFAULT_STATE_COOKIE_NAME,
-  DEFAULT_STATE_SESSION_KEY,
   type IssuedState,
   type SessionAccess,
   type SessionStateStoreOptions,
   type StateStore,
   type StateStoreRequest,
+  sessionFromObject,
 } from './state-store.js';
 export type { HandleCallbackOptions, HandleLoginOptions } from './web-handlers.js';

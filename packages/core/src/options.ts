@@ -5,7 +5,14 @@ import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 import { inspectPrivateKey, type PrivateKeyInput } from './keys.js';
 import { clockOption, isRecord, numberOption } from './option-checks.js';
-import { assertStateSecret } from './state.js';
+import type { SingleUseStore } from './single-use-store.js';
+import { assertMaxAgeSeconds, assertStateSecret } from './state.js';
+import {
+  assertCookieName,
+  assertSessionKey,
+  assertSingleUseStore,
+  type StateStore,
+} from './state-store.js';
 
 /** Apple's production endpoints; `endpoints` overrides them (the sandbox, a proxy). */
 export const APPLE_ENDPOINTS = {
@@ -14,7 +21,37 @@ export const APPLE_ENDPOINTS = {
   musicKitScript: 'https://js-cdn.music.apple.com/musickit/v3/musickit.js',
 } as const;
 
-/** Everything `createAppleMusicAuth` takes. Only the first five are required. */
+/** Where a login's state lives between the login page and the callback, and for how long. */
+export interface StateOptions {
+  /**
+   * Signs the login state (at least 32 characters), or a list for rotation:
+   * the first signs, all verify. Required with the cookie store.
+   */
+  secret?: string | readonly string[];
+  /**
+   * `'cookie'` (default): a signed state plus a short-lived nonce cookie,
+   * stateless across instances that share `secret`. `'session'`: the
+   * framework's session (adapters hand it over). Or a {@link StateStore} of your own.
+   */
+  store?: 'cookie' | 'session' | StateStore;
+  /** How long a login may take, in seconds: 30 to 3600, default 600. */
+  maxAge?: number;
+  /**
+   * The nonce cookie's name (cookie store); default `apple_music_auth_state`,
+   * with the `__Host-` prefix over https. Two apps on one host need two names.
+   */
+  cookieName?: string;
+  /** The session key of a pending login (session store); default `appleMusicAuth`. */
+  sessionKey?: string;
+  /**
+   * Where the cookie store remembers used states until they expire, so each
+   * finishes one login only: in memory by default; share one store (e.g.
+   * Redis, see {@link SingleUseStore}) between instances.
+   */
+  usedStates?: SingleUseStore;
+}
+
+/** Everything `createAppleMusicAuth` takes. Only the first four (and `state.secret` or `state.store`) are required. */
 export interface AppleMusicAuthOptions {
   /** Your Apple Developer Team ID: 10 uppercase letters and digits (Membership page). */
   teamId: string;
@@ -22,31 +59,51 @@ export interface AppleMusicAuthOptions {
   keyId: string;
   /** The `.p8` key text (mangled newlines are fine), a `CryptoKey`, a Node `KeyObject` or a JWK. */
   privateKey: PrivateKeyInput;
-  /** Absolute URL of your callback route, where the bridge page posts the result. */
+  /**
+   * Your callback route, where the bridge page posts the result: an absolute
+   * URL (recommended: `https://app.example/auth/apple-music/callback`), or a
+   * path resolved per request against the request's origin (see `trustProxy`).
+   */
   callbackURL: string;
   /**
-   * Signs the login state (at least 32 characters), or a list for rotation:
-   * the first signs, all verify. Leave it out only with `stateStore: 'session'`.
+   * Your login route (the bridge page), as a path or an absolute URL on the
+   * callback's origin; failure pages link back to it ("Try again"). Default:
+   * the callback path without its last `/callback` segment, else the callback
+   * path itself (one route for both, Passport style).
    */
-  stateSecret?: string | readonly string[];
+  loginURL?: string;
   /**
-   * Where the login state lives between the login page and the callback: a
-   * short-lived cookie (default, needs `stateSecret`) or the framework's
-   * session (adapters hand it over).
+   * With a path `callbackURL`, read the request's origin from
+   * `X-Forwarded-Proto` and `X-Forwarded-Host` (set it only behind a proxy
+   * that sets them). Default `false`: the `Host` header and the connection.
    */
+  trustProxy?: boolean;
+  /** The login state: its secret, its store, its lifetime, its cookie or session key. */
+  state?: StateOptions;
+  /** @deprecated Use `state.secret`. */
+  stateSecret?: string | readonly string[];
+  /** @deprecated Use `state.store`. */
   stateStore?: 'cookie' | 'session';
-  /** How long a login may take, in seconds (default 600). */
+  /** @deprecated Use `state.maxAge`. */
   stateMaxAge?: number;
   /** What Apple's popup shows: your app's name and an https icon URL. */
   app?: { name?: string; iconURL?: string; build?: string };
   /**
-   * The developer tokens this library signs and renews itself. `origins`
-   * goes into the token the browser sees only; the server's own calls use a
-   * token without it.
+   * The developer tokens this library signs and renews itself. The server's
+   * own calls use a token without an `origin` claim (`expiresIn`, default
+   * 180 days). The browser gets its own token, valid a day at most, whose
+   * `origin` claim lists the app's origin plus `origins`; `originClaim:
+   * false` leaves the claim out, only for a page that must use the token
+   * from origins you cannot list.
    */
   developerToken?: {
+    /** Seconds, or `'180d'`, `'12h'`, `'2 days'`; at most 180 days. */
     expiresIn?: number | string;
+    /** More web origins for the browser token's `origin` claim. */
     origins?: readonly string[];
+    /** Put the `origin` claim into the browser's token (default `true`). */
+    originClaim?: boolean;
+    /** Re-sign when less than this share of the lifetime remains (default 0.1). */
     renewBefore?: number;
   };
   /** Check every new Music User Token with `GET /v1/me/storefront` (default `true`). */
@@ -63,20 +120,33 @@ export interface AppleMusicAuthOptions {
   now?: () => number;
 }
 
+/** The state options after validation. */
+export interface ResolvedStateOptions {
+  secret: readonly string[] | undefined;
+  store: 'cookie' | 'session' | StateStore;
+  maxAge: number;
+  cookieName: string;
+  sessionKey: string;
+  usedStates: SingleUseStore | undefined;
+}
+
 /** Options after validation, with every default filled in. */
 export interface ResolvedOptions {
   teamId: string;
   keyId: string;
   privateKey: PrivateKeyInput;
-  callbackURL: URL;
-  stateSecret: readonly string[] | undefined;
-  stateStore: 'cookie' | 'session';
-  stateMaxAge: number;
-  appName: string;
+  /** The absolute callback URL, or `undefined` when it is resolved per request. */
+  callbackURL: URL | undefined;
+  callbackPath: string;
+  loginPath: string;
+  trustProxy: boolean;
+  state: ResolvedStateOptions;
+  appName: string | undefined;
   appIconURL: string | undefined;
   appBuild: string;
   expiresIn: number;
   origins: string[];
+  originClaim: boolean;
   renewBefore: number;
   verifyUserToken: boolean;
   ui: 'popup' | 'musickit';
@@ -93,6 +163,9 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'keyId',
   'privateKey',
   'callbackURL',
+  'loginURL',
+  'trustProxy',
+  'state',
   'stateSecret',
   'stateStore',
   'stateMaxAge',
@@ -122,34 +195,13 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const teamId = assertAppleId('teamId', input.teamId);
   const keyId = assertAppleId('keyId', input.keyId);
   const privateKey = assertPrivateKey(input.privateKey);
-  const callbackURL = parseHttpURLOption('callbackURL', input.callbackURL, 'https-or-loopback');
-
-  const stateStore = oneOf(
-    'stateStore',
-    input.stateStore,
-    ['cookie', 'session'] as const,
-    'cookie',
-  );
-  let stateSecret: readonly string[] | undefined;
-  if (input.stateSecret !== undefined || stateStore === 'cookie') {
-    if (input.stateSecret === undefined) {
-      throw invalidOptions(
-        'stateSecret',
-        'required with the cookie state store: give at least 32 random characters (e.g. `openssl rand -base64 32`), or use `stateStore: "session"`.',
-      );
-    }
-    stateSecret = assertStateSecret(input.stateSecret);
-  }
-  const stateMaxAge = numberOption('stateMaxAge', input.stateMaxAge, {
-    min: 30,
-    max: 3600,
-    fallback: 600,
-    integer: true,
-    unit: 'seconds',
-  });
+  const { callbackURL, callbackPath } = resolveCallbackURL(input.callbackURL);
+  const loginPath = resolveLoginPath(input.loginURL, callbackURL, callbackPath);
+  const trustProxy = optionalBoolean('trustProxy', input.trustProxy) ?? false;
+  const state = resolveStateOptions(input);
 
   const app = optionalRecord('app', input.app, ['name', 'iconURL', 'build']);
-  const appName = optionalString('app.name', app.name, 100) ?? callbackURL.host;
+  const appName = optionalString('app.name', app.name, 100) ?? callbackURL?.host;
   const appIconURL =
     app.iconURL === undefined
       ? undefined
@@ -159,11 +211,13 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const token = optionalRecord('developerToken', input.developerToken, [
     'expiresIn',
     'origins',
+    'originClaim',
     'renewBefore',
   ]);
   const expiresIn = parseExpiresIn(token.expiresIn ?? '180d', 'developerToken.expiresIn');
   const origins =
     token.origins === undefined ? [] : assertOrigins(token.origins, 'developerToken.origins');
+  const originClaim = optionalBoolean('developerToken.originClaim', token.originClaim) ?? true;
   const renewBefore = numberOption(
     'developerToken.renewBefore',
     token.renewBefore,
@@ -210,14 +264,16 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     keyId,
     privateKey,
     callbackURL,
-    stateSecret,
-    stateStore,
-    stateMaxAge,
+    callbackPath,
+    loginPath,
+    trustProxy,
+    state,
     appName,
     appIconURL,
     appBuild,
     expiresIn,
     origins,
+    originClaim,
     renewBefore,
     verifyUserToken,
     ui,
@@ -228,6 +284,114 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     timeoutMs,
     now,
   };
+}
+
+/**
+ * `callbackURL`: an absolute URL (https, or http on loopback) without a
+ * fragment, or a path starting with a single `/`.
+ */
+function resolveCallbackURL(value: unknown): {
+  callbackURL: URL | undefined;
+  callbackPath: string;
+} {
+  if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('//')) {
+    return { callbackURL: undefined, callbackPath: assertPath('callbackURL', value) };
+  }
+  const callbackURL = parseHttpURLOption('callbackURL', value, 'https-or-loopback');
+  return { callbackURL, callbackPath: callbackURL.pathname };
+}
+
+/** `loginURL`: a path, or an absolute URL on the callback's origin; stored as its path. */
+function resolveLoginPath(
+  value: unknown,
+  callbackURL: URL | undefined,
+  callbackPath: string,
+): string {
+  if (value === undefined) return /^(.+)\/callback\/?$/.exec(callbackPath)?.[1] ?? callbackPath;
+  if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('//')) {
+    return assertPath('loginURL', value);
+  }
+  const url = parseHttpURLOption('loginURL', value, 'https-or-loopback', { query: false });
+  if (callbackURL !== undefined && url.origin !== callbackURL.origin) {
+    throw invalidOptions(
+      'loginURL',
+      `must be on the callback's origin (${callbackURL.origin}), got ${url.origin}; give a path such as '/auth/apple-music'.`,
+    );
+  }
+  return url.pathname;
+}
+
+/** A route path: starts with one `/`, no query, fragment, backslash, whitespace or control characters. */
+function assertPath(field: string, value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  if (value.length > 1024 || /[?#\\\s\u0000-\u001f\u007f]/u.test(value)) {
+    throw invalidOptions(
+      field,
+      "must be an absolute URL or a path such as '/auth/apple-music/callback' (no query, fragment, backslash or whitespace).",
+    );
+  }
+  return new URL(value, 'https://path.invalid').pathname;
+}
+
+/** The `state` group, with the deprecated flat `stateSecret`/`stateStore`/`stateMaxAge` folded in. */
+function resolveStateOptions(input: Record<string, unknown>): ResolvedStateOptions {
+  const group = optionalRecord('state', input.state, [
+    'secret',
+    'store',
+    'maxAge',
+    'cookieName',
+    'sessionKey',
+    'usedStates',
+  ]);
+  const pick = (name: string, flat: string): [unknown, string] => {
+    if (group[name] !== undefined && input[flat] !== undefined) {
+      throw invalidOptions(flat, `is the deprecated spelling of \`state.${name}\`: give only one.`);
+    }
+    return input[flat] !== undefined ? [input[flat], flat] : [group[name], `state.${name}`];
+  };
+  const [storeValue, storeField] = pick('store', 'stateStore');
+  const store =
+    typeof storeValue === 'object' && storeValue !== null
+      ? assertStateStore(storeField, storeValue)
+      : oneOf(storeField, storeValue, ['cookie', 'session'] as const, 'cookie');
+  const [secretValue, secretField] = pick('secret', 'stateSecret');
+  if (secretValue === undefined && store === 'cookie') {
+    throw invalidOptions(
+      secretField,
+      'required with the cookie state store: give at least 32 random characters (e.g. `openssl rand -base64 32`), or use `state: { store: "session" }`.',
+    );
+  }
+  const secret =
+    secretValue === undefined ? undefined : assertStateSecret(secretValue, secretField);
+  const [maxAgeValue, maxAgeField] = pick('maxAge', 'stateMaxAge');
+  const now = clockOption('now', input.now);
+  return {
+    secret,
+    store,
+    maxAge: assertMaxAgeSeconds(maxAgeValue, maxAgeField),
+    cookieName: assertCookieName('state.cookieName', group.cookieName),
+    sessionKey: assertSessionKey('state.sessionKey', group.sessionKey),
+    usedStates:
+      group.usedStates === undefined
+        ? undefined
+        : assertSingleUseStore('state.usedStates', group.usedStates, now),
+  };
+}
+
+/** A custom {@link StateStore}: an object with `issue`, `consume` and `clearingSetCookies`. */
+function assertStateStore(field: string, value: object): StateStore {
+  const store = value as Partial<Record<keyof StateStore, unknown>>;
+  if (
+    typeof store.issue !== 'function' ||
+    typeof store.consume !== 'function' ||
+    typeof store.clearingSetCookies !== 'function'
+  ) {
+    throw invalidOptions(
+      field,
+      "must be 'cookie', 'session', or a StateStore object with issue(), consume() and clearingSetCookies().",
+    );
+  }
+  return value as StateStore;
 }
 
 /**

@@ -3,6 +3,7 @@ import { constantTimeEqual } from './constant-time.js';
 import { invalidOptions } from './errors.js';
 import { clockOption } from './option-checks.js';
 import { normalizeReturnTo } from './return-to.js';
+import { createMemorySingleUseStore, type SingleUseStore } from './single-use-store.js';
 import {
   assertMaxAgeSeconds,
   assertStateSecret,
@@ -12,17 +13,23 @@ import {
   stateMalformed,
   stateMismatch,
   stateMissing,
+  stateReplayed,
   verifyState,
 } from './state.js';
 
-/** Per-request access to the framework's session object (e.g. `req.session`). */
+/**
+ * Per-request access to the framework's session (e.g. `request.session`).
+ * `@fastify/session` and `@fastify/secure-session` fit as they are; wrap a
+ * plain session object (express-session, koa-session) with
+ * {@link sessionFromObject}. Removing a value is `set(key, undefined)`: this
+ * library never calls a session's `delete()`, which in
+ * `@fastify/secure-session` wipes the whole session.
+ */
 export interface SessionAccess {
   /** Reads a value stored in the session. */
   get(key: string): unknown;
-  /** Stores a value in the session; it must survive until the callback. */
+  /** Stores a value (it must survive until the callback), or removes it when `undefined`. */
   set(key: string, value: unknown): void;
-  /** Removes a value from the session. */
-  delete(key: string): void;
 }
 
 /** What a state store needs from the current request. */
@@ -31,7 +38,7 @@ export interface StateStoreRequest {
   cookieHeader?: string | null | undefined;
   /** The framework's session (session store). */
   session?: SessionAccess | undefined;
-  /** True when the request came over https: the cookie then gets `Secure`. */
+  /** True when the app is reached over https: the cookie is then a `__Host-` cookie. */
   secure: boolean;
 }
 
@@ -47,20 +54,16 @@ export interface IssuedState {
 export interface ConsumedState {
   /** The same-site path to go back to, if the login was started with one. */
   returnTo: string | undefined;
-  /** `Set-Cookie` header values to send with the callback's response (e.g. the clearing cookie). */
-  setCookies: string[];
 }
 
 /**
  * Where a login keeps the proof that it started in this browser: a signed
- * state plus a nonce cookie ({@link createCookieStateStore}), or the
- * framework's session ({@link createSessionStateStore}).
+ * state plus a nonce cookie ({@link createCookieStateStore}), the framework's
+ * session ({@link createSessionStateStore}), or a store of your own.
  *
- * Every callback response, whatever its outcome, must carry
- * {@link StateStore.clearCookies}: `consume` returns them on success, and
- * when anything fails (a bad body, a state error thrown by `consume`, Apple
- * saying no) the caller sends them with its error response, so that no login
- * attempt leaves a nonce behind.
+ * Every callback response, whatever its outcome, carries
+ * {@link StateStore.clearingSetCookies}, so that no login attempt leaves a
+ * nonce behind; the adapter kit adds them for you.
  */
 export interface StateStore {
   /** Starts a login: makes a state for the bridge page and what the browser must keep. */
@@ -72,16 +75,14 @@ export interface StateStore {
    * Checks that `state` continues a login this browser started, and uses it up.
    *
    * @throws AppleMusicAuthError `ERR_STATE_MISSING`, `ERR_STATE_MALFORMED`,
-   *   `ERR_STATE_EXPIRED` or `ERR_STATE_MISMATCH`; send
-   *   {@link StateStore.clearCookies} with the error response.
+   *   `ERR_STATE_EXPIRED`, `ERR_STATE_MISMATCH` or `ERR_STATE_REPLAYED`.
    */
-  consume(request: StateStoreRequest, state: string | undefined): Promise<ConsumedState>;
+  consume(request: StateStoreRequest, state: unknown): Promise<ConsumedState>;
   /**
-   * `Set-Cookie` values that end the pending login in the browser (the
-   * clearing cookie; none for the session store, whose `consume` deletes its
-   * entry before checking it). Send them with every callback response.
+   * `Set-Cookie` values that end the pending login in the browser (none for
+   * the session store). Sent with every callback response.
    */
-  readonly clearCookies: readonly string[];
+  clearingSetCookies(request: StateStoreRequest): string[];
 }
 
 /** The cookie name used by default. */
@@ -98,28 +99,33 @@ const COOKIE_PATH = /^\/[\u0020-\u003a\u003c-\u007e]*$/;
 
 /** Options of {@link createCookieStateStore}. */
 export interface CookieStateStoreOptions {
-  /** `stateSecret`: one secret of 32+ characters, or a list (the first signs, all verify). */
+  /** `state.secret`: one secret of 32+ characters, or a list (the first signs, all verify). */
   secret: string | readonly string[];
   /**
-   * Name of the nonce cookie; default {@link DEFAULT_STATE_COOKIE_NAME}. A
-   * `__Host-` name (safest: no subdomain can overwrite it) needs `cookiePath:
-   * '/'` and https; a `__Secure-` name needs https.
+   * Name of the nonce cookie; default {@link DEFAULT_STATE_COOKIE_NAME}. Over
+   * https it gets the `__Host-` prefix (Secure, `Path=/`, no Domain), which no
+   * sibling subdomain can set; over http (local development) it is used as
+   * given, scoped to `cookiePath`. A name that already has a `__Host-` or
+   * `__Secure-` prefix is used as it is, and needs https.
    */
   cookieName?: string | undefined;
-  /** The callback's path, e.g. `/auth/apple-music/callback`: the cookie goes there only. */
+  /** The callback's path, e.g. `/auth/apple-music/callback`: the http cookie goes there only. */
   cookiePath: string;
   /** Lifetime of the state and the cookie in seconds; default 600. */
   maxAgeSeconds?: number | undefined;
+  /** Where used states are remembered; default {@link createMemorySingleUseStore}. */
+  usedStates?: SingleUseStore | undefined;
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   now?: (() => number) | undefined;
 }
 
 /**
  * The stateless store: `issue` puts a random nonce into an HttpOnly,
- * SameSite=Lax cookie scoped to the callback path (Secure over https) and
- * returns a signed, expiring state that carries the nonce's hash; `consume`
- * reads the cookie and checks the state against it with {@link verifyState}.
- * Every instance that shares the secret can finish a login another started.
+ * SameSite=Lax cookie (a `__Host-` cookie over https) and returns a signed,
+ * expiring state that carries the nonce's hash; `consume` reads the cookie,
+ * checks the state against it with {@link verifyState}, and marks it used in
+ * `usedStates`, so a replay is refused with `ERR_STATE_REPLAYED`. Every
+ * instance that shares the secret can finish a login another started.
  *
  * @throws AppleMusicAuthError `ERR_INVALID_OPTIONS` naming the bad option.
  */
@@ -127,63 +133,95 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
   if (typeof options !== 'object' || options === null) {
     throw invalidOptions('options', 'expected an object with `secret` and `cookiePath`.');
   }
-  const secret = assertStateSecret(options.secret);
-  const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds);
+  const secret = assertStateSecret(options.secret, 'secret');
+  const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   const now = clockOption('now', options.now);
-  const cookieName = options.cookieName ?? DEFAULT_STATE_COOKIE_NAME;
+  const cookieName = assertCookieName('cookieName', options.cookieName);
+  const usedStates = assertSingleUseStore('usedStates', options.usedStates, now);
   const { cookiePath } = options;
-  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
-    throw invalidOptions(
-      'cookieName',
-      `expected a cookie name made of letters, digits and !#$%&'*+-.^_\`|~, such as '${DEFAULT_STATE_COOKIE_NAME}'.`,
-    );
-  }
   if (typeof cookiePath !== 'string' || !COOKIE_PATH.test(cookiePath)) {
     throw invalidOptions(
       'cookiePath',
       "expected the callback's path, such as '/auth/apple-music/callback' (starts with '/', no ';' or control characters).",
     );
   }
-  if (cookieName.startsWith('__Host-') && cookiePath !== '/') {
-    throw invalidOptions(
-      'cookiePath',
-      `a '__Host-' cookie name needs cookiePath '/', got '${cookiePath}'; use that or another cookieName.`,
-    );
-  }
   const prefixed = cookieName.startsWith('__Host-') || cookieName.startsWith('__Secure-');
-  const cookie = (value: string, maxAge: number, secure: boolean): string =>
-    serialize(cookieName, value, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      path: cookiePath,
-      maxAge,
-    });
-  // The clearing cookie is the same for http and https: without `Secure` it
-  // deletes the nonce cookie on both (an https response may overwrite a Secure
-  // cookie; an http one may not set one). Prefixed names require `Secure`, and
-  // only exist over https anyway.
-  const clearCookies = Object.freeze([cookie('', 0, prefixed)]);
+
+  /** The cookie's name and scope for this request: `__Host-` over https, as given over http. */
+  const scope = (request: StateStoreRequest): { name: string; path: string; secure: boolean } => {
+    if (request.secure !== true) {
+      if (prefixed) {
+        throw invalidOptions(
+          'cookieName',
+          `'${cookieName}' needs https, but this request came over http: serve the app over https (behind a proxy, trust its X-Forwarded-Proto) or use a name without the prefix.`,
+        );
+      }
+      return { name: cookieName, path: cookiePath, secure: false };
+    }
+    if (cookieName.startsWith('__Secure-'))
+      return { name: cookieName, path: cookiePath, secure: true };
+    const name = cookieName.startsWith('__Host-') ? cookieName : `__Host-${cookieName}`;
+    return { name, path: '/', secure: true };
+  };
+  const cookie = (request: StateStoreRequest, value: string, maxAge: number): string => {
+    const { name, path, secure } = scope(request);
+    return serialize(name, value, { httpOnly: true, sameSite: 'lax', secure, path, maxAge });
+  };
 
   return {
     async issue(request, { returnTo }) {
       const nonce = createNonce();
       const state = await createState({ secret, nonce, returnTo, maxAgeSeconds, now });
-      return {
-        state,
-        setCookies: [cookie(nonce, maxAgeSeconds, prefixed || request.secure === true)],
-      };
+      return { state, setCookies: [cookie(request, nonce, maxAgeSeconds)] };
     },
     async consume(request, state) {
+      const { name } = scope(request);
       const nonce =
-        typeof request.cookieHeader === 'string'
-          ? parse(request.cookieHeader)[cookieName]
-          : undefined;
-      const { returnTo } = await verifyState({ state, nonce, secret, now });
-      return { returnTo, setCookies: [...clearCookies] };
+        typeof request.cookieHeader === 'string' ? parse(request.cookieHeader)[name] : undefined;
+      const verified = await verifyState({
+        state: state as string | undefined,
+        nonce,
+        secret,
+        now,
+      });
+      const ttlSeconds = Math.ceil((verified.expiresAt - now()) / 1000);
+      if (!(await usedStates.consume(verified.id, ttlSeconds))) throw stateReplayed();
+      return { returnTo: verified.returnTo };
     },
-    clearCookies,
+    clearingSetCookies: (request) => [cookie(request, '', 0)],
   };
+}
+
+/** Checks a state cookie name: an RFC 6265 token, default {@link DEFAULT_STATE_COOKIE_NAME}. */
+export function assertCookieName(field: string, value: unknown): string {
+  if (value === undefined) return DEFAULT_STATE_COOKIE_NAME;
+  if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
+    throw invalidOptions(
+      field,
+      `expected a cookie name made of letters, digits and !#$%&'*+-.^_\`|~, such as '${DEFAULT_STATE_COOKIE_NAME}'.`,
+    );
+  }
+  return value;
+}
+
+/** Checks a {@link SingleUseStore} option; `undefined` gives a fresh in-memory one. */
+export function assertSingleUseStore(
+  field: string,
+  value: unknown,
+  now: () => number,
+): SingleUseStore {
+  if (value === undefined) return createMemorySingleUseStore({ now });
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { consume?: unknown }).consume !== 'function'
+  ) {
+    throw invalidOptions(
+      field,
+      'expected an object with `consume(id, ttlSeconds)` answering whether the id was fresh (see SingleUseStore).',
+    );
+  }
+  return value as SingleUseStore;
 }
 
 /** Options of {@link createSessionStateStore}. */
@@ -203,45 +241,53 @@ interface PendingLogin {
   expiresAt: number;
 }
 
+/** What it keeps after a login finished, until that state would have expired: proof of use. */
+interface UsedLogin {
+  used: string;
+  expiresAt: number;
+}
+
+const NO_SESSION =
+  "the session state store needs the request's session: a session middleware (e.g. express-session, @fastify/session, koa-session) must run before the login and callback routes, or give `state.secret` to use the cookie store instead.";
+
 function requireSession(request: StateStoreRequest): SessionAccess {
   const { session } = request;
   if (
     typeof session !== 'object' ||
     session === null ||
     typeof session.get !== 'function' ||
-    typeof session.set !== 'function' ||
-    typeof session.delete !== 'function'
+    typeof session.set !== 'function'
   ) {
-    throw invalidOptions(
-      'session',
-      "the session state store needs the request's session: a session middleware (e.g. express-session, @fastify/session, koa-session) must run before the login and callback routes, or give `stateSecret` to use the cookie store instead.",
-    );
+    throw invalidOptions('session', NO_SESSION);
   }
   return session;
 }
 
-function readPendingLogin(value: unknown): PendingLogin {
-  if (typeof value !== 'object' || value === null) {
-    throw stateMalformed('the session holds something else under its key');
-  }
-  const { state, returnTo, expiresAt } = value as Record<string, unknown>;
+/** Reads what the session holds under the key: a pending login, a used one, or nothing. */
+function readStored(value: unknown): PendingLogin | UsedLogin | undefined {
+  if (value === undefined || value === null) return undefined;
+  const malformed = () => stateMalformed('the session holds something else under its key');
+  if (typeof value !== 'object') throw malformed();
+  const { state, used, returnTo, expiresAt } = value as Record<string, unknown>;
+  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) throw malformed();
+  if (typeof used === 'string') return { used, expiresAt };
   if (
     typeof state !== 'string' ||
-    typeof expiresAt !== 'number' ||
     (returnTo !== undefined && returnTo !== null && typeof returnTo !== 'string')
   ) {
-    throw stateMalformed('the session holds something else under its key');
+    throw malformed();
   }
   return typeof returnTo === 'string' ? { state, returnTo, expiresAt } : { state, expiresAt };
 }
 
 /**
  * The session store, for apps that already run a session and give no
- * `stateSecret`: `issue` keeps `{ state, returnTo, expiresAt }` (a random
- * state) under `key` in the session; `consume` deletes it before checking it
- * (a state is used once), compares it in constant time and checks its expiry.
- * A shared session backend (e.g. Redis) carries it across instances. A new
- * login in the same session replaces the pending one.
+ * `state.secret`: `issue` keeps `{ state, returnTo, expiresAt }` (a random
+ * state) under `key` in the session; `consume` takes it out before checking
+ * it, compares it in constant time and checks its expiry. A finished login
+ * leaves a marker until its state would have expired, so a replay in the
+ * same session gets `ERR_STATE_REPLAYED`. A shared session backend (e.g.
+ * Redis) carries it across instances. A new login replaces the pending one.
  *
  * @throws AppleMusicAuthError `ERR_INVALID_OPTIONS` naming the bad option; at
  *   request time also when no session is present.
@@ -250,14 +296,8 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
   if (typeof options !== 'object' || options === null) {
     throw invalidOptions('options', 'expected an object (all its fields are optional).');
   }
-  const key = options.key ?? DEFAULT_STATE_SESSION_KEY;
-  if (typeof key !== 'string' || key === '') {
-    throw invalidOptions(
-      'key',
-      `expected a non-empty string, such as '${DEFAULT_STATE_SESSION_KEY}'.`,
-    );
-  }
-  const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds);
+  const key = assertSessionKey('key', options.key);
+  const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   const now = clockOption('now', options.now);
 
   return {
@@ -273,21 +313,56 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
     },
     async consume(request, state) {
       const session = requireSession(request);
-      const stored = session.get(key);
-      session.delete(key);
+      const value = session.get(key);
+      session.set(key, undefined);
+      const stored = readStored(value);
       if (state === undefined || state === null || state === '') {
         throw stateMissing('the callback carried no state');
       }
-      if (stored === undefined || stored === null) {
+      if (typeof state !== 'string') throw stateMismatch();
+      if (stored === undefined) throw stateMissing('this session has no pending login');
+      if ('used' in stored) {
+        if (now() < stored.expiresAt && constantTimeEqual(stored.used, state)) {
+          session.set(key, stored);
+          throw stateReplayed();
+        }
         throw stateMissing('this session has no pending login');
       }
-      const pending = readPendingLogin(stored);
-      if (typeof state !== 'string' || !constantTimeEqual(pending.state, state)) {
-        throw stateMismatch();
-      }
-      if (now() >= pending.expiresAt) throw stateExpired();
-      return { returnTo: pending.returnTo, setCookies: [] };
+      if (!constantTimeEqual(stored.state, state)) throw stateMismatch();
+      if (now() >= stored.expiresAt) throw stateExpired();
+      session.set(key, { used: stored.state, expiresAt: stored.expiresAt } satisfies UsedLogin);
+      return { returnTo: stored.returnTo };
     },
-    clearCookies: Object.freeze([]),
+    clearingSetCookies: () => [],
+  };
+}
+
+/** Checks a session key option, default {@link DEFAULT_STATE_SESSION_KEY}. */
+export function assertSessionKey(field: string, value: unknown): string {
+  if (value === undefined) return DEFAULT_STATE_SESSION_KEY;
+  if (typeof value !== 'string' || value === '' || value.length > 100) {
+    throw invalidOptions(
+      field,
+      `expected a non-empty string of at most 100 characters, such as '${DEFAULT_STATE_SESSION_KEY}'.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Wraps a plain session object (express-session's `req.session`,
+ * koa-session's `ctx.session`) as a {@link SessionAccess}: `set(key,
+ * undefined)` deletes the property. Returns `undefined` when `session` is not
+ * an object (no session middleware ran), which the session store reports.
+ */
+export function sessionFromObject(session: unknown): SessionAccess | undefined {
+  if (typeof session !== 'object' || session === null) return undefined;
+  const target = session as Record<string, unknown>;
+  return {
+    get: (key) => (Object.hasOwn(target, key) ? target[key] : undefined),
+    set(key, value) {
+      if (value === undefined) delete target[key];
+      else target[key] = value;
+    },
   };
 }

@@ -4,14 +4,17 @@ import { AppleMusicAuthError, invalidOptions } from './errors.js';
 import { clockOption, numberOption } from './option-checks.js';
 import { normalizeReturnTo } from './return-to.js';
 
-/** The shortest `stateSecret` accepted, in characters. */
+/** The shortest `state.secret` accepted, in characters. */
 export const MIN_STATE_SECRET_LENGTH = 32;
 
 /** How long a login state stays valid by default: 10 minutes. */
 export const DEFAULT_STATE_MAX_AGE_SECONDS = 600;
 
-/** The longest lifetime a login state may be given: one day. */
-export const MAX_STATE_MAX_AGE_SECONDS = 86_400;
+/** The shortest lifetime a login state may be given: 30 seconds. */
+export const MIN_STATE_MAX_AGE_SECONDS = 30;
+
+/** The longest lifetime a login state may be given: one hour. */
+export const MAX_STATE_MAX_AGE_SECONDS = 3600;
 
 /** The `typ` header of a state, so that no other JWT signed with the same secret passes as one. */
 const STATE_TYPE = 'apple-music-auth-state+jwt';
@@ -24,46 +27,69 @@ const MAX_NONCE_LENGTH = 512;
 
 const encoder = new TextEncoder();
 
+/** HMAC keys imported once per secret: importing on every request costs a thread-pool hop. */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** At most this many secrets keep an imported key (a rotation list has a few). */
+const MAX_CACHED_HMAC_KEYS = 16;
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (key === undefined) {
+    if (hmacKeys.size >= MAX_CACHED_HMAC_KEYS) hmacKeys.clear();
+    key = crypto.subtle.importKey(
+      'raw',
+      encoder.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
 /**
- * Checks a `stateSecret` option and returns it as a list (first signs, all
+ * Checks a `state.secret` option and returns it as a list (first signs, all
  * verify). Each secret must be a string of at least
  * {@link MIN_STATE_SECRET_LENGTH} characters, e.g. 32 random bytes in base64.
  *
- * @throws AppleMusicAuthError with code `ERR_INVALID_OPTIONS` naming `stateSecret`.
+ * @throws AppleMusicAuthError with code `ERR_INVALID_OPTIONS` naming `field`.
  */
-export function assertStateSecret(value: unknown): readonly string[] {
+export function assertStateSecret(value: unknown, field = 'state.secret'): readonly string[] {
   const hint = `use a random string of at least ${MIN_STATE_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`), or a list of them to rotate (the first signs, all verify)`;
   if (typeof value === 'string') {
     if (value.length < MIN_STATE_SECRET_LENGTH) {
-      throw invalidOptions('stateSecret', `it has ${value.length} characters; ${hint}.`);
+      throw invalidOptions(field, `it has ${value.length} characters; ${hint}.`);
     }
     return Object.freeze([value]);
   }
   if (!Array.isArray(value)) {
-    throw invalidOptions('stateSecret', `expected a string or a list of strings; ${hint}.`);
+    throw invalidOptions(field, `expected a string or a list of strings; ${hint}.`);
   }
-  if (value.length === 0) throw invalidOptions('stateSecret', `the list is empty; ${hint}.`);
+  if (value.length === 0) throw invalidOptions(field, `the list is empty; ${hint}.`);
   value.forEach((secret: unknown, index) => {
     if (typeof secret !== 'string') {
       throw invalidOptions(
-        `stateSecret[${index}]`,
+        `${field}[${index}]`,
         `expected a string, got ${typeof secret}; ${hint}.`,
       );
     }
     if (secret.length < MIN_STATE_SECRET_LENGTH) {
-      throw invalidOptions(`stateSecret[${index}]`, `it has ${secret.length} characters; ${hint}.`);
+      throw invalidOptions(`${field}[${index}]`, `it has ${secret.length} characters; ${hint}.`);
     }
   });
   return Object.freeze([...(value as string[])]);
 }
 
 /**
- * Checks a state lifetime option (`maxAgeSeconds`): a whole number of seconds
- * from 1 to {@link MAX_STATE_MAX_AGE_SECONDS}. `undefined` gives the default.
+ * Checks a state lifetime option: a whole number of seconds from
+ * {@link MIN_STATE_MAX_AGE_SECONDS} to {@link MAX_STATE_MAX_AGE_SECONDS}.
+ * `undefined` gives the default. `field` names the option in the error.
  */
-export function assertMaxAgeSeconds(value: unknown): number {
-  return numberOption('maxAgeSeconds', value, {
-    min: 1,
+export function assertMaxAgeSeconds(value: unknown, field = 'state.maxAge'): number {
+  return numberOption(field, value, {
+    min: MIN_STATE_MAX_AGE_SECONDS,
     max: MAX_STATE_MAX_AGE_SECONDS,
     fallback: DEFAULT_STATE_MAX_AGE_SECONDS,
     integer: true,
@@ -84,7 +110,7 @@ async function hashNonce(nonce: string): Promise<string> {
 
 /** Options of {@link createState}. */
 export interface CreateStateOptions {
-  /** `stateSecret`: one secret, or a list whose first entry signs. */
+  /** `state.secret`: one secret, or a list whose first entry signs. */
   secret: string | readonly string[];
   /** The nonce kept by this browser (e.g. in a cookie); the state carries its hash only. */
   nonce: string;
@@ -107,8 +133,8 @@ export interface CreateStateOptions {
  *   same-site path.
  */
 export async function createState(options: CreateStateOptions): Promise<string> {
-  const [signingSecret] = assertStateSecret(options.secret);
-  const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds);
+  const [signingSecret] = assertStateSecret(options.secret, 'secret');
+  const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   const now = clockOption('now', options.now);
   const { nonce } = options;
   if (typeof nonce !== 'string' || nonce === '' || nonce.length > MAX_NONCE_LENGTH) {
@@ -122,7 +148,7 @@ export async function createState(options: CreateStateOptions): Promise<string> 
     .setProtectedHeader({ alg: 'HS256', typ: STATE_TYPE })
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + maxAgeSeconds)
-    .sign(encoder.encode(signingSecret));
+    .sign(await hmacKey(signingSecret as string));
 }
 
 /** Options of {@link verifyState}. */
@@ -131,7 +157,7 @@ export interface VerifyStateOptions {
   state: string | null | undefined;
   /** The nonce this browser kept (e.g. from the cookie); `undefined` when there is none. */
   nonce: string | null | undefined;
-  /** `stateSecret`: every secret in the list is tried. */
+  /** `state.secret`: every secret in the list is tried. */
   secret: string | readonly string[];
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   now?: (() => number) | undefined;
@@ -141,6 +167,10 @@ export interface VerifyStateOptions {
 export interface VerifiedState {
   /** The same-site path to go back to, if the login was started with one. */
   returnTo: string | undefined;
+  /** An id unique to this login (the nonce's hash), for single-use bookkeeping. */
+  id: string;
+  /** When the state expires, in milliseconds since the epoch. */
+  expiresAt: number;
 }
 
 /** `ERR_STATE_MISSING`: the callback has no state, or the browser no nonce. */
@@ -165,7 +195,7 @@ export function stateExpired(): AppleMusicAuthError {
   return new AppleMusicAuthError(
     'ERR_STATE_EXPIRED',
     'The login state has expired: the login took longer than allowed (10 minutes unless ' +
-      '`maxAgeSeconds` says otherwise). Start the login again.',
+      'the `state.maxAge` option says otherwise). Start the login again.',
   );
 }
 
@@ -178,6 +208,15 @@ export function stateMismatch(): AppleMusicAuthError {
   );
 }
 
+/** `ERR_STATE_REPLAYED`: a state that already finished a login is posted again. */
+export function stateReplayed(): AppleMusicAuthError {
+  return new AppleMusicAuthError(
+    'ERR_STATE_REPLAYED',
+    'This login state was already used: a state finishes one login only. Start the login ' +
+      'again from the login route.',
+  );
+}
+
 /** Verifies the signature under each secret in turn; returns the claims of the first that fits. */
 async function verifySignature(
   state: string,
@@ -186,7 +225,7 @@ async function verifySignature(
 ): Promise<Record<string, unknown>> {
   for (const secret of secrets) {
     try {
-      const { payload } = await jwtVerify(state, encoder.encode(secret), {
+      const { payload } = await jwtVerify(state, await hmacKey(secret), {
         algorithms: ['HS256'],
         typ: STATE_TYPE,
         requiredClaims: ['iat', 'exp', 'nh'],
@@ -206,7 +245,7 @@ async function verifySignature(
     }
   }
   throw stateMalformed(
-    'its signature does not verify: it was altered, or signed with a secret no longer in `stateSecret`',
+    'its signature does not verify: it was altered, or signed with a secret no longer in `state.secret`',
   );
 }
 
@@ -223,7 +262,7 @@ async function verifySignature(
  *   `ERR_INVALID_OPTIONS` for a bad `secret` or `now`.
  */
 export async function verifyState(options: VerifyStateOptions): Promise<VerifiedState> {
-  const secrets = assertStateSecret(options.secret);
+  const secrets = assertStateSecret(options.secret, 'secret');
   const now = clockOption('now', options.now);
   const { state, nonce } = options;
   if (state === undefined || state === null || state === '') {
@@ -239,13 +278,13 @@ export async function verifyState(options: VerifyStateOptions): Promise<Verified
     throw stateMalformed('the nonce kept by this browser is not one this library made');
   }
   const claims = await verifySignature(state, secrets, new Date(now()));
-  const { nh, rt } = claims;
+  const { nh, rt, exp } = claims;
   if (typeof nh !== 'string') throw stateMalformed('its nonce hash is not a string');
   if (rt !== undefined && (typeof rt !== 'string' || rt !== safeReturnTo(rt))) {
     throw stateMalformed('its returnTo is not a same-site path');
   }
   if (!constantTimeEqual(nh, await hashNonce(nonce))) throw stateMismatch();
-  return { returnTo: rt };
+  return { returnTo: rt, id: nh, expiresAt: (exp as number) * 1000 };
 }
 
 /** `normalizeReturnTo` that answers `undefined` instead of throwing. */

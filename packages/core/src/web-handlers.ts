@@ -1,19 +1,19 @@
 import type { AppleMusicAuth, LoginResult } from './apple-music-auth.js';
 import { MAX_CALLBACK_BODY_BYTES } from './callback.js';
-import { type RenderedPage, renderErrorPage } from './error-page.js';
 import { type AppleMusicAuthError, isAppleMusicAuthError } from './errors.js';
+import type { FlowRequest, StepReply } from './login-steps.js';
 import { readBodyText } from './request-body.js';
 import type { SessionAccess } from './state-store.js';
 
 /** Per-request options of `handleLogin`. */
 export interface HandleLoginOptions {
-  /** The framework's session, for `stateStore: 'session'`. */
+  /** The framework's session, for `state.store: 'session'`. */
   session?: SessionAccess;
 }
 
 /** Per-request options of `handleCallback`: what it answers is the app's choice. */
 export interface HandleCallbackOptions {
-  /** The framework's session, for `stateStore: 'session'`. */
+  /** The framework's session, for `state.store: 'session'`. */
   session?: SessionAccess;
   /**
    * Called with the login's result; returns the response (store the token
@@ -23,75 +23,69 @@ export interface HandleCallbackOptions {
   /**
    * Called with the typed error of a failed login, including one that
    * `onSuccess` throws (e.g. a `TokenError` from `fetchAppleMusic`). Default:
-   * a small HTML page with the error's status and no internals. Errors that
-   * are not this library's propagate: they are bugs, not login outcomes.
+   * `303` to the failure page, which offers "Try again". Errors that are not
+   * this library's propagate: they are bugs, not login outcomes.
    */
   onError?: (error: AppleMusicAuthError, request: Request) => Response | Promise<Response>;
 }
 
-type FlowCore = Pick<AppleMusicAuth, 'startLogin' | 'finishLogin' | 'clearStateCookies'>;
+type Steps = Pick<AppleMusicAuth, 'loginStep' | 'callbackStep' | 'failureReply'>;
 
 /**
  * The login and callback routes on web-standard `Request`/`Response`, for
  * Node (through `@apple-music-auth/core/node`), Bun, Deno, Workers, Hono and
- * Next route handlers.
+ * Next route handlers: the adapter kit's steps, written as `Response`s.
+ * Every callback answer, the app's own included, clears the state cookie.
  */
 export function createWebHandlers(
-  flow: FlowCore,
+  steps: Steps,
 ): Pick<AppleMusicAuth, 'handleLogin' | 'handleCallback'> {
+  const flowRequest = (request: Request, session: SessionAccess | undefined): FlowRequest => ({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    session,
+  });
   return {
     async handleLogin(request, options = {}) {
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return methodNotAllowed('GET, HEAD');
-      }
-      try {
-        const page = await flow.startLogin({
-          returnTo: new URL(request.url).searchParams.get('returnTo'),
-          cookieHeader: request.headers.get('cookie'),
-          session: options.session,
-        });
-        const headers = new Headers(page.headers);
-        for (const cookie of page.cookies) headers.append('set-cookie', cookie);
-        return new Response(request.method === 'HEAD' ? null : page.body, {
-          status: page.status,
-          headers,
-        });
-      } catch (error) {
-        if (!isAppleMusicAuthError(error)) throw error;
-        return pageResponse(renderErrorPage(error));
-      }
+      return toResponse(await steps.loginStep(flowRequest(request, options.session)));
     },
 
     async handleCallback(request, options = {}) {
-      if (request.method !== 'POST') return methodNotAllowed('POST');
-      const { onSuccess = redirectToReturnTo, onError, session } = options;
-      let response: Response;
-      try {
-        const result = await flow.finishLogin({
-          body: await readBodyText(request, MAX_CALLBACK_BODY_BYTES),
-          contentType: request.headers.get('content-type'),
-          cookieHeader: request.headers.get('cookie'),
-          session,
-        });
-        response = await onSuccess(result, request);
-      } catch (error) {
-        if (!isAppleMusicAuthError(error)) throw error;
-        response = onError ? await onError(error, request) : pageResponse(renderErrorPage(error));
+      const { onSuccess, onError, session } = options;
+      const input = flowRequest(request, session);
+      const outcome = await steps.callbackStep({
+        ...input,
+        body: () => readBodyText(request, MAX_CALLBACK_BODY_BYTES),
+      });
+      let { error } = outcome;
+      if (outcome.result !== undefined && onSuccess !== undefined) {
+        try {
+          return withCookies(await onSuccess(outcome.result, request), outcome.setCookies);
+        } catch (thrown) {
+          if (!isAppleMusicAuthError(thrown)) throw thrown;
+          error = thrown;
+        }
       }
-      return withCookies(response, flow.clearStateCookies);
+      if (error === undefined) return toResponse(outcome);
+      if (onError !== undefined) {
+        return withCookies(await onError(error, request), outcome.setCookies);
+      }
+      return toResponse(
+        error === outcome.error
+          ? outcome
+          : steps.failureReply(error, input, outcome.result?.returnTo),
+      );
     },
   };
 }
 
-function redirectToReturnTo(result: LoginResult): Response {
-  return new Response(null, {
-    status: 303,
-    headers: { location: result.returnTo ?? '/', 'cache-control': 'no-store' },
-  });
-}
-
-function pageResponse(page: RenderedPage): Response {
-  return new Response(page.body, { status: page.status, headers: page.headers });
+/** Writes a step's plain answer as a web `Response`. */
+export function toResponse(reply: StepReply): Response {
+  const headers = new Headers(reply.headers);
+  for (const cookie of reply.setCookies) headers.append('set-cookie', cookie);
+  const body = reply.body === '' || reply.status === 304 ? null : reply.body;
+  return new Response(body, { status: reply.status, headers });
 }
 
 function withCookies(response: Response, cookies: readonly string[]): Response {
@@ -102,12 +96,5 @@ function withCookies(response: Response, cookies: readonly string[]): Response {
     status: response.status,
     statusText: response.statusText,
     headers,
-  });
-}
-
-function methodNotAllowed(allow: string): Response {
-  return new Response('Method Not Allowed', {
-    status: 405,
-    headers: { allow, 'content-type': 'text/plain; charset=utf-8' },
   });
 }

@@ -109,16 +109,43 @@ describe('developerToken.origins', () => {
 
     const result = await auth.finishLogin({
       body: callbackBody(sandbox.issueToken(), state),
-      cookieHeader: cookieHeader(page.cookies),
+      cookieHeader: cookieHeader(page.setCookies),
     });
     expect(result.developerToken).toBe(serverToken);
     expect(decodeJwt(result.developerToken)).not.toHaveProperty('origin');
   });
 
-  it('embeds the server token itself when no origins are set', async () => {
+  it("gives the browser its own day-long token bound to the callback's origin by default", async () => {
     const auth = createAuth();
     const { developerToken } = bridgeConfig(await auth.startLogin());
-    expect(developerToken).toBe(await auth.getDeveloperToken());
+    const serverToken = await auth.getDeveloperToken();
+    expect(developerToken).not.toBe(serverToken);
+    const { payload } = await verified(developerToken);
+    expect(payload.origin).toEqual([APP_ORIGIN]);
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(86_400);
+    expect(bridgeConfig(await auth.startLogin()).developerToken).toBe(developerToken);
+  });
+
+  it('leaves the origin claim out with originClaim: false, still a separate short-lived token', async () => {
+    const auth = createAuth({ developerToken: { originClaim: false } });
+    const { developerToken } = bridgeConfig(await auth.startLogin());
+    expect(developerToken).not.toBe(await auth.getDeveloperToken());
+    const { payload } = await verified(developerToken);
+    expect(payload).not.toHaveProperty('origin');
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(86_400);
+  });
+
+  it('binds the browser token to each request origin with a path callbackURL', async () => {
+    const auth = createAuth({
+      callbackURL: CALLBACK_PATH,
+      developerToken: { origins: [APP_ORIGIN] },
+    });
+    const other = 'https://other.example';
+    const page = await auth.startLogin({ origin: other });
+    const { payload } = await verified(bridgeConfig(page).developerToken);
+    expect(payload.origin).toEqual([other, APP_ORIGIN]);
+    expect(page.body).toContain(`${other}${CALLBACK_PATH}`);
+    await expect(auth.startLogin()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS' });
   });
 });
 
@@ -136,10 +163,10 @@ describe('startLogin', () => {
     expect(nonce).toBeDefined();
     expect(page.headers['Content-Security-Policy']).toContain(`'nonce-${nonce}'`);
     expect(page.headers['Content-Security-Policy']).toContain(`form-action ${APP_ORIGIN}`);
-    expect(page.cookies).toHaveLength(1);
-    expect(parseSetCookie(page.cookies[0] ?? '')).toMatchObject({
-      name: 'apple_music_auth_state',
-      path: CALLBACK_PATH,
+    expect(page.setCookies).toHaveLength(1);
+    expect(parseSetCookie(page.setCookies[0] ?? '')).toMatchObject({
+      name: '__Host-apple_music_auth_state',
+      path: '/',
       httpOnly: true,
       secure: true,
     });
@@ -152,7 +179,7 @@ describe('startLogin', () => {
     expect(bridgeConfig(first as LoginPage).state).not.toBe(
       bridgeConfig(second as LoginPage).state,
     );
-    expect(first?.cookies[0]).not.toBe(second?.cookies[0]);
+    expect(first?.setCookies[0]).not.toBe(second?.setCookies[0]);
   });
 
   it.each(['https://evil.example/', '//evil.example/path', 'javascript:alert(1)'])(
@@ -174,12 +201,13 @@ describe('finishLogin with the cookie store', () => {
     const result = await auth.finishLogin({
       body: callbackBody(musicUserToken, bridgeConfig(page).state, true),
       contentType: 'application/x-www-form-urlencoded',
-      cookieHeader: `theme=dark; ${cookieHeader(page.cookies)}`,
+      cookieHeader: `theme=dark; ${cookieHeader(page.setCookies)}`,
     });
     const { id, name, defaultLanguageTag, explicitContentPolicy } = KNOWN_STOREFRONTS.gb;
     expect(result).toEqual({
       musicUserToken,
       developerToken: await auth.getDeveloperToken(),
+      developerTokenExpiresAt: expect.any(Number),
       restricted: true,
       storefront: { id, name, defaultLanguageTag, explicitContentPolicy },
       returnTo: '/library?tab=recent',
@@ -192,7 +220,7 @@ describe('finishLogin with the cookie store', () => {
     const result = await auth.finishLogin({
       body: callbackBody(sandbox.issueToken(), bridgeConfig(page).state).toString(),
       contentType: 'application/x-www-form-urlencoded',
-      cookieHeader: cookieHeader(page.cookies),
+      cookieHeader: cookieHeader(page.setCookies),
     });
     expect(result.restricted).toBe(false);
     expect(result.returnTo).toBeUndefined();
@@ -205,7 +233,7 @@ describe('finishLogin with the cookie store', () => {
     const body = callbackBody(sandbox.issueToken(), bridgeConfig(page).state);
     await expect(auth.finishLogin({ body })).rejects.toMatchObject({ code: 'ERR_STATE_MISSING' });
     await expect(
-      auth.finishLogin({ body, cookieHeader: cookieHeader(other.cookies) }),
+      auth.finishLogin({ body, cookieHeader: cookieHeader(other.setCookies) }),
     ).rejects.toMatchObject({ code: 'ERR_STATE_MISMATCH' });
   });
 
@@ -216,7 +244,7 @@ describe('finishLogin with the cookie store', () => {
     sandbox.revokeToken(musicUserToken);
     const failure = auth.finishLogin({
       body: callbackBody(musicUserToken, bridgeConfig(page).state),
-      cookieHeader: cookieHeader(page.cookies),
+      cookieHeader: cookieHeader(page.setCookies),
     });
     await expect(failure).rejects.toBeInstanceOf(TokenError);
     await expect(failure).rejects.toMatchObject({ code: 'ERR_USER_TOKEN_REJECTED', status: 401 });
@@ -229,7 +257,7 @@ describe('finishLogin with the cookie store', () => {
     sandbox.revokeToken(musicUserToken);
     const result = await auth.finishLogin({
       body: callbackBody(musicUserToken, bridgeConfig(page).state),
-      cookieHeader: cookieHeader(page.cookies),
+      cookieHeader: cookieHeader(page.setCookies),
     });
     expect(result.musicUserToken).toBe(musicUserToken);
     expect(result.storefront).toBeUndefined();
@@ -240,20 +268,27 @@ describe('finishLogin with the cookie store', () => {
     const page = await auth.startLogin();
     const body = new URLSearchParams({ error: 'access_denied', state: bridgeConfig(page).state });
     await expect(
-      auth.finishLogin({ body, cookieHeader: cookieHeader(page.cookies) }),
+      auth.finishLogin({ body, cookieHeader: cookieHeader(page.setCookies) }),
     ).rejects.toMatchObject({ name: 'AuthorizationError', code: 'ERR_ACCESS_DENIED' });
     await expect(auth.finishLogin({ body })).rejects.toMatchObject({ code: 'ERR_STATE_MISSING' });
   });
 
-  it('clears the state cookie with one Max-Age=0 Set-Cookie on the callback path', () => {
-    const { clearStateCookies } = createAuth();
-    expect(clearStateCookies).toHaveLength(1);
-    expect(parseSetCookie(clearStateCookies[0] ?? '')).toMatchObject({
-      name: 'apple_music_auth_state',
+  it('clears the __Host- state cookie with one Max-Age=0 Set-Cookie on a failed callback', async () => {
+    const outcome = await createAuth().callbackStep({
+      method: 'POST',
+      url: `${APP_ORIGIN}${CALLBACK_PATH}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'state=x&error=access_denied',
+    });
+    expect(outcome.setCookies).toHaveLength(1);
+    expect(parseSetCookie(outcome.setCookies[0] ?? '')).toMatchObject({
+      name: '__Host-apple_music_auth_state',
       value: '',
       maxAge: 0,
-      path: CALLBACK_PATH,
+      path: '/',
+      secure: true,
     });
+    expect(outcome.error?.headers).toEqual({ 'set-cookie': outcome.setCookies });
   });
 });
 
@@ -267,19 +302,19 @@ describe('the session store', () => {
     const auth = sessionAuth();
     const session = fakeSession();
     const page = await auth.startLogin({ session, returnTo: '/after' });
-    expect(page.cookies).toEqual([]);
+    expect(page.setCookies).toEqual([]);
     expect(session.entries.size).toBe(1);
 
     const body = callbackBody(sandbox.issueToken(), bridgeConfig(page).state);
     const result = await auth.finishLogin({ body, session });
     expect(result.returnTo).toBe('/after');
     expect(result.storefront?.id).toBe('gb');
-    expect(session.entries.size).toBe(0);
+    expect(JSON.parse(session.entries.get('appleMusicAuth') ?? '{}')).toHaveProperty('used');
 
     await expect(auth.finishLogin({ body, session })).rejects.toMatchObject({
-      code: 'ERR_STATE_MISSING',
+      code: 'ERR_STATE_REPLAYED',
+      status: 403,
     });
-    expect(auth.clearStateCookies).toEqual([]);
   });
 
   it('refuses a state from another session', async () => {

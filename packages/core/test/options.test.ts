@@ -141,7 +141,9 @@ describe('createAppleMusicAuth: options are refused at construction', () => {
   });
 
   it.each([
-    ['relative', '/auth/apple-music/callback', 'absolute'],
+    ['protocol-relative', '//evil.example/callback', 'absolute'],
+    ['a path with a query', '/auth/callback?x=1', 'path'],
+    ['a path with a backslash', '/auth\\callback', 'path'],
     ['not a URL', 'app.example/callback', 'absolute'],
     ['not http(s)', 'ftp://app.example/callback', 'absolute'],
     ['javascript:', 'javascript:alert(1)', 'absolute'],
@@ -154,10 +156,10 @@ describe('createAppleMusicAuth: options are refused at construction', () => {
     expect(error.message).toContain(problem);
   });
 
-  it('refuses a missing stateSecret with the cookie store, pointing at the session store', () => {
+  it('refuses a missing state secret with the cookie store, pointing at the session store', () => {
     const { stateSecret: _omitted, ...rest } = valid;
-    expect(expectRefused(rest, 'stateSecret').message).toContain('stateStore: "session"');
-    expectRefused({ ...rest, stateStore: 'cookie' }, 'stateSecret');
+    expect(expectRefused(rest, 'state.secret').message).toContain('store: "session"');
+    expectRefused({ ...rest, state: { store: 'cookie' } }, 'state.secret');
   });
 
   it.each([
@@ -269,7 +271,7 @@ describe('createAppleMusicAuth: accepted options', () => {
   it('accepts the session store without a stateSecret', () => {
     const { stateSecret: _omitted, ...rest } = valid;
     const auth = accepted({ ...rest, stateStore: 'session' });
-    expect(auth.clearStateCookies).toEqual([]);
+    expect(auth.routes.callbackPath).toBe('/auth/apple-music/callback');
   });
 
   it('accepts a list of secrets, loopback http URLs, and a callback and icon URL with a query', () => {
@@ -351,15 +353,25 @@ describe('createAppleMusicAuth: defaults', () => {
   });
 
   it('keeps the state cookie 600 s on the callback path, or stateMaxAge when given', async () => {
-    const [defaults] = (await accepted(valid).startLogin()).cookies;
+    const [defaults] = (await accepted(valid).startLogin()).setCookies;
     expect(parseSetCookie(defaults ?? '')).toMatchObject({
+      name: '__Host-apple_music_auth_state',
       maxAge: 600,
-      path: '/auth/apple-music/callback',
+      path: '/',
       httpOnly: true,
       secure: true,
       sameSite: 'lax',
     });
-    const [custom] = (await accepted({ ...valid, stateMaxAge: 120 }).startLogin()).cookies;
+    const local = accepted({
+      ...valid,
+      callbackURL: 'http://localhost:3000/auth/apple-music/callback',
+    });
+    expect(parseSetCookie((await local.startLogin()).setCookies[0] ?? '')).toMatchObject({
+      name: 'apple_music_auth_state',
+      path: '/auth/apple-music/callback',
+    });
+    expect((await local.startLogin()).setCookies[0]).not.toMatch(/Secure/);
+    const [custom] = (await accepted({ ...valid, stateMaxAge: 120 }).startLogin()).setCookies;
     expect(parseSetCookie(custom ?? '')).toMatchObject({ maxAge: 120 });
   });
 
@@ -435,5 +447,132 @@ describe('createAppleMusicAuth checks the private key at construction', () => {
     });
     expect(payload.iat).toBeTypeOf('number');
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: valid.keyId });
+  });
+});
+
+describe('createAppleMusicAuth: the state group', () => {
+  const { stateSecret: secret, ...base } = valid;
+
+  it('takes state.secret, state.maxAge and state.cookieName', async () => {
+    const auth = accepted({ ...base, state: { secret, maxAge: 90, cookieName: 'app2_state' } });
+    const cookie = parseSetCookie((await auth.startLogin()).setCookies[0] ?? '');
+    expect(cookie).toMatchObject({ name: '__Host-app2_state', maxAge: 90 });
+  });
+
+  it('takes state.store "session" with a state.sessionKey', async () => {
+    const auth = accepted({ ...base, state: { store: 'session', sessionKey: 'am' } });
+    const values = new Map<string, unknown>();
+    await auth.startLogin({
+      session: { get: (k) => values.get(k), set: (k, v) => values.set(k, v) },
+    });
+    expect([...values.keys()]).toEqual(['am']);
+  });
+
+  it('takes a custom StateStore object', async () => {
+    const store = {
+      issue: async () => ({ state: 'custom-state', setCookies: ['x=1; Path=/'] }),
+      consume: async () => ({ returnTo: undefined }),
+      clearingSetCookies: () => ['x=; Max-Age=0; Path=/'],
+    };
+    const auth = accepted({ ...base, state: { store } });
+    const page = await auth.startLogin();
+    expect(page.setCookies).toEqual(['x=1; Path=/']);
+    expect(bridgeConfig(page.body).state).toBe('custom-state');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a maxAge under 30 s', { secret, maxAge: 29 }, 'state.maxAge'],
+    ['a maxAge over an hour', { secret, maxAge: 3601 }, 'state.maxAge'],
+    ['a short secret', { secret: 'short' }, 'state.secret'],
+    ['a bad cookieName', { secret, cookieName: 'a b' }, 'state.cookieName'],
+    ['an empty sessionKey', { store: 'session', sessionKey: '' }, 'state.sessionKey'],
+    ['an unknown store', { store: 'redis' }, 'state.store'],
+    ['a store object without methods', { store: {} }, 'state.store'],
+    ['a usedStates without consume', { secret, usedStates: {} }, 'state.usedStates'],
+    ['an unknown key', { secret, max_age: 60 }, 'state.max_age'],
+  ])('refuses %s, naming it', (_what, state, field) => {
+    expectRefused({ ...base, state }, field);
+  });
+
+  it('refuses the deprecated flat spelling beside the group', () => {
+    const error = expectRefused({ ...valid, state: { secret } }, 'stateSecret');
+    expect(error.message).toContain('state.secret');
+  });
+
+  it('names the option people set in the expired-state message', async () => {
+    let now = Date.now();
+    const auth = accepted({ ...base, state: { secret }, verifyUserToken: false, now: () => now });
+    const page = await auth.startLogin();
+    now += 3_600_000;
+    const cookieHeader = page.setCookies.map((c) => c.split(';')[0]).join('; ');
+    const state = bridgeConfig(page.body).state as string;
+    await expect(
+      auth.finishLogin({ body: { state, music_user_token: 'A'.repeat(40) }, cookieHeader }),
+    ).rejects.toThrow(/`state.maxAge`/);
+  });
+});
+
+describe('createAppleMusicAuth: routes and origins', () => {
+  it('derives the login path from the callback path, or takes loginURL', () => {
+    expect(accepted(valid).routes).toEqual({
+      loginPath: '/auth/apple-music',
+      callbackPath: '/auth/apple-music/callback',
+      callbackURL: CALLBACK_URL,
+      returnToParam: 'returnTo',
+    });
+    expect(accepted({ ...valid, callbackURL: 'https://app.example/auth' }).routes.loginPath).toBe(
+      '/auth',
+    );
+    expect(accepted({ ...valid, loginURL: '/login' }).routes.loginPath).toBe('/login');
+    expect(accepted({ ...valid, loginURL: 'https://app.example/sign-in' }).routes.loginPath).toBe(
+      '/sign-in',
+    );
+  });
+
+  it('refuses a loginURL on another origin', () => {
+    expectRefused({ ...valid, loginURL: 'https://evil.example/login' }, 'loginURL');
+  });
+
+  it('resolves a path callbackURL per request, behind a proxy only with trustProxy', async () => {
+    const request = {
+      method: 'GET',
+      url: '/auth/apple-music',
+      headers: {
+        host: 'internal:8080',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'app.example',
+      },
+    };
+    const direct = accepted({ ...valid, callbackURL: '/auth/apple-music/callback' });
+    const refused = await direct.loginStep(request);
+    expect(refused.status).toBe(500);
+    expect(refused.body).toContain('ERR_INVALID_OPTIONS');
+    const proxied = accepted({
+      ...valid,
+      callbackURL: '/auth/apple-music/callback',
+      trustProxy: true,
+    });
+    const page = await proxied.loginStep(request);
+    expect(page.status).toBe(200);
+    expect(bridgeConfig(page.body).callbackURL).toBe(
+      'https://app.example/auth/apple-music/callback',
+    );
+    expect(page.headers['Content-Security-Policy']).toContain('form-action https://app.example;');
+    expect(page.setCookies[0]).toMatch(/^__Host-/);
+    const local = await direct.loginStep({
+      method: 'GET',
+      url: '/auth/apple-music',
+      headers: { host: 'localhost:3000' },
+    });
+    expect(bridgeConfig(local.body).callbackURL).toBe(
+      'http://localhost:3000/auth/apple-music/callback',
+    );
+    const badHost = await direct.loginStep({ method: 'GET', url: '/x', headers: { host: 'a b' } });
+    expect(badHost.status).toBe(400);
+  });
+
+  it('refuses a non-boolean trustProxy or originClaim', () => {
+    expectRefused({ ...valid, trustProxy: 'yes' }, 'trustProxy');
+    expectRefused({ ...valid, developerToken: { originClaim: 1 } }, 'developerToken.originClaim');
   });
 });

@@ -1,5 +1,6 @@
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
+import { createMemorySingleUseStore } from '../src/single-use-store.js';
 import {
   type CookieStateStoreOptions,
   createCookieStateStore,
@@ -64,12 +65,63 @@ describe('createCookieStateStore', () => {
     expect(state).not.toContain(cookie.value);
   });
 
-  it('adds Secure over https and uses maxAgeSeconds for the cookie', async () => {
+  it('uses a __Host- cookie over https (Secure, Path=/, no Domain) and maxAgeSeconds', async () => {
     const store = createCookieStateStore(options({ maxAgeSeconds: 120 }));
     const { setCookies } = await store.issue({ secure: true }, {});
     const line = setCookies[0] ?? '';
-    expect(parseSetCookie(line)).toMatchObject({ secure: true, maxAge: 120 });
+    expect(parseSetCookie(line)).toMatchObject({
+      name: `__Host-${DEFAULT_STATE_COOKIE_NAME}`,
+      secure: true,
+      path: '/',
+      maxAge: 120,
+    });
     expect(line).toMatch(/; Secure/);
+    expect(line).not.toMatch(/Domain/i);
+  });
+
+  it('ignores a cookie without the prefix over https: a sibling subdomain could plant it', async () => {
+    const store = createCookieStateStore(options());
+    const issued = await store.issue({ secure: true }, {});
+    const { value } = parseSetCookie(issued.setCookies[0] ?? '');
+    const planted = `${DEFAULT_STATE_COOKIE_NAME}=${value}`;
+    const error = await rejectionOf(
+      store.consume({ secure: true, cookieHeader: planted }, issued.state),
+    );
+    expect(error.code).toBe('ERR_STATE_MISSING');
+  });
+
+  it('refuses a state used twice with ERR_STATE_REPLAYED (403), also on another instance sharing usedStates', async () => {
+    const usedStates = createMemorySingleUseStore();
+    const first = createCookieStateStore(options({ usedStates }));
+    const second = createCookieStateStore(options({ usedStates }));
+    const issued = await first.issue({ secure: true }, {});
+    const request = { secure: true, cookieHeader: cookieHeaderFrom(issued.setCookies) };
+    await expect(first.consume(request, issued.state)).resolves.toBeDefined();
+    for (const store of [first, second]) {
+      const error = await rejectionOf(store.consume(request, issued.state));
+      expect(error.code).toBe('ERR_STATE_REPLAYED');
+      expect(error.status).toBe(403);
+    }
+  });
+
+  it('remembers a used state for the rest of its lifetime, as the store is asked to', async () => {
+    const seen: Array<[string, number]> = [];
+    const clock = fakeClock();
+    const store = createCookieStateStore(
+      options({
+        now: clock.now,
+        usedStates: { consume: (id, ttl) => (seen.push([id, ttl]), true) },
+      }),
+    );
+    const issued = await store.issue({ secure: true }, {});
+    clock.advance(100_000);
+    const cookieHeader = cookieHeaderFrom(issued.setCookies);
+    await store.consume({ secure: true, cookieHeader }, issued.state);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.[0]).toBe(
+      await sha256Base64url(parseSetCookie(issued.setCookies[0] ?? '').value ?? ''),
+    );
+    expect(seen[0]?.[1]).toBe(500);
   });
 
   it('consumes a state with its cookie, returns returnTo and the clearing cookie', async () => {
@@ -80,31 +132,33 @@ describe('createCookieStateStore', () => {
       { ...request, cookieHeader: `theme=dark; ${cookieHeaderFrom(issued.setCookies)}` },
       issued.state,
     );
-    expect(consumed.returnTo).toBe('/library');
-    expect(consumed.setCookies).toEqual(store.clearCookies);
-    const clearing = parseSetCookie(consumed.setCookies[0] ?? '');
-    expect(clearing).toMatchObject({
-      name: DEFAULT_STATE_COOKIE_NAME,
+    expect(consumed).toEqual({ returnTo: '/library' });
+    const clearing = store.clearingSetCookies(request);
+    expect(clearing).toHaveLength(1);
+    expect(parseSetCookie(clearing[0] ?? '')).toMatchObject({
+      name: `__Host-${DEFAULT_STATE_COOKIE_NAME}`,
       value: '',
       maxAge: 0,
       httpOnly: true,
       sameSite: 'lax',
-      path: CALLBACK_PATH,
+      secure: true,
+      path: '/',
     });
   });
 
-  it('offers the same clearing cookie for failures, which consume throws', async () => {
+  it('clears the http cookie on the callback path, without Secure', async () => {
     const store = createCookieStateStore(options());
     const issued = await store.issue({ secure: false }, {});
     const error = await rejectionOf(store.consume({ secure: false }, issued.state));
     expect(error.code).toBe('ERR_STATE_MISSING');
-    expect(store.clearCookies).toHaveLength(1);
-    expect(parseSetCookie(store.clearCookies[0] ?? '')).toMatchObject({
+    const clearing = store.clearingSetCookies({ secure: false });
+    expect(clearing).toHaveLength(1);
+    expect(parseSetCookie(clearing[0] ?? '')).toMatchObject({
       name: DEFAULT_STATE_COOKIE_NAME,
       maxAge: 0,
       path: CALLBACK_PATH,
     });
-    expect(Object.isFrozen(store.clearCookies)).toBe(true);
+    expect(clearing[0]).not.toMatch(/Secure/);
   });
 
   it('lets another instance with the same secret finish the login (no server memory)', async () => {
@@ -124,7 +178,6 @@ describe('createCookieStateStore', () => {
     const rotating = createCookieStateStore(options({ secret: [SECRET, OLD_SECRET] }));
     await expect(rotating.consume({ secure: true, cookieHeader }, issued.state)).resolves.toEqual({
       returnTo: undefined,
-      setCookies: [...rotating.clearCookies],
     });
     const after = createCookieStateStore(options({ secret: SECRET }));
     const error = await rejectionOf(after.consume({ secure: true, cookieHeader }, issued.state));
@@ -181,25 +234,42 @@ describe('createCookieStateStore', () => {
     expect(error.code).toBe('ERR_INVALID_RETURN_TO');
   });
 
-  it('supports a __Host- cookie on path /, always Secure (also when clearing)', async () => {
-    const store = createCookieStateStore(options({ cookieName: '__Host-ams', cookiePath: '/' }));
-    const issued = await store.issue({ secure: false }, {});
+  it('uses a name that already has the __Host- prefix as it is, on path /, and only over https', async () => {
+    const store = createCookieStateStore(options({ cookieName: '__Host-ams' }));
+    const issued = await store.issue({ secure: true }, {});
     expect(parseSetCookie(issued.setCookies[0] ?? '')).toMatchObject({
       name: '__Host-ams',
       path: '/',
       secure: true,
     });
-    expect(parseSetCookie(store.clearCookies[0] ?? '')).toMatchObject({ secure: true, path: '/' });
+    expect(parseSetCookie(store.clearingSetCookies({ secure: true })[0] ?? '')).toMatchObject({
+      name: '__Host-ams',
+      secure: true,
+      path: '/',
+    });
     const cookieHeader = cookieHeaderFrom(issued.setCookies);
     await expect(
       store.consume({ secure: true, cookieHeader }, issued.state),
     ).resolves.toBeDefined();
+    const error = await rejectionOf(store.issue({ secure: false }, {}));
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toMatch(/`cookieName`.*needs https/);
+  });
+
+  it('keeps a __Secure- name on the callback path, Secure', async () => {
+    const store = createCookieStateStore(options({ cookieName: '__Secure-ams' }));
+    const issued = await store.issue({ secure: true }, {});
+    expect(parseSetCookie(issued.setCookies[0] ?? '')).toMatchObject({
+      name: '__Secure-ams',
+      path: CALLBACK_PATH,
+      secure: true,
+    });
   });
 
   it.each<[string, unknown, RegExp]>([
     ['no options', null, /`options`/],
-    ['no secret', { cookiePath: CALLBACK_PATH }, /`stateSecret`/],
-    ['a short secret', { secret: 'short', cookiePath: CALLBACK_PATH }, /`stateSecret`/],
+    ['no secret', { cookiePath: CALLBACK_PATH }, /`secret`/],
+    ['a short secret', { secret: 'short', cookiePath: CALLBACK_PATH }, /`secret`/],
     ['no cookiePath', { secret: SECRET }, /`cookiePath`.*callback's path/],
     ['a relative cookiePath', { secret: SECRET, cookiePath: 'callback' }, /`cookiePath`/],
     ['a cookiePath with ;', { secret: SECRET, cookiePath: '/cb;Domain=evil' }, /`cookiePath`/],
@@ -210,9 +280,14 @@ describe('createCookieStateStore', () => {
     ],
     ['an empty cookieName', { secret: SECRET, cookiePath: '/', cookieName: '' }, /`cookieName`/],
     [
-      'a __Host- cookieName off /',
-      { secret: SECRET, cookiePath: CALLBACK_PATH, cookieName: '__Host-x' },
-      /`cookiePath`: a '__Host-' cookie name needs cookiePath '\/'/,
+      'a cookiePath without a leading /',
+      { secret: SECRET, cookiePath: 'auth/callback' },
+      /`cookiePath`/,
+    ],
+    [
+      'a usedStates without consume',
+      { secret: SECRET, cookiePath: '/', usedStates: {} },
+      /`usedStates`/,
     ],
     [
       'a bad maxAgeSeconds',
@@ -246,20 +321,39 @@ describe('createSessionStateStore', () => {
       returnTo: '/library',
       expiresAt: T0 + 600_000,
     });
-    expect(store.clearCookies).toEqual([]);
+    expect(store.clearingSetCookies({ secure: true })).toEqual([]);
   });
 
-  it('consumes the state once: a second use fails with ERR_STATE_MISSING', async () => {
-    const store = createSessionStateStore();
+  it('consumes the state once: a second use fails with ERR_STATE_REPLAYED while it would live', async () => {
+    const clock = fakeClock();
+    const store = createSessionStateStore({ now: clock.now });
     const { session, request, issued } = await started(store, '/library');
-    await expect(store.consume(request, issued.state)).resolves.toEqual({
-      returnTo: '/library',
-      setCookies: [],
-    });
-    expect(session.entries.size).toBe(0);
-    const error = await rejectionOf(store.consume(request, issued.state));
-    expect(error.code).toBe('ERR_STATE_MISSING');
-    expect(error.message).toMatch(/no pending login/);
+    await expect(store.consume(request, issued.state)).resolves.toEqual({ returnTo: '/library' });
+    expect(session.get('appleMusicAuth')).toEqual({ used: issued.state, expiresAt: T0 + 600_000 });
+    const replay = await rejectionOf(store.consume(request, issued.state));
+    expect(replay.code).toBe('ERR_STATE_REPLAYED');
+    expect(replay.status).toBe(403);
+    const other = await rejectionOf(store.consume(request, 'another-state'));
+    expect(other.code).toBe('ERR_STATE_MISSING');
+    expect(other.message).toMatch(/no pending login/);
+    clock.advance(600_000);
+    const late = await rejectionOf(store.consume(request, issued.state));
+    expect(late.code).toBe('ERR_STATE_MISSING');
+  });
+
+  it('treats a pending login whose expiresAt is not a finite number as malformed, never as eternal', async () => {
+    const store = createSessionStateStore();
+    for (const expiresAt of [undefined, 'soon', Number.NaN, Number.POSITIVE_INFINITY]) {
+      const session = fakeSession();
+      const target: Record<string, unknown> = { appleMusicAuth: { state: 's', expiresAt } };
+      const error = await rejectionOf(
+        store.consume(
+          { session: { ...session, get: (k) => target[k], set: () => {} }, secure: true },
+          's',
+        ),
+      );
+      expect(error.code).toBe('ERR_STATE_MALFORMED');
+    }
   });
 
   it('deletes the pending login before checking it: a wrong guess burns it', async () => {
@@ -331,7 +425,6 @@ describe('createSessionStateStore', () => {
     session.set('appleMusicAuth', { state: 's', returnTo: null, expiresAt: T0 + 1 });
     await expect(store.consume({ session, secure: true }, 's')).resolves.toEqual({
       returnTo: undefined,
-      setCookies: [],
     });
   });
 
@@ -361,6 +454,7 @@ describe('createSessionStateStore', () => {
   it.each<[string, unknown, RegExp]>([
     ['options that are not an object', 'session', /`options`/],
     ['an empty key', { key: '' }, /`key`/],
+    ['a key over 100 characters', { key: 'k'.repeat(101) }, /`key`/],
     ['a numeric key', { key: 1 }, /`key`/],
     ['a bad maxAgeSeconds', { maxAgeSeconds: 0 }, /`maxAgeSeconds`/],
     ['a bad now', { now: 'now' }, /`now`/],

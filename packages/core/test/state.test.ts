@@ -120,12 +120,12 @@ describe('createState', () => {
   it.each([
     ['nonce', { nonce: '' }, /`nonce`.*createNonce/],
     ['nonce', { nonce: 'x'.repeat(513) }, /`nonce`/],
-    ['maxAgeSeconds', { maxAgeSeconds: 0 }, /`maxAgeSeconds`.*from 1 to 86400/],
+    ['maxAgeSeconds', { maxAgeSeconds: 0 }, /`maxAgeSeconds`.*from 30 to 3600/],
     ['maxAgeSeconds', { maxAgeSeconds: 1.5 }, /`maxAgeSeconds`/],
-    ['maxAgeSeconds', { maxAgeSeconds: 86_401 }, /`maxAgeSeconds`/],
+    ['maxAgeSeconds', { maxAgeSeconds: 3601 }, /`maxAgeSeconds`/],
     ['maxAgeSeconds', { maxAgeSeconds: '600' }, /`maxAgeSeconds`/],
     ['now', { now: 'yesterday' }, /`now`.*Date\.now/],
-    ['stateSecret', { secret: 'short' }, /`stateSecret`/],
+    ['secret', { secret: 'short' }, /`secret`/],
   ])('refuses a bad %s', async (_field, change, message) => {
     const options = { secret: SECRET, nonce: 'n', ...change } as Parameters<typeof createState>[0];
     const error = await rejectionOf(createState(options));
@@ -143,24 +143,28 @@ describe('verifyState', () => {
 
   it('returns the returnTo of a state that belongs to the nonce', async () => {
     const { nonce, state } = await issued('/library?tab=albums');
-    await expect(
-      verifyState({ state, nonce, secret: SECRET, now: clock(T0 + 1000) }),
-    ).resolves.toEqual({ returnTo: '/library?tab=albums' });
+    const verified = await verifyState({ state, nonce, secret: SECRET, now: clock(T0 + 1000) });
+    expect(verified.returnTo).toBe('/library?tab=albums');
+    expect(verified.expiresAt).toBe(Math.floor(T0 / 1000) * 1000 + 600_000);
+    expect(verified.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(verified.id).not.toContain(nonce);
     const bare = await issued();
-    await expect(verifyState({ ...bare, secret: SECRET, now: clock(T0) })).resolves.toEqual({
-      returnTo: undefined,
-    });
+    const other = await verifyState({ ...bare, secret: SECRET, now: clock(T0) });
+    expect(other.returnTo).toBeUndefined();
+    expect(other.id).not.toBe(verified.id);
   });
 
   it('verifies with every secret of a rotation list, and fails once the old one is gone', async () => {
     const nonce = createNonce();
     const state = await createState({ secret: OLD_SECRET, nonce });
-    await expect(verifyState({ state, nonce, secret: [SECRET, OLD_SECRET] })).resolves.toEqual({
+    await expect(
+      verifyState({ state, nonce, secret: [SECRET, OLD_SECRET] }),
+    ).resolves.toMatchObject({
       returnTo: undefined,
     });
     const error = await rejectionOf(verifyState({ state, nonce, secret: [SECRET] }));
     expect(error.code).toBe('ERR_STATE_MALFORMED');
-    expect(error.message).toMatch(/altered, or signed with a secret no longer in `stateSecret`/);
+    expect(error.message).toMatch(/altered, or signed with a secret no longer in `state.secret`/);
   });
 
   it('expires after maxAgeSeconds on the injected clock', async () => {
@@ -270,14 +274,14 @@ describe('assertStateSecret', () => {
   });
 
   it.each([
-    ['a short string', 'x'.repeat(31), /`stateSecret`: it has 31 characters/],
-    ['an empty list', [], /`stateSecret`: the list is empty/],
-    ['a number', 42, /`stateSecret`: expected a string or a list of strings/],
-    ['undefined', undefined, /`stateSecret`: expected a string or a list/],
-    ['a list with a number', [SECRET, 42], /`stateSecret\[1\]`: expected a string, got number/],
-    ['a list with a short string', [SECRET, 'short'], /`stateSecret\[1\]`: it has 5 characters/],
-  ])('refuses %s, naming stateSecret and saying what to use', (_what, value, message) => {
-    const error = thrownBy(() => assertStateSecret(value));
+    ['a short string', 'x'.repeat(31), /`secret`: it has 31 characters/],
+    ['an empty list', [], /`secret`: the list is empty/],
+    ['a number', 42, /`secret`: expected a string or a list of strings/],
+    ['undefined', undefined, /`secret`: expected a string or a list/],
+    ['a list with a number', [SECRET, 42], /`secret\[1\]`: expected a string, got number/],
+    ['a list with a short string', [SECRET, 'short'], /`secret\[1\]`: it has 5 characters/],
+  ])('refuses %s, naming the option and saying what to use', (_what, value, message) => {
+    const error = thrownBy(() => assertStateSecret(value, 'secret'));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
     expect(error.message).toMatch(/at least 32 characters/);

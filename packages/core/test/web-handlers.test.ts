@@ -10,6 +10,7 @@ import {
   type LoginResult,
   MAX_CALLBACK_BODY_BYTES,
   type SessionAccess,
+  TokenError,
 } from '../src/index.js';
 import { fakeSession } from './support/session.js';
 
@@ -128,8 +129,42 @@ function expectClearingCookie(response: Response): void {
   const clearing = response.headers
     .getSetCookie()
     .map((line) => parseSetCookie(line))
-    .find(({ name }) => name === 'apple_music_auth_state');
-  expect(clearing).toMatchObject({ value: '', maxAge: 0 });
+    .find(({ name }) => name === '__Host-apple_music_auth_state');
+  expect(clearing).toMatchObject({ value: '', maxAge: 0, path: '/' });
+}
+
+/** The status of the typed error a callback fails with, as `onError` sees it. */
+async function failureStatus(request: Request): Promise<number> {
+  let status = 0;
+  await auth.handleCallback(request, {
+    onError: (error) => {
+      status = error.status;
+      return new Response(null, { status: 204 });
+    },
+  });
+  return status;
+}
+
+/**
+ * The default failure answer: a 303 to the login route's failure page (no
+ * POST left in history), which answers `status` and names `code`.
+ */
+async function expectFailurePage(
+  response: Response,
+  status: number,
+  code: string,
+  target: AppleMusicAuth = auth,
+): Promise<string> {
+  expect(response.status).toBe(303);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  const location = response.headers.get('location') ?? '';
+  expect(location.startsWith(`/auth/apple-music?error=${code}`)).toBe(true);
+  const page = await target.handleLogin(new Request(new URL(location, ORIGIN)));
+  expect(page.status).toBe(status);
+  expect(page.headers.getSetCookie()).toEqual([]);
+  const html = await page.text();
+  expect(html).toContain(code);
+  return html;
 }
 
 describe('handleLogin', () => {
@@ -169,6 +204,15 @@ describe('handleLogin', () => {
     expect(await response.text()).toContain('ERR_INVALID_RETURN_TO');
     expect(response.headers.getSetCookie()).toEqual([]);
   });
+
+  it.each([
+    ['twice', '?returnTo=%2Fa&returnTo=%2Fb'],
+    ['as an absolute URL', `?returnTo=${encodeURIComponent('https://evil.example/')}`],
+  ])('refuses a returnTo given %s with 400 ERR_INVALID_RETURN_TO', async (_what, query) => {
+    const response = await auth.handleLogin(new Request(`${LOGIN_URL}${query}`));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('ERR_INVALID_RETURN_TO');
+  });
 });
 
 describe('handleCallback: requests it refuses before reading the form', () => {
@@ -183,8 +227,12 @@ describe('handleCallback: requests it refuses before reading the form', () => {
     const response = await auth.handleCallback(
       streamedCallback(stream, { 'content-length': String(MAX_CALLBACK_BODY_BYTES + 1) }),
     );
-    expect(response.status).toBe(413);
-    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+    expect(response.status).toBe(303);
+    await expectFailurePage(response, 400, 'ERR_CALLBACK_INVALID');
+    const declared = { 'content-length': String(MAX_CALLBACK_BODY_BYTES + 1) };
+    expect(await failureStatus(streamedCallback(countingStream(1024, 64).stream, declared))).toBe(
+      413,
+    );
     expect(counter.pulls).toBe(0);
     expectClearingCookie(response);
   });
@@ -192,19 +240,14 @@ describe('handleCallback: requests it refuses before reading the form', () => {
   it('stops reading a streamed body without content-length once it passes 16 KiB', async () => {
     const chunkSize = 1024;
     const { stream, counter } = countingStream(chunkSize, 1000);
-    const response = await auth.handleCallback(streamedCallback(stream));
-    expect(response.status).toBe(413);
-    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+    expect(await failureStatus(streamedCallback(stream))).toBe(413);
     expect(counter.pulls).toBeLessThanOrEqual(MAX_CALLBACK_BODY_BYTES / chunkSize + 2);
     expect(counter.cancelled).toBe(true);
-    expectClearingCookie(response);
   });
 
   it('reads a body of exactly 16 KiB (it then fails as a form, not as too large)', async () => {
     const { stream } = countingStream(1024, MAX_CALLBACK_BODY_BYTES / 1024);
-    const response = await auth.handleCallback(streamedCallback(stream));
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+    expect(await failureStatus(streamedCallback(stream))).toBe(400);
   });
 
   it('answers a body that is not UTF-8 with 400', async () => {
@@ -218,8 +261,7 @@ describe('handleCallback: requests it refuses before reading the form', () => {
         body,
       });
     const response = await auth.handleCallback(request());
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('ERR_CALLBACK_INVALID');
+    await expectFailurePage(response, 400, 'ERR_CALLBACK_INVALID');
     expectClearingCookie(response);
 
     let message = '';
@@ -340,15 +382,46 @@ describe('handleCallback: outcomes', () => {
     expectClearingCookie(response);
   });
 
-  it('answers a failure with the error page by default', async () => {
+  it('answers a failure with a 303 to the failure page by default, which offers Try again', async () => {
     const { state } = await login();
     const response = await auth.handleCallback(
       callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }),
     );
-    expect(response.status).toBe(400);
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.text()).toContain('ERR_STATE_MISSING');
+    await expectFailurePage(response, 400, 'ERR_STATE_MISSING');
     expectClearingCookie(response);
+  });
+
+  it("keeps the login's returnTo for Try again when the user declined", async () => {
+    const { state, cookie } = await login(auth, '?returnTo=%2Flibrary');
+    const response = await auth.handleCallback(
+      callbackRequest({ error: 'access_denied', state }, cookie),
+    );
+    expect(response.headers.get('location')).toBe(
+      '/auth/apple-music?error=ERR_ACCESS_DENIED&returnTo=%2Flibrary',
+    );
+    const html = await expectFailurePage(response, 403, 'ERR_ACCESS_DENIED');
+    expect(html).toContain('href="/auth/apple-music?returnTo=%2Flibrary"');
+  });
+
+  it('sends the failure page for an error that onSuccess throws, keeping the clearing cookie', async () => {
+    const { state, cookie } = await login(auth, '?returnTo=%2Fhome');
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+      {
+        onSuccess: () => {
+          throw new TokenError('ERR_USER_TOKEN_REJECTED', 'revoked');
+        },
+      },
+    );
+    await expectFailurePage(response, 401, 'ERR_USER_TOKEN_REJECTED');
+    expect(response.headers.get('location')).toContain('returnTo=%2Fhome');
+    expectClearingCookie(response);
+  });
+
+  it('shows no failure page for an unknown ?error= value: the bridge page instead', async () => {
+    const response = await auth.handleLogin(new Request(`${LOGIN_URL}?error=ERR_NOPE`));
+    expect(response.status).toBe(200);
+    expect(await stateOf(response)).not.toBe('');
   });
 
   it('rejects when onSuccess throws a non-library error (a bug in the app)', async () => {
@@ -387,11 +460,9 @@ describe('handleLogin and handleCallback with the session store', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/after');
     expect(response.headers.getSetCookie()).toEqual([]);
-    expect(session.entries.size).toBe(0);
 
     const replay = await sessionAuth.handleCallback(callbackRequest(fields), { session });
-    expect(replay.status).toBe(400);
-    expect(await replay.text()).toContain('ERR_STATE_MISSING');
+    await expectFailurePage(replay, 403, 'ERR_STATE_REPLAYED', sessionAuth);
   });
 
   it('answers a login without a session with the 500 error page', async () => {

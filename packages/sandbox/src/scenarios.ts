@@ -8,8 +8,9 @@ import type { Sandbox } from './start-sandbox.js';
  * The app must be configured against `sandbox` (its `authorizeURL` and
  * `apiURL` as endpoints), answer a successful callback with `200` and the
  * JSON `{ musicUserToken, restricted, storefront, returnTo }`, and a failed
- * one with the error's status and a body that contains the error's code (the
- * default error page does).
+ * one either with the error's status and a body that contains the error's
+ * code, or with core's default: a `303` to the login route's failure page
+ * (`?error=<code>`), which answers with that status and names the code.
  */
 export interface ScenarioTarget {
   /** Sends one request to the app, e.g. `fetch` over loopback, or an inject function. */
@@ -71,7 +72,44 @@ function postCallback(
   return target.send(new Request(target.callbackURL, { method: 'POST', headers, body }));
 }
 
-async function expectFailure(response: Response, status: number, code: string): Promise<void> {
+/** Cookies a response clears (`Max-Age=0` or an expiry in 1970). */
+function clearedCookies(response: Response): string[] {
+  return response.headers
+    .getSetCookie()
+    .filter((cookie) => /max-age=0|expires=thu, 01 jan 1970/i.test(cookie));
+}
+
+/**
+ * Checks a failed answer: the status and code, directly or on the failure
+ * page a `303` leads to, which must keep the code in its URL, not a token.
+ */
+async function expectFailure(
+  target: ScenarioTarget,
+  answer: Response,
+  status: number,
+  code: string,
+): Promise<void> {
+  let response = answer;
+  if (answer.status === 303) {
+    await answer.body?.cancel();
+    const location = answer.headers.get('location') ?? '';
+    const failurePage = new URL(location, target.loginURL);
+    assert.equal(
+      failurePage.searchParams.get('error'),
+      code,
+      `the 303 after a failure leads to ${location}, not to the failure page of ${code}`,
+    );
+    assert.equal(failurePage.origin, new URL(target.loginURL).origin);
+    response = await target.send(new Request(failurePage));
+    const text = await response.text();
+    assert.equal(
+      Math.floor(response.status / 100),
+      Math.floor(status / 100),
+      `expected a ${status} failure page for ${code}, got ${response.status}: ${text.slice(0, 300)}`,
+    );
+    assert.ok(text.includes(code), `the failure page does not name ${code}: ${text.slice(0, 300)}`);
+    return;
+  }
   const text = await response.text();
   assert.equal(
     response.status,
@@ -180,11 +218,67 @@ export const loginScenarios: readonly LoginScenario[] = [
     name: 'clears the state cookie when the callback answers',
     async run(target) {
       const { response } = await loginWith(target);
-      const cleared = response.headers
-        .getSetCookie()
-        .some((cookie) => /max-age=0|expires=thu, 01 jan 1970/i.test(cookie));
       await response.body?.cancel();
-      assert.ok(cleared, 'the callback response does not clear the state cookie');
+      assert.ok(
+        clearedCookies(response).length > 0,
+        'the callback does not clear the state cookie',
+      );
+    },
+  },
+  {
+    name: 'clears the state cookie when a login fails too',
+    async run(target) {
+      const { state, cookies } = await startLogin(target);
+      const response = await postCallback(target, { state, error: 'access_denied' }, cookies);
+      await response.body?.cancel();
+      assert.ok(
+        clearedCookies(response).length > 0,
+        'a failed callback does not clear the state cookie',
+      );
+    },
+  },
+  {
+    name: 'refuses a state used twice (ERR_STATE_REPLAYED)',
+    async run(target) {
+      const { state, cookies } = await startLogin(target);
+      const token = target.sandbox.issueToken();
+      const fields = { state, music_user_token: token, restricted: '0' };
+      await expectSuccess(await postCallback(target, fields, cookies));
+      const replay = await postCallback(target, fields, cookies);
+      await expectFailure(target, replay, 403, 'ERR_STATE_REPLAYED');
+    },
+  },
+  {
+    name: 'ignores a state cookie planted without the __Host- prefix over https',
+    async run(target) {
+      const attacker = await startLogin(target);
+      const [attackerCookie = ''] = attacker.page.headers.getSetCookie();
+      const [pair = ''] = attackerCookie.split(';');
+      const equals = pair.indexOf('=');
+      const name = pair.slice(0, equals);
+      const value = pair.slice(equals + 1);
+      if (new URL(target.callbackURL).protocol === 'https:') {
+        assert.match(name, /^__Host-/, 'the state cookie over https has no __Host- prefix');
+        assert.match(attackerCookie, /;\s*Secure/i);
+        assert.match(attackerCookie, /;\s*Path=\/(;|$)/i);
+        assert.doesNotMatch(attackerCookie, /;\s*Domain=/i);
+        // What a sibling subdomain can set: the same name without the prefix.
+        const planted = `${name.replace(/^__Host-/, '')}=${value}`;
+        const token = target.sandbox.issueToken();
+        const response = await postCallback(
+          target,
+          { state: attacker.state, music_user_token: token },
+          planted,
+        );
+        await expectFailure(target, response, 400, 'ERR_STATE_MISSING');
+      } else {
+        // Plain http is for loopback development only: no prefix is possible there.
+        assert.doesNotMatch(name, /^__Host-/);
+        assert.match(
+          attackerCookie,
+          new RegExp(`;\\s*Path=${new URL(target.callbackURL).pathname}`, 'i'),
+        );
+      }
     },
   },
   {
@@ -207,7 +301,7 @@ export const loginScenarios: readonly LoginScenario[] = [
       const page = await target.send(
         new Request(`${target.loginURL}?returnTo=${encodeURIComponent('https://evil.example/')}`),
       );
-      await expectFailure(page, 400, 'ERR_INVALID_RETURN_TO');
+      await expectFailure(target, page, 400, 'ERR_INVALID_RETURN_TO');
     },
   },
   ...(
@@ -222,7 +316,12 @@ export const loginScenarios: readonly LoginScenario[] = [
       name: `reports ${error} from the popup as ${code}`,
       async run(target) {
         const { state, cookies } = await startLogin(target);
-        await expectFailure(await postCallback(target, { state, error }, cookies), status, code);
+        await expectFailure(
+          target,
+          await postCallback(target, { state, error }, cookies),
+          status,
+          code,
+        );
       },
     }),
   ),
@@ -232,7 +331,7 @@ export const loginScenarios: readonly LoginScenario[] = [
       const { cookies } = await startLogin(target);
       const token = target.sandbox.issueToken();
       const response = await postCallback(target, { music_user_token: token }, cookies);
-      await expectFailure(response, 400, 'ERR_STATE_MISSING');
+      await expectFailure(target, response, 400, 'ERR_STATE_MISSING');
     },
   },
   {
@@ -241,7 +340,7 @@ export const loginScenarios: readonly LoginScenario[] = [
       const { state } = await startLogin(target);
       const token = target.sandbox.issueToken();
       const response = await postCallback(target, { state, music_user_token: token }, '');
-      await expectFailure(response, 400, 'ERR_STATE_MISSING');
+      await expectFailure(target, response, 400, 'ERR_STATE_MISSING');
     },
   },
   {
@@ -255,7 +354,7 @@ export const loginScenarios: readonly LoginScenario[] = [
         { state: attacker.state, music_user_token: token },
         victim.cookies,
       );
-      await expectFailure(response, 400, 'ERR_STATE_MISMATCH');
+      await expectFailure(target, response, 400, 'ERR_STATE_MISMATCH');
     },
   },
   {
@@ -268,7 +367,7 @@ export const loginScenarios: readonly LoginScenario[] = [
         { state: 'eyJhbGciOiJIUzI1NiJ9.eyJuIjoieCJ9.c2lnbmF0dXJl', music_user_token: token },
         cookies,
       );
-      await expectFailure(response, 400, 'ERR_STATE_MALFORMED');
+      await expectFailure(target, response, 400, 'ERR_STATE_MALFORMED');
     },
   },
   {
@@ -279,7 +378,7 @@ export const loginScenarios: readonly LoginScenario[] = [
       target.advanceTime(60 * 60 * 1000);
       const token = target.sandbox.issueToken();
       const response = await postCallback(target, { state, music_user_token: token }, cookies);
-      await expectFailure(response, 400, 'ERR_STATE_EXPIRED');
+      await expectFailure(target, response, 400, 'ERR_STATE_EXPIRED');
     },
   },
   ...hostileBodies.map(
@@ -294,7 +393,7 @@ export const loginScenarios: readonly LoginScenario[] = [
           cookies,
         );
         const status = what.includes('16 KiB') ? 413 : 400;
-        await expectFailure(response, status, 'ERR_CALLBACK_INVALID');
+        await expectFailure(target, response, status, 'ERR_CALLBACK_INVALID');
       },
     }),
   ),
@@ -310,6 +409,7 @@ export const loginScenarios: readonly LoginScenario[] = [
           ),
         async () => {
           await expectFailure(
+            target,
             (await loginWith(target)).response,
             502,
             'ERR_DEVELOPER_TOKEN_REJECTED',
@@ -324,7 +424,7 @@ export const loginScenarios: readonly LoginScenario[] = [
       const token = target.sandbox.issueToken();
       target.sandbox.revokeToken(token);
       const response = await postCallback(target, { state, music_user_token: token }, cookies);
-      await expectFailure(response, 401, 'ERR_USER_TOKEN_REJECTED');
+      await expectFailure(target, response, 401, 'ERR_USER_TOKEN_REJECTED');
     },
   },
   {
@@ -334,7 +434,7 @@ export const loginScenarios: readonly LoginScenario[] = [
         target,
         () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '0' } }),
         async () => {
-          await expectFailure((await loginWith(target)).response, 503, 'ERR_RATE_LIMITED');
+          await expectFailure(target, (await loginWith(target)).response, 503, 'ERR_RATE_LIMITED');
         },
       ),
   },
@@ -345,7 +445,7 @@ export const loginScenarios: readonly LoginScenario[] = [
         target,
         () => new HttpResponse('oops', { status: 500 }),
         async () => {
-          await expectFailure((await loginWith(target)).response, 502, 'ERR_UPSTREAM');
+          await expectFailure(target, (await loginWith(target)).response, 502, 'ERR_UPSTREAM');
         },
       ),
   },
@@ -359,7 +459,7 @@ export const loginScenarios: readonly LoginScenario[] = [
           return new HttpResponse(null, { status: 500 });
         },
         async () => {
-          await expectFailure((await loginWith(target)).response, 504, 'ERR_TIMEOUT');
+          await expectFailure(target, (await loginWith(target)).response, 504, 'ERR_TIMEOUT');
         },
       ),
   },

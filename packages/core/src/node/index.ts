@@ -1,4 +1,5 @@
-export { readPrivateKey } from './read-private-key.js';
+export { type ParsedBody, readCallbackBody } from './callback-body.js';
+export { readPrivateKey, readPrivateKeySync } from './read-private-key.js';
 export {
   sendWebResponse,
   type ToWebRequestOptions,

@@ -13,10 +13,8 @@ export function fakeSession(): SessionAccess & { entries: Map<string, string> } 
       return value === undefined ? undefined : JSON.parse(value);
     },
     set: (key, value) => {
-      entries.set(key, JSON.stringify(value));
-    },
-    delete: (key) => {
-      entries.delete(key);
+      if (value === undefined) entries.delete(key);
+      else entries.set(key, JSON.stringify(value));
     },
   };
 }

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+import { MAX_CALLBACK_BODY_BYTES } from '../callback.js';
+import type { CallbackBody } from '../login-steps.js';
+import { bodyTooLarge, decodeBodyBytes, readStreamText } from '../request-body.js';
+
+/** What a body parser may have left on the request (Express) or beside it (Koa's `ctx.request`). */
+export interface ParsedBody {
+  /** The parsed body (`req.body`, `ctx.request.body`). */
+  body?: unknown;
+  /** The raw text a parser kept (`req.rawBody`, `ctx.request.rawBody`). */
+  rawBody?: unknown;
+}
+
+/**
+ * Reads a callback body from a Node request, whether or not a body parser
+ * ran: the raw text when a parser kept it; the parsed body only when the
+ * stream was actually consumed (body-parser and `@koa/bodyparser` set
+ * `body = {}` without reading a stream whose content type they skip); else
+ * the stream itself. Over core's limit it throws 413 `ERR_CALLBACK_INVALID`.
+ * `parsed` defaults to the request's own `body`/`rawBody` (Express); Koa
+ * passes `ctx.request`.
+ */
+export async function readCallbackBody(
+  req: IncomingMessage,
+  parsed: ParsedBody = req as IncomingMessage & ParsedBody,
+): Promise<CallbackBody> {
+  const { rawBody, body } = parsed;
+  if (typeof rawBody === 'string') return checkTextSize(rawBody);
+  if (rawBody instanceof Uint8Array) return decodeBodyBytes(rawBody, MAX_CALLBACK_BODY_BYTES);
+  if (!req.readableEnded) {
+    return readStreamText(req, req.headers['content-length'], MAX_CALLBACK_BODY_BYTES);
+  }
+  if (typeof body === 'string') return checkTextSize(body);
+  if (body instanceof Uint8Array) return decodeBodyBytes(body, MAX_CALLBACK_BODY_BYTES);
+  if (typeof body === 'object' && body !== null) return body as Record<string, unknown>;
+  return undefined;
+}
+
+function checkTextSize(text: string): string {
+  if (Buffer.byteLength(text) > MAX_CALLBACK_BODY_BYTES) {
+    throw bodyTooLarge(MAX_CALLBACK_BODY_BYTES);
+  }
+  return text;
+}
