@@ -74,7 +74,7 @@ const MUSICKIT_STUB_BODY = `
     return error;
   }
 
-  var JWT_SHAPE = /^[a-z0-9_-]+\.([a-z0-9_-]+)\.[a-z0-9_-]+$/i;
+  var JWT_SHAPE = /^[a-z0-9_-]+\\.([a-z0-9_-]+)\\.[a-z0-9_-]+$/i;
 
   function readDeveloperToken(token) {
     var match = typeof token === 'string' ? JWT_SHAPE.exec(token) : null;
