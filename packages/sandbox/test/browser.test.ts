@@ -53,6 +53,8 @@ describeWithChromium('sandbox popup and MusicKit stub in Chromium', () => {
     trafficAfterClose(): Promise<SiteWindow['traffic']>;
     /** Status of GET /v1/me/storefront with this user token. */
     storefrontStatus(userToken: unknown): Promise<number>;
+    /** Loads the site's MusicKit page with the sandbox's stub, until `musickitloaded`. */
+    loadMusicKitPage(): Promise<void>;
   }
 
   async function withHarness(
@@ -101,6 +103,15 @@ describeWithChromium('sandbox popup and MusicKit stub in Chromium', () => {
           POLL,
         );
         return page.evaluate(() => (window as unknown as SiteWindow).traffic);
+      },
+      async loadMusicKitPage() {
+        const script = encodeURIComponent(sandbox.musicKitScriptURL);
+        await page.goto(`${site.url}/musickit.html?script=${script}`);
+        await page.waitForFunction(
+          () => (window as unknown as SiteWindow).musicKitLoaded,
+          undefined,
+          POLL,
+        );
       },
       async storefrontStatus(userToken) {
         const response = await fetch(`${sandbox.apiURL}/v1/me/storefront`, {
@@ -307,14 +318,8 @@ describeWithChromium('sandbox popup and MusicKit stub in Chromium', () => {
     }) =>
       withHarness(
         { outcome: 'allow', restricted: true, ownContext: true },
-        async ({ sandbox, page }) => {
-          const script = encodeURIComponent(sandbox.musicKitScriptURL);
-          await page.goto(`${site.url}/musickit.html?script=${script}`);
-          await page.waitForFunction(
-            () => (window as unknown as SiteWindow).musicKitLoaded,
-            undefined,
-            POLL,
-          );
+        async ({ page, loadMusicKitPage }) => {
+          await loadMusicKitPage();
           type StubGlobal = {
             MusicKit: {
               configure(config: object): Promise<unknown>;
@@ -368,70 +373,67 @@ describeWithChromium('sandbox popup and MusicKit stub in Chromium', () => {
       ));
 
     it('the MusicKit stub resolves a token, caches it, and rejects a decline', ({ expect }) =>
-      withHarness({ outcome: 'allow' }, async ({ sandbox, page, storefrontStatus }) => {
-        const popups: Page[] = [];
-        page.on('popup', (popup) => popups.push(popup));
-        const script = encodeURIComponent(sandbox.musicKitScriptURL);
-        await page.goto(`${site.url}/musickit.html?script=${script}`);
-        await page.waitForFunction(
-          () => (window as unknown as SiteWindow).musicKitLoaded,
-          undefined,
-          POLL,
-        );
-        await page.evaluate(
-          (token) =>
-            (
-              window as unknown as { MusicKit: { configure(config: object): Promise<unknown> } }
-            ).MusicKit.configure({
-              developerToken: token,
-              app: { name: 'Stub test', build: '1.0' },
-            }),
-          developerToken,
-        );
-        const results = () => page.evaluate(() => (window as unknown as SiteWindow).results);
-        const resultCount = (count: number) =>
-          page.waitForFunction(
-            (n) => (window as unknown as SiteWindow).results.length === n,
-            count,
-            POLL,
+      withHarness(
+        { outcome: 'allow' },
+        async ({ sandbox, page, storefrontStatus, loadMusicKitPage }) => {
+          const popups: Page[] = [];
+          page.on('popup', (popup) => popups.push(popup));
+          await loadMusicKitPage();
+          await page.evaluate(
+            (token) =>
+              (
+                window as unknown as { MusicKit: { configure(config: object): Promise<unknown> } }
+              ).MusicKit.configure({
+                developerToken: token,
+                app: { name: 'Stub test', build: '1.0' },
+              }),
+            developerToken,
           );
+          const results = () => page.evaluate(() => (window as unknown as SiteWindow).results);
+          const resultCount = (count: number) =>
+            page.waitForFunction(
+              (n) => (window as unknown as SiteWindow).results.length === n,
+              count,
+              POLL,
+            );
 
-        await page.click('#authorize');
-        await resultCount(1);
-        const [first] = await results();
-        expect(first?.token).toEqual(expect.any(String));
-        expect(await storefrontStatus(first?.token)).toBe(200);
-        const storageKey = `music.${TEAM_ID.toLowerCase()}.media-user-token`;
-        expect(await page.evaluate((key) => localStorage.getItem(key), storageKey)).toBe(
-          first?.token,
-        );
-        expect(popups).toHaveLength(1);
-        const opened = new URL(popups[0]?.url() ?? '');
-        expect(opened.origin + opened.pathname).toBe(sandbox.authorizeURL);
-        expect([...opened.searchParams.keys()]).toEqual(['a', 'referrer', 'app', 'p']);
-        expect(opened.searchParams.get('referrer')).toBe(page.url());
-        const a = JSON.parse(
-          Buffer.from(opened.searchParams.get('a') ?? '', 'base64').toString('utf8'),
-        );
-        expect(a).toEqual({
-          thirdPartyName: new URL(site.url).host,
-          thirdPartyToken: developerToken,
-        });
+          await page.click('#authorize');
+          await resultCount(1);
+          const [first] = await results();
+          expect(first?.token).toEqual(expect.any(String));
+          expect(await storefrontStatus(first?.token)).toBe(200);
+          const storageKey = `music.${TEAM_ID.toLowerCase()}.media-user-token`;
+          expect(await page.evaluate((key) => localStorage.getItem(key), storageKey)).toBe(
+            first?.token,
+          );
+          expect(popups).toHaveLength(1);
+          const opened = new URL(popups[0]?.url() ?? '');
+          expect(opened.origin + opened.pathname).toBe(sandbox.authorizeURL);
+          expect([...opened.searchParams.keys()]).toEqual(['a', 'referrer', 'app', 'p']);
+          expect(opened.searchParams.get('referrer')).toBe(page.url());
+          const a = JSON.parse(
+            Buffer.from(opened.searchParams.get('a') ?? '', 'base64').toString('utf8'),
+          );
+          expect(a).toEqual({
+            thirdPartyName: new URL(site.url).host,
+            thirdPartyToken: developerToken,
+          });
 
-        await page.click('#authorize');
-        await resultCount(2);
-        expect((await results())[1]?.token).toBe(first?.token);
-        expect(popups).toHaveLength(1);
+          await page.click('#authorize');
+          await resultCount(2);
+          expect((await results())[1]?.token).toBe(first?.token);
+          expect(popups).toHaveLength(1);
 
-        await page.evaluate((key) => localStorage.removeItem(key), storageKey);
-        sandbox.setOutcome('decline');
-        await page.click('#authorize');
-        await resultCount(3);
-        expect((await results())[2]).toEqual({
-          error: 'AUTHORIZATION_ERROR',
-          code: 'AUTHORIZATION_ERROR',
-        });
-        expect(popups).toHaveLength(2);
-      }));
+          await page.evaluate((key) => localStorage.removeItem(key), storageKey);
+          sandbox.setOutcome('decline');
+          await page.click('#authorize');
+          await resultCount(3);
+          expect((await results())[2]).toEqual({
+            error: 'AUTHORIZATION_ERROR',
+            code: 'AUTHORIZATION_ERROR',
+          });
+          expect(popups).toHaveLength(2);
+        },
+      ));
   });
 });
