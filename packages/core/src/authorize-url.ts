@@ -1,4 +1,3 @@
-import { encodeBase64 } from './base64.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 
@@ -29,6 +28,9 @@ export interface AuthorizeURLOptions extends ThirdPartyOptions {
 /**
  * Builds the URL of Apple's authorization popup (PROTOCOL.md section 1):
  * `<baseURL>?a=<base64 JSON>&referrer=<referrer>&app=music&p=subscribe`.
+ * The JSON has every non-ASCII character escaped as `\uXXXX`, so `a` is
+ * the same as MusicKit's `btoa(JSON.stringify(…))` for ASCII names, and a
+ * page that decodes with `atob` reads any name right.
  *
  * Runs in browsers and in Node. Throws `ERR_INVALID_OPTIONS` naming the field
  * when an option is missing or malformed.
@@ -50,13 +52,15 @@ export function buildAuthorizeURL(options: AuthorizeURLOptions): string {
       'must not have a fragment: pass `location.href` without `#…`.',
     );
   }
-  const payload = JSON.stringify({
-    thirdPartyIconURL: third.appIconURL,
-    thirdPartyName: third.appName,
-    thirdPartyToken: third.developerToken,
-  });
+  const payload = escapeNonASCII(
+    JSON.stringify({
+      thirdPartyIconURL: third.appIconURL,
+      thirdPartyName: third.appName,
+      thirdPartyToken: third.developerToken,
+    }),
+  );
   const params: [string, string][] = [
-    ['a', encodeBase64(new TextEncoder().encode(payload))],
+    ['a', btoa(payload)],
     ['referrer', referrer.href],
     ['app', 'music'],
     ['p', 'subscribe'],
@@ -80,6 +84,14 @@ export function buildThirdPartyInfo(options: ThirdPartyOptions): string {
     thirdPartyParameters: {},
     thirdPartyToken: third.developerToken,
   });
+}
+
+/** JSON text with every non-ASCII UTF-16 unit as `\uXXXX`: still the same JSON, and pure ASCII. */
+function escapeNonASCII(json: string): string {
+  return json.replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function checkThirdParty(options: ThirdPartyOptions): ThirdPartyOptions {

@@ -89,7 +89,7 @@ describe('buildAuthorizeURL', () => {
     let found: ReturnType<typeof decodeURL> | undefined;
     for (let index = 0; found === undefined && index < 5000; index += 1) {
       const candidate = decodeURL(
-        buildAuthorizeURL({ developerToken, appName: `App ${index} ÿ?~>`, referrer }),
+        buildAuthorizeURL({ developerToken, appName: `App ${index} ?~~>`, referrer }),
       );
       if (/\+/.test(candidate.a) && /\//.test(candidate.a) && candidate.a.endsWith('=')) {
         found = candidate;
@@ -105,13 +105,34 @@ describe('buildAuthorizeURL', () => {
     expect(pairs[0]?.raw).toMatch(/%3D$/);
   });
 
-  it('encodes non-Latin-1 app names as UTF-8', () => {
-    const appName = 'Café Müsik 音楽 🎵';
-    const { a, payload } = decodeURL(
-      buildAuthorizeURL({ developerToken: randomToken(), appName, referrer }),
+  it('escapes every non-ASCII character as \\uXXXX, so atob then JSON.parse reads the name', () => {
+    const appName = 'Café Ünïcødé 音楽 🎵';
+    const developerToken = randomToken();
+    const { a } = decodeURL(buildAuthorizeURL({ developerToken, appName, referrer }));
+    const text = atob(a);
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+    expect(text).toBe(
+      `{"thirdPartyName":"Caf\\u00e9 \\u00dcn\\u00efc\\u00f8d\\u00e9 \\u97f3\\u697d \\ud83c\\udfb5","thirdPartyToken":"${developerToken}"}`,
     );
-    expect(payload.thirdPartyName).toBe(appName);
-    expect(Buffer.from(a, 'base64').includes(Buffer.from('🎵', 'utf8'))).toBe(true);
+    expect(JSON.parse(text).thirdPartyName).toBe(appName);
+  });
+
+  it('is byte for byte MusicKit’s btoa(JSON.stringify(…)) for ASCII names', () => {
+    const developerToken = randomToken();
+    const fields = {
+      thirdPartyIconURL: 'https://app.example/icon.png',
+      thirdPartyName: 'app.example:8443',
+      thirdPartyToken: developerToken,
+    };
+    const { a } = decodeURL(
+      buildAuthorizeURL({
+        developerToken,
+        appName: fields.thirdPartyName,
+        appIconURL: fields.thirdPartyIconURL,
+        referrer,
+      }),
+    );
+    expect(a).toBe(btoa(JSON.stringify(fields)));
   });
 
   it('handles developer tokens larger than one encoding chunk', () => {

@@ -1,9 +1,10 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import { API_HEADERS, appleErrorResponse } from './apple-error-response.js';
+import { API_HEADERS, appleErrorResponse, unauthorizedResponse } from './apple-error-response.js';
 import {
   createDeveloperTokenCheck,
   type DeveloperTokenCheckOptions,
 } from './developer-token-check.js';
+import { type PageRequest, readPage } from './paging.js';
 import { recentlyPlayedResources, recentlyPlayedTracks } from './recently-played.js';
 import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
 import { createUserTokenRegistry, type UserTokenRegistry } from './user-token-registry.js';
@@ -30,13 +31,16 @@ export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions
  * `setupServer` against `https://api.music.apple.com` and on a sandbox port:
  *
  * - `GET /v1/me/storefront`: the user's storefront (PROTOCOL.md section 6 shape);
- * - `GET /v1/me/recent/played`: albums, playlists and stations;
- * - `GET /v1/me/recent/played/tracks`: songs;
+ * - `GET /v1/me/recent/played`: albums, playlists and stations, paged
+ *   (`limit` 1 to 10, `offset`, a `next` link);
+ * - `GET /v1/me/recent/played/tracks`: songs, paged the same way (`limit` up to 30);
  * - `OPTIONS /v1/*`: CORS preflight.
  *
  * Every `/v1/me` call needs `Authorization: Bearer <developer token>` (else
- * 401, code 40100, with the reason in `detail`) and a registered
- * `Music-User-Token` (else 403, code 40300).
+ * 401 with an empty body, as Apple answers; the reason is in the
+ * `x-apple-music-sandbox-reason` header) and a registered Music User Token in
+ * `Music-User-Token` or `Media-User-Token` (else 403, code 40300). A token
+ * with an `origin` claim needs a request `Origin` listed in it.
  *
  * @throws Error when an option is malformed.
  */
@@ -52,16 +56,18 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
   async function authenticate(request: Request): Promise<Response | undefined> {
     const authorization = request.headers.get('authorization');
     if (authorization === null) {
-      return unauthorized(
+      return unauthorizedResponse(
         'the Authorization header is missing; send "Authorization: Bearer <developer token>"',
       );
     }
     const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
-    if (!match) return unauthorized('the Authorization header must be "Bearer <developer token>"');
+    if (!match)
+      return unauthorizedResponse('the Authorization header must be "Bearer <developer token>"');
     const result = await checkDeveloperToken(match[1], { origin: request.headers.get('origin') });
-    if (!result.valid) return unauthorized(result.reason);
+    if (!result.valid) return unauthorizedResponse(result.reason);
 
-    const userToken = request.headers.get('music-user-token');
+    const userToken =
+      request.headers.get('music-user-token') || request.headers.get('media-user-token');
     if (!userToken) return forbidden('the Music-User-Token header is missing');
     if (!userTokens.lookup(userToken)) {
       return forbidden('the Music-User-Token is unknown to this sandbox, or was revoked');
@@ -70,7 +76,7 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
   }
 
   const libraryEndpoint =
-    (resources: typeof recentlyPlayedResources) =>
+    (resources: typeof recentlyPlayedResources, paging: PageRequest) =>
     async ({ request }: { request: Request }) => {
       const refusal = await authenticate(request);
       if (refusal) return refusal;
@@ -83,7 +89,16 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
             'the user has no active Apple Music subscription (sandbox option subscription: false)',
         });
       }
-      return json({ data: resources(storefront.id) });
+      const page = readPage(new URL(request.url), resources(storefront.id), paging);
+      if (!page.ok) {
+        return appleErrorResponse({
+          status: 400,
+          title: 'Invalid Parameter Value',
+          code: '40005',
+          detail: page.problem,
+        });
+      }
+      return json(page.body);
     };
 
   return [
@@ -110,24 +125,26 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
         ],
       });
     }),
-    http.get('*/v1/me/recent/played', libraryEndpoint(recentlyPlayedResources)),
-    http.get('*/v1/me/recent/played/tracks', libraryEndpoint(recentlyPlayedTracks)),
+    http.get(
+      '*/v1/me/recent/played',
+      libraryEndpoint(recentlyPlayedResources, { defaultLimit: 5, maxLimit: 10 }),
+    ),
+    http.get(
+      '*/v1/me/recent/played/tracks',
+      libraryEndpoint(recentlyPlayedTracks, { defaultLimit: 10, maxLimit: 30 }),
+    ),
   ];
 }
 
 const PREFLIGHT_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-  'access-control-allow-headers': 'authorization, music-user-token, content-type',
+  'access-control-allow-headers': 'authorization, music-user-token, media-user-token, content-type',
   'access-control-max-age': '600',
 } as const;
 
 function json(body: unknown): Response {
   return new HttpResponse(JSON.stringify(body), { status: 200, headers: API_HEADERS });
-}
-
-function unauthorized(detail: string): Response {
-  return appleErrorResponse({ status: 401, title: 'Unauthorized', code: '40100', detail });
 }
 
 function forbidden(detail: string): Response {

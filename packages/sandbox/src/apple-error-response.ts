@@ -18,6 +18,27 @@ export const API_HEADERS = {
 } as const;
 
 /**
+ * Response header in which the sandbox says why it answered 401. Apple's 401
+ * has an empty body and says nothing; this header is the sandbox's only addition.
+ */
+export const SANDBOX_REASON_HEADER = 'x-apple-music-sandbox-reason';
+
+/**
+ * A 401 as Apple sends it: an empty body. `reason` (never a token) goes into
+ * the {@link SANDBOX_REASON_HEADER} header, for people debugging their setup.
+ */
+export function unauthorizedResponse(reason: string): HttpResponse<null> {
+  return new HttpResponse(null, {
+    status: 401,
+    headers: {
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': SANDBOX_REASON_HEADER,
+      [SANDBOX_REASON_HEADER]: reason,
+    },
+  });
+}
+
+/**
  * An Apple Music API error response:
  * `{"errors":[{"id","title","detail","status","code"}]}` with a fresh
  * 26-character uppercase id like Apple's.

@@ -28,8 +28,11 @@ const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+
 /**
  * Reads the query of a popup URL as Apple's page would: `app=music`,
  * `p=subscribe`, an absolute http(s) `referrer`, and `a` = standard base64
- * (not URL-safe) of the UTF-8 JSON `{thirdPartyIconURL, thirdPartyName,
- * thirdPartyToken}`. Problems are described without echoing the token.
+ * (not URL-safe) of the JSON `{thirdPartyIconURL, thirdPartyName,
+ * thirdPartyToken}`, decoded as Apple's page most likely does: `atob`, then
+ * `JSON.parse` of the Latin-1 text. So non-ASCII names must be escaped as
+ * `\uXXXX` in the JSON; raw UTF-8 bytes show as mojibake ("CafÃ©"), as
+ * they would at Apple. Problems are described without echoing the token.
  */
 export function parseAuthorizeParams(query: URLSearchParams): AuthorizeParamsResult {
   const a = query.get('a');
@@ -74,10 +77,9 @@ function decodeA(a: string): ThirdPartyDescription | string {
   }
   let value: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(a, 'base64'));
-    value = JSON.parse(text);
+    value = JSON.parse(atob(a));
   } catch {
-    return 'The a parameter does not decode to UTF-8 JSON.';
+    return 'The a parameter does not decode to JSON (atob, then JSON.parse).';
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return 'The a parameter must decode to a JSON object.';

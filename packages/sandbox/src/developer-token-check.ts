@@ -24,9 +24,11 @@ export interface DeveloperTokenCheckOptions {
 /** The request facts a token is checked against. */
 export interface DeveloperTokenCheckContext {
   /**
-   * The web origin the token is used from (the request's `Origin` header, or
-   * the popup's referrer origin). When set and the token has an `origin`
-   * claim, it must be listed there. Absent: the claim is not enforced.
+   * The web origin the token is used from: the request's `Origin` header
+   * (`null` when the request has none, as a server's), or the popup's
+   * referrer origin. A token with an `origin` claim is honoured only when
+   * this origin is listed there exactly, as Apple does: with no origin it is
+   * refused (Apple answers a server's call with such a token 401).
    */
   origin?: string | null;
 }
@@ -64,8 +66,8 @@ export type DeveloperTokenCheck = (
  * `ES256` and `kid` equal to the key ID, `iss` equal to the team ID, `iat`
  * present and not in the future, `exp` in the future and at most
  * {@link MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS} after `iat`, and, when the
- * token has an `origin` claim and the context names an origin, that origin
- * listed in it.
+ * token has an `origin` claim, the context's origin listed in it exactly
+ * (no origin at all is refused).
  *
  * @throws Error at creation when an option is malformed (the key is read once, here).
  */
@@ -155,7 +157,12 @@ export function createDeveloperTokenCheck(
       if (!Array.isArray(origins) || !origins.every((item) => typeof item === 'string')) {
         return refuse('the developer token origin claim must be an array of origin strings');
       }
-      if (context.origin && !origins.includes(context.origin)) {
+      if (!context.origin) {
+        return refuse(
+          "the developer token has an origin claim but the request has no Origin header: Apple refuses such a token from a server; sign the server's own calls with a token without the claim",
+        );
+      }
+      if (!origins.includes(context.origin)) {
         return refuse(
           `the origin ${context.origin} is not listed in the developer token's origin claim`,
         );

@@ -20,6 +20,8 @@ export {
 export {
   type AuthorizePopupHandlersOptions,
   createAuthorizePopupHandlers,
+  MESSAGE_SHAPES,
+  type MessageShape,
   POPUP_OUTCOMES,
   type PopupOutcome,
 } from './popup-page.js';

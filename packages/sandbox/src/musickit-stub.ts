@@ -28,20 +28,27 @@ export function createMusicKitStubHandlers(): HttpHandler[] {
 /**
  * The stub's source for a sandbox at `origin`. It defines `window.MusicKit`
  * with `configure({ developerToken, app })` (a promise of the instance) and
- * `getInstance()`. The instance's `authorize()` works like MusicKit v3's:
+ * `getInstance()`. Like MusicKit, `configure` reads the developer token
+ * before anything else: one that is not a JWT (three base64url parts, a
+ * JSON payload with a numeric `exp`) rejects with an `MKError`
+ * `CONFIGURATION_ERROR`, an expired one with `UNAUTHORIZED_ERROR`. The
+ * instance's `authorize()` works like MusicKit v3's:
  *
+ * - a developer token that has expired since `configure` rejects with
+ *   `UNAUTHORIZED_ERROR`, without a popup;
  * - a Music User Token cached in localStorage under
  *   `music.<team id lowercased>.media-user-token` is returned without a popup;
  * - otherwise it synchronously opens `<origin>/woa?a=…&referrer=<location.href>&app=music&p=subscribe`
  *   in a 650x650 window named `apple-music-service-view`, centred on the
  *   opener, answers `thirdPartyInfo` with `thirdPartyName` = `location.host`,
- *   and resolves with the token of `authorize` (caching it);
+ *   and resolves with the token of `authorize` (caching it), setting
+ *   `isRestricted` from its second parameter (`'1'`);
  * - `decline`, `unavailable`, `switchUserId`, or a popup closed without a
  *   result (polled every 500 ms) reject with an `MKError` whose message and
  *   `errorCode` are `AUTHORIZATION_ERROR`;
  * - when `window.open` is blocked it never settles, as MusicKit does.
  *
- * Also `isAuthorized`, `musicUserToken`, `developerToken`, `unauthorize()`.
+ * Also `isAuthorized`, `isRestricted`, `musicUserToken`, `developerToken`, `unauthorize()`.
  * `musickitloaded` is dispatched on `document` once the script has run.
  */
 export function renderMusicKitStub(origin: string): string {
@@ -67,22 +74,24 @@ const MUSICKIT_STUB_BODY = `
     return error;
   }
 
-  function base64(text) {
-    var bytes = new TextEncoder().encode(text);
-    var binary = '';
-    for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-    return btoa(binary);
-  }
+  var JWT_SHAPE = /^[a-z0-9_-]+\\.([a-z0-9_-]+)\\.[a-z0-9_-]+$/i;
 
-  function teamIdOf(token) {
+  function readDeveloperToken(token) {
+    var match = typeof token === 'string' ? JWT_SHAPE.exec(token) : null;
+    if (!match) return undefined;
     try {
-      var part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      var part = match[1].replace(/-/g, '+').replace(/_/g, '/');
       while (part.length % 4) part += '=';
-      var iss = JSON.parse(atob(part)).iss;
-      return typeof iss === 'string' ? iss : undefined;
+      var claims = JSON.parse(atob(part));
+      if (!claims || typeof claims.exp !== 'number') return undefined;
+      return { teamId: typeof claims.iss === 'string' ? claims.iss : undefined, expiresAt: claims.exp * 1000 };
     } catch (error) {
       return undefined;
     }
+  }
+
+  function expiredError() {
+    return MKError('UNAUTHORIZED_ERROR', 'The developer token has expired.');
   }
 
   function popupFeatures() {
@@ -91,12 +100,12 @@ const MUSICKIT_STUB_BODY = `
     return 'height=650,width=650,menubar=no,resizable=no,scrollbars=no,status=no,toolbar=no,left=' + left + ',top=' + top;
   }
 
-  function Instance(config) {
+  function Instance(config, tokenInfo) {
     var developerToken = config.developerToken;
     var app = config.app || {};
-    var teamId = teamIdOf(developerToken);
-    var storageKey = 'music.' + (teamId || 'unknown').toLowerCase() + '.media-user-token';
+    var storageKey = 'music.' + (tokenInfo.teamId || 'unknown').toLowerCase() + '.media-user-token';
     var attempt = null;
+    var restricted = false;
 
     function cached() {
       try {
@@ -117,7 +126,8 @@ const MUSICKIT_STUB_BODY = `
     Object.defineProperties(this, {
       developerToken: { get: function () { return developerToken; }, enumerable: true },
       musicUserToken: { get: cached, enumerable: true },
-      isAuthorized: { get: function () { return Boolean(cached()); }, enumerable: true }
+      isAuthorized: { get: function () { return Boolean(cached()); }, enumerable: true },
+      isRestricted: { get: function () { return restricted; }, enumerable: true }
     });
 
     this.unauthorize = function () {
@@ -126,19 +136,21 @@ const MUSICKIT_STUB_BODY = `
       } catch (error) {
         // Storage unavailable: nothing cached.
       }
+      restricted = false;
       return Promise.resolve();
     };
 
     this.authorize = function () {
-      var token = cached();
-      if (token) return Promise.resolve(token);
+      if (tokenInfo.expiresAt <= Date.now()) return Promise.reject(expiredError());
+      var cachedToken = cached();
+      if (cachedToken) return Promise.resolve(cachedToken);
       if (attempt) {
         attempt.popup.focus();
         return attempt.promise;
       }
       var description = describeApp();
       var query = [
-        ['a', base64(JSON.stringify(description))],
+        ['a', btoa(JSON.stringify(description))],
         ['referrer', location.href],
         ['app', 'music'],
         ['p', 'subscribe']
@@ -185,6 +197,7 @@ const MUSICKIT_STUB_BODY = `
               reply({ result: null });
               if (typeof params[0] === 'string' && params[0]) {
                 var userToken = params[0];
+                restricted = params[1] === '1';
                 try {
                   window.localStorage.setItem(storageKey, userToken);
                 } catch (error) {
@@ -222,12 +235,21 @@ const MUSICKIT_STUB_BODY = `
 
   window.MusicKit = {
     version: '3.0.0-sandbox',
-    errors: { AUTHORIZATION_ERROR: 'AUTHORIZATION_ERROR', CONFIGURATION_ERROR: 'CONFIGURATION_ERROR' },
+    errors: {
+      AUTHORIZATION_ERROR: 'AUTHORIZATION_ERROR',
+      CONFIGURATION_ERROR: 'CONFIGURATION_ERROR',
+      UNAUTHORIZED_ERROR: 'UNAUTHORIZED_ERROR'
+    },
     configure: function (config) {
       if (!config || typeof config.developerToken !== 'string' || !config.developerToken) {
         return Promise.reject(MKError('CONFIGURATION_ERROR', 'MusicKit.configure needs a developerToken.'));
       }
-      instance = new Instance(config);
+      var tokenInfo = readDeveloperToken(config.developerToken);
+      if (!tokenInfo) {
+        return Promise.reject(MKError('CONFIGURATION_ERROR', 'The developer token is not a JWT with an exp claim.'));
+      }
+      if (tokenInfo.expiresAt <= Date.now()) return Promise.reject(expiredError());
+      instance = new Instance(config, tokenInfo);
       return Promise.resolve(instance);
     },
     getInstance: function () {

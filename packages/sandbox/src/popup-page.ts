@@ -5,6 +5,7 @@ import {
   type DeveloperTokenCheckOptions,
 } from './developer-token-check.js';
 import { escapeHTML, htmlResponse } from './html.js';
+import { assertOneOf } from './one-of.js';
 import { POPUP_SCRIPT } from './popup-script.js';
 import type { UserTokenRegistry } from './user-token-registry.js';
 
@@ -32,6 +33,17 @@ export const POPUP_OUTCOMES: readonly PopupOutcome[] = [
   'manual',
 ];
 
+/**
+ * How the popup shapes its JSON-RPC requests. `apple` (the default): as
+ * MusicKit's dispatcher does, ids from 0 and `params` always an array.
+ * `odd`: ids from 1 and `params` left out or not an array, shapes an opener
+ * should accept too; use it to test a bridge against both.
+ */
+export type MessageShape = 'apple' | 'odd';
+
+/** Every {@link MessageShape}, for validation and help texts. */
+export const MESSAGE_SHAPES: readonly MessageShape[] = ['apple', 'odd'];
+
 /** Options of {@link createAuthorizePopupHandlers}. */
 export interface AuthorizePopupHandlersOptions extends DeveloperTokenCheckOptions {
   /** Where the tokens the popup issues are registered (share it with the API handlers). */
@@ -40,6 +52,8 @@ export interface AuthorizePopupHandlersOptions extends DeveloperTokenCheckOption
   outcome?: PopupOutcome | (() => PopupOutcome);
   /** Whether "Restricted (parental controls)" starts checked, or a function read on every page load. */
   restricted?: boolean | (() => boolean);
+  /** The shape of the popup's requests, or a function read on every page load; `apple` by default. */
+  messageShape?: MessageShape | (() => MessageShape);
 }
 
 const INFO_TIMEOUT_MS = 10_000;
@@ -70,15 +84,22 @@ export function createAuthorizePopupHandlers(
     throw new Error('userTokens must be a registry from createUserTokenRegistry().');
   }
   const outcomeOption = options.outcome ?? 'manual';
-  if (typeof outcomeOption !== 'function') assertOutcome(outcomeOption);
+  if (typeof outcomeOption !== 'function') assertOneOf('outcome', POPUP_OUTCOMES, outcomeOption);
   const restrictedOption = options.restricted ?? false;
   const readOutcome = (): PopupOutcome => {
     const outcome = typeof outcomeOption === 'function' ? outcomeOption() : outcomeOption;
-    assertOutcome(outcome);
+    assertOneOf('outcome', POPUP_OUTCOMES, outcome);
     return outcome;
   };
   const readRestricted = () =>
     (typeof restrictedOption === 'function' ? restrictedOption() : restrictedOption) === true;
+  const shapeOption = options.messageShape ?? 'apple';
+  if (typeof shapeOption !== 'function') assertOneOf('messageShape', MESSAGE_SHAPES, shapeOption);
+  const readMessageShape = (): MessageShape => {
+    const shape = typeof shapeOption === 'function' ? shapeOption() : shapeOption;
+    assertOneOf('messageShape', MESSAGE_SHAPES, shape);
+    return shape;
+  };
 
   return [
     http.get('*/woa', async ({ request }) => {
@@ -97,6 +118,7 @@ export function createAuthorizePopupHandlers(
         mode: 'authorize',
         outcome,
         restricted: readRestricted(),
+        messageShape: readMessageShape(),
         referrer: params.referrer,
         referrerOrigin: params.referrerOrigin,
         authorizeEndpoint: `${url.pathname.replace(/\/$/, '')}/authorize`,
@@ -133,14 +155,6 @@ export function createAuthorizePopupHandlers(
       return HttpResponse.json({ userToken, cid }, { headers: { 'cache-control': 'no-store' } });
     }),
   ];
-}
-
-function assertOutcome(outcome: unknown): asserts outcome is PopupOutcome {
-  if (!POPUP_OUTCOMES.includes(outcome as PopupOutcome)) {
-    throw new Error(
-      `outcome must be one of ${POPUP_OUTCOMES.map((item) => `"${item}"`).join(', ')}.`,
-    );
-  }
 }
 
 function grantError(status: number, error: string): Response {
@@ -186,7 +200,7 @@ function errorPage(status: number, problem: string, outcome: PopupOutcome): Resp
 ${BRAND}
 <h1>This authorization request cannot be shown</h1>
 <p id="status" class="error">${escapeHTML(problem)}</p>
-<p class="muted">Expected: <code>/woa?a=&lt;base64 of UTF-8 JSON {thirdPartyIconURL, thirdPartyName, thirdPartyToken}&gt;&amp;referrer=&lt;opener URL&gt;&amp;app=music&amp;p=subscribe</code>, each value encoded with encodeURIComponent.</p>
+<p class="muted">Expected: <code>/woa?a=&lt;base64 of the JSON {thirdPartyIconURL, thirdPartyName, thirdPartyToken}, non-ASCII escaped as \\uXXXX&gt;&amp;referrer=&lt;opener URL&gt;&amp;app=music&amp;p=subscribe</code>, each value encoded with encodeURIComponent.</p>
 </main>`,
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The popup page's browser script (plain ES2020, inlined under the page's CSP
  * nonce). It reads its settings from `#sandbox-config`:
- * `{ mode: 'authorize' | 'error', outcome, restricted, referrer,
- * referrerOrigin, authorizeEndpoint, infoTimeoutMs, replyTimeoutMs }`.
+ * `{ mode: 'authorize' | 'error', outcome, restricted, messageShape,
+ * referrer, referrerOrigin, authorizeEndpoint, infoTimeoutMs, replyTimeoutMs }`.
  *
  * In `authorize` mode it speaks PROTOCOL.md section 2 to `window.opener`:
  * `thirdPartyInfo` first; then, on Allow, it asks the sandbox to issue a
@@ -10,7 +10,13 @@
  * `authorize [token, '1' | '0', cid]`, then `close`, and closes itself.
  * Decline, Unavailable and Switch account send their method, then `close`.
  * The Close button only closes the window. Replies are matched by id and
- * accepted only from `window.opener` at the referrer's origin.
+ * accepted only from `window.opener` at the referrer's origin. Requests are
+ * shaped by `messageShape`: `apple`, ids from 0 and `params` always an array
+ * (as MusicKit's dispatcher); `odd`, ids from 1, `params` left out when there
+ * are none and an empty object (not an array) for the refusals.
+ *
+ * A `thirdPartyInfo` token whose `origin` claim does not list the referrer's
+ * origin is refused, as Apple refuses it: the page says why and posts nothing more.
  *
  * In scripted mode (outcome other than `manual`) it acts on its own once the
  * reply to `thirdPartyInfo` arrives; on any error it posts nothing more and
@@ -38,7 +44,8 @@ export const POPUP_SCRIPT = `(function () {
   }
 
   var buttons = ['allow', 'decline', 'unavailable', 'switch'];
-  var nextId = 1;
+  var odd = config.messageShape === 'odd';
+  var nextId = odd ? 1 : 0;
   var pending = new Map();
   var info = null;
   var finished = false;
@@ -61,7 +68,8 @@ export const POPUP_SCRIPT = `(function () {
   function request(method, params, timeoutMs) {
     var id = nextId++;
     var message = { jsonrpc: '2.0', id: id, method: method };
-    if (params !== undefined) message.params = params;
+    if (!odd) message.params = params || [];
+    else if (params !== undefined) message.params = params;
     return new Promise(function (resolve) {
       pending.set(id, resolve);
       setTimeout(function () { if (pending.delete(id)) resolve(null); }, timeoutMs || config.replyTimeoutMs);
@@ -99,6 +107,22 @@ export const POPUP_SCRIPT = `(function () {
     }
   }
 
+  function originClaimProblem(token) {
+    var claims;
+    try {
+      var part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      claims = JSON.parse(atob(part + '==='.slice((part.length + 3) % 4)));
+    } catch (error) {
+      return null; // An unreadable token is refused by the sandbox on Allow.
+    }
+    if (!claims || claims.origin === undefined) return null;
+    var listed = Array.isArray(claims.origin) ? claims.origin : [];
+    if (listed.indexOf(config.referrerOrigin) !== -1) return null;
+    return 'Apple would refuse to authorize here: the developer token of the thirdPartyInfo reply has an origin claim (' +
+      (listed.join(', ') || 'not a list') + ') that does not list the opener’s origin ' + config.referrerOrigin +
+      '. Sign the browser’s developer token with this origin in its origin claim.';
+  }
+
   function act(outcome) {
     if (finished || !info) return;
     finished = true;
@@ -122,7 +146,7 @@ export const POPUP_SCRIPT = `(function () {
         });
       });
     } else {
-      step = request(outcome);
+      step = request(outcome, odd ? {} : undefined);
     }
     step.then(function () {
       return request('close');
@@ -160,6 +184,8 @@ export const POPUP_SCRIPT = `(function () {
     if (!parsed || typeof parsed !== 'object' || typeof parsed.thirdPartyToken !== 'string' || !parsed.thirdPartyToken) {
       return fail('The thirdPartyInfo result has no thirdPartyToken.');
     }
+    var originProblem = originClaimProblem(parsed.thirdPartyToken);
+    if (originProblem) return fail(originProblem);
     info = parsed;
     showApp(parsed);
     if (scripted) {

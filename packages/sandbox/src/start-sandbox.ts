@@ -2,7 +2,14 @@ import type { RequestHandler } from 'msw';
 import { createAppleMusicApiHandlers } from './api-handlers.js';
 import { createIndexPageHandlers } from './index-page.js';
 import { createMusicKitStubHandlers, MUSICKIT_SCRIPT_PATH } from './musickit-stub.js';
-import { createAuthorizePopupHandlers, POPUP_OUTCOMES, type PopupOutcome } from './popup-page.js';
+import { assertOneOf } from './one-of.js';
+import {
+  createAuthorizePopupHandlers,
+  MESSAGE_SHAPES,
+  type MessageShape,
+  POPUP_OUTCOMES,
+  type PopupOutcome,
+} from './popup-page.js';
 import { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
 import { serveHandlers } from './serve.js';
 import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
@@ -24,6 +31,12 @@ export interface SandboxOptions {
   outcome?: PopupOutcome;
   /** Whether the popup reports parental content restrictions (`'1'`); `false` by default. */
   restricted?: boolean;
+  /**
+   * The shape of the popup's JSON-RPC requests: `apple` (ids from 0, `params`
+   * always an array, as MusicKit), the default, or `odd` (ids from 1, `params`
+   * missing or not an array), to test that a bridge accepts both.
+   */
+  messageShape?: MessageShape;
   /** The user's storefront: a known id (default `us`) or a full {@link Storefront}. */
   storefront?: KnownStorefrontId | Storefront;
   /** `false`: library endpoints answer 400 with code 40015 (no subscription); `true` by default. */
@@ -48,6 +61,8 @@ export interface Sandbox {
   setOutcome(outcome: PopupOutcome): void;
   /** Changes the initial "Restricted (parental controls)" state from the next page load on. */
   setRestricted(restricted: boolean): void;
+  /** Changes the shape of the popup's requests from the next page load on. */
+  setMessageShape(shape: MessageShape): void;
   /** Issues a Music User Token the API accepts, without the popup. */
   issueToken(options?: IssueUserTokenOptions): string;
   /** Revokes a Music User Token (the API answers 403 for it from now on), as a password change would. */
@@ -104,6 +119,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   let outcome = checkOutcome(options.outcome ?? 'manual');
   let restricted = checkRestricted(options.restricted ?? false);
+  let messageShape = checkMessageShape(options.messageShape ?? 'apple');
   const storefront = withPrefix(() => resolveStorefront(options.storefront));
   if (options.subscription !== undefined && typeof options.subscription !== 'boolean') {
     throw new Error('startSandbox: subscription must be true or false.');
@@ -121,6 +137,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         userTokens,
         outcome: () => outcome,
         restricted: () => restricted,
+        messageShape: () => messageShape,
       }),
       ...createAppleMusicApiHandlers({
         ...checkOptions,
@@ -153,6 +170,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     setRestricted(next) {
       restricted = checkRestricted(next);
     },
+    setMessageShape(next) {
+      messageShape = checkMessageShape(next);
+    },
     issueToken(issueOptions) {
       return userTokens.issue(issueOptions);
     },
@@ -172,12 +192,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 }
 
 function checkOutcome(outcome: unknown): PopupOutcome {
-  if (!POPUP_OUTCOMES.includes(outcome as PopupOutcome)) {
-    throw new Error(
-      `startSandbox: outcome must be one of ${POPUP_OUTCOMES.map((item) => `"${item}"`).join(', ')}.`,
-    );
-  }
-  return outcome as PopupOutcome;
+  return checkOneOf('outcome', POPUP_OUTCOMES, outcome);
+}
+
+function checkMessageShape(shape: unknown): MessageShape {
+  return checkOneOf('messageShape', MESSAGE_SHAPES, shape);
+}
+
+function checkOneOf<T extends string>(name: string, allowed: readonly T[], value: unknown): T {
+  return withPrefix(() => {
+    assertOneOf(name, allowed, value);
+    return value;
+  });
 }
 
 function checkRestricted(restricted: unknown): boolean {

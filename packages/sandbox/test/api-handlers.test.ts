@@ -56,6 +56,16 @@ describe('Music User Token checks', () => {
     await expect403(await get('/v1/me/recent/played', userToken), /revoked/);
   });
 
+  it('reads the token from Media-User-Token too, as a newer MusicKit build sends it', async () => {
+    const response = await fetch(`${fixture.sandbox.apiURL}/v1/me/storefront`, {
+      headers: {
+        authorization: `Bearer ${fixture.developerToken}`,
+        'media-user-token': fixture.sandbox.issueToken(),
+      },
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('issues a different token every time', () => {
     expect(fixture.sandbox.issueToken()).not.toBe(fixture.sandbox.issueToken());
   });
@@ -63,6 +73,7 @@ describe('Music User Token checks', () => {
   it('checks the developer token before the user token (401 wins over 403)', async () => {
     const response = await get('/v1/me/storefront', 'unknown', fixture.sandbox.apiURL, 'bad');
     expect(response.status).toBe(401);
+    expect(await response.text()).toBe('');
   });
 });
 
@@ -142,6 +153,37 @@ describe('GET /v1/me/recent/played', () => {
         url: expect.stringMatching(/^https:\/\/music\.apple\.com\/us\//),
       });
     }
+  });
+
+  it('pages with limit and offset, linking the next page until the last', async () => {
+    const userToken = fixture.sandbox.issueToken();
+    const all = (await (await get('/v1/me/recent/played', userToken)).json()).data;
+    expect(all.length).toBeGreaterThan(1);
+    const first = await (await get('/v1/me/recent/played?limit=1', userToken)).json();
+    expect(first.data).toEqual([all[0]]);
+    expect(first.next).toBe('/v1/me/recent/played?limit=1&offset=1');
+    const second = await (await get(first.next, userToken)).json();
+    expect(second.data).toEqual([all[1]]);
+    const last = await (
+      await get(`/v1/me/recent/played?limit=1&offset=${all.length - 1}`, userToken)
+    ).json();
+    expect(last.data).toEqual([all.at(-1)]);
+    expect(last.next).toBeUndefined();
+  });
+
+  it('answers 400 for a limit above 10, or a limit or offset that is not a count', async () => {
+    const userToken = fixture.sandbox.issueToken();
+    expect((await get('/v1/me/recent/played?limit=10', userToken)).status).toBe(200);
+    for (const query of ['limit=11', 'limit=0', 'limit=x', 'offset=-1']) {
+      const response = await get(`/v1/me/recent/played?${query}`, userToken);
+      expect(response.status, query).toBe(400);
+      expect((await response.json()).errors[0], query).toMatchObject({
+        status: '400',
+        code: '40005',
+      });
+    }
+    expect((await get('/v1/me/recent/played/tracks?limit=30', userToken)).status).toBe(200);
+    expect((await get('/v1/me/recent/played/tracks?limit=31', userToken)).status).toBe(400);
   });
 
   it('serves songs under /tracks', async () => {

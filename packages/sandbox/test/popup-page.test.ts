@@ -20,7 +20,22 @@ function configOf(html: string): Record<string, unknown> {
 }
 
 describe('GET /woa', () => {
-  it('decodes a valid a (UTF-8 JSON in standard base64) and shows the app, escaped', async () => {
+  it('decodes a as Apple’s page does (atob, JSON.parse): raw UTF-8 shows as mojibake', async () => {
+    const raw = Buffer.from(
+      JSON.stringify({ thirdPartyName: 'Café', thirdPartyToken: fixture.developerToken }),
+    ).toString('base64');
+    const { status, html } = await page(
+      popupURL(
+        fixture.sandbox.authorizeURL,
+        { token: fixture.developerToken, referrer: REFERRER },
+        raw,
+      ),
+    );
+    expect(status).toBe(200);
+    expect(html).toContain('<span id="app-name">CafÃ©</span>');
+  });
+
+  it('decodes a valid a (\\u-escaped JSON in standard base64) and shows the app, escaped', async () => {
     const name = 'Café 音楽 <b>bold</b> & "quotes"';
     const { status, html, response } = await page(
       popupURL(fixture.sandbox.authorizeURL, {
@@ -95,9 +110,9 @@ describe('GET /woa', () => {
     [
       'not JSON',
       () => withA(Buffer.from('{oops').toString('base64')),
-      /does not decode to UTF-8 JSON/,
+      /does not decode to JSON \(atob, then JSON.parse\)/,
     ],
-    ['not UTF-8', () => withA(Buffer.from([0xff, 0xfe, 0x7b]).toString('base64')), /UTF-8 JSON/],
+    ['binary', () => withA(Buffer.from([0xff, 0xfe, 0x7b]).toString('base64')), /decode to JSON/],
     [
       'a JSON array',
       () => withA(Buffer.from('[1]').toString('base64')),

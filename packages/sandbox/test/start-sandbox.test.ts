@@ -68,6 +68,7 @@ describe('startSandbox', () => {
     [{ publicKey: 'hello' }, /startSandbox: publicKey: a string key must be PEM text/],
     [{ outcome: 'accept' }, /startSandbox: outcome must be one of "allow", "decline"/],
     [{ restricted: 'yes' }, /startSandbox: restricted must be true or false/],
+    [{ messageShape: 'musickit' }, /startSandbox: messageShape must be one of "apple", "odd"/],
     [{ port: 70_000 }, /startSandbox: port must be an integer from 0 to 65535/],
     [{ host: '' }, /startSandbox: host must be a non-empty string/],
     [{ storefront: 'zz' }, /startSandbox: storefront "zz" is not one the sandbox knows/],
@@ -85,6 +86,7 @@ describe('startSandbox', () => {
     try {
       expect(() => sandbox.setOutcome('yes' as 'allow')).toThrow(/outcome must be one of/);
       expect(() => sandbox.setRestricted(1 as unknown as boolean)).toThrow(/restricted must be/);
+      expect(() => sandbox.setMessageShape('v1' as 'odd')).toThrow(/messageShape must be one of/);
       sandbox.setOutcome('switchUserId');
     } finally {
       await sandbox.close();

@@ -43,11 +43,10 @@ const OPENER_PAGE = `<!doctype html>
 <script>
 window.traffic = [];
 window.popupState = 'idle';
-function base64(text) {
-  var bytes = new TextEncoder().encode(text);
-  var binary = '';
-  bytes.forEach(function (byte) { binary += String.fromCharCode(byte); });
-  return btoa(binary);
+function base64(json) {
+  return btoa(json.replace(/[\u0080-\uffff]/g, function (char) {
+    return '\\\\u' + char.charCodeAt(0).toString(16).padStart(4, '0');
+  }));
 }
 document.getElementById('open').addEventListener('click', function () {
   var c = window.openerConfig;

@@ -1,5 +1,6 @@
 // Builds popup URLs the way PROTOCOL.md section 1 says, independently of any
-// library code: `a` is standard base64 of the UTF-8 JSON.
+// library code: `a` is standard base64 of the JSON text with every non-ASCII
+// character escaped as \uXXXX (ASCII only, as Apple's page decodes with atob).
 
 export interface PopupURLFields {
   token: string;
@@ -10,14 +11,18 @@ export interface PopupURLFields {
   p?: string;
 }
 
-/** Standard base64 of the UTF-8 JSON {thirdPartyIconURL, thirdPartyName, thirdPartyToken}. */
+/** Standard base64 of the \u-escaped JSON {thirdPartyIconURL, thirdPartyName, thirdPartyToken}. */
 export function encodeA(fields: { token: string; name?: string; icon?: string }): string {
   const json = JSON.stringify({
     thirdPartyIconURL: fields.icon,
     thirdPartyName: fields.name,
     thirdPartyToken: fields.token,
   });
-  return Buffer.from(json, 'utf8').toString('base64');
+  const ascii = json.replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return Buffer.from(ascii, 'latin1').toString('base64');
 }
 
 /** `${authorizeURL}?a=…&referrer=…&app=music&p=subscribe`, or with a raw `a`. */
