@@ -1,6 +1,4 @@
 export {
-  AppleMusicAPIError,
-  type AppleMusicAPIErrorOptions,
   type AppleMusicClient,
   type AppleMusicClientOptions,
   type AppleMusicFetchOptions,
@@ -56,6 +54,8 @@ export {
 } from './developer-token-cache.js';
 export { type RenderedPage, renderErrorPage } from './error-page.js';
 export {
+  AppleMusicAPIError,
+  type AppleMusicAPIErrorOptions,
   AppleMusicAuthError,
   type AppleMusicAuthErrorCode,
   type AppleMusicAuthErrorOptions,

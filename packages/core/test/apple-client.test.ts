@@ -3,13 +3,12 @@ import { delay, HttpResponse, http } from 'msw';
 import { Agent, buildConnector, errors } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AppleMusicAPIError,
   type AppleMusicClient,
   type AppleMusicClientOptions,
   createAppleMusicClient,
   verifyMusicUserToken,
 } from '../src/apple-client.js';
-import { type AppleMusicAuthError, TokenError } from '../src/errors.js';
+import { AppleMusicAPIError, type AppleMusicAuthError, TokenError } from '../src/errors.js';
 import { expectedStorefront, storefrontResponse } from './support/apple-responses.js';
 import { rejectionOf } from './support/errors.js';
 
