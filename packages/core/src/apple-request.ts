@@ -51,6 +51,22 @@ export const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
+const PATH_SHAPE =
+  'expected an Apple Music API path starting with `/v1/`, e.g. `/v1/me/storefront`, made of visible ASCII characters';
+
+/**
+ * Encoded characters a path may not hold, with what they stand for. A proxy
+ * in front of Apple may decode them (once or twice) and then normalise the
+ * path, which would climb out of `/v1/`.
+ */
+const ENCODED_REFUSALS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/%2e/i, 'an encoded dot (`%2e`): write `.` as it is'],
+  [/%2f/i, 'an encoded slash (`%2f`)'],
+  [/%5c/i, 'an encoded backslash (`%5c`)'],
+  [/%3b/i, 'an encoded semicolon (`%3b`)'],
+  [/%25/, 'an encoded percent sign (`%25`), i.e. double encoding'],
+];
+
 /**
  * Checks one call's path and options and builds the request to send, without
  * the developer token.
@@ -106,18 +122,30 @@ export function prepareRequest(
 
 /**
  * A path is appended to the configured origin, never resolved as a URL, so it
- * cannot name another host; dot segments are refused so it cannot climb out
- * of `/v1/` (or out of the base path of `apiURL`).
+ * cannot name another host. It cannot climb out of `/v1/` (or out of the
+ * base path of `apiURL`) either: dot segments, backslashes and `;` path
+ * parameters (`/v1/..;/admin`) are refused, and so are the encoded forms a
+ * proxy might decode into them (`%2e`, `%2f`, `%5c`, `%3b`, and `%25` for
+ * double encoding such as `%252e`).
  */
 function checkPath(path: string): void {
-  const problem =
-    'expected an Apple Music API path starting with `/v1/`, e.g. `/v1/me/storefront`, made of visible ASCII characters, without `..` segments, query (use the `query` option) or hash.';
   if (typeof path !== 'string' || !path.startsWith('/v1/') || !VISIBLE_ASCII.test(path)) {
-    throw invalidOptions('path', problem);
+    throw invalidOptions('path', `${PATH_SHAPE}.`);
   }
-  if (/[?#\\]/.test(path)) throw invalidOptions('path', problem);
-  const dotSegment = path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
-  if (dotSegment) throw invalidOptions('path', problem);
+  const problem = pathProblem(path);
+  if (problem !== undefined) {
+    throw invalidOptions('path', `it contains ${problem}; ${PATH_SHAPE}.`);
+  }
+}
+
+function pathProblem(path: string): string | undefined {
+  if (/[?#]/.test(path)) return 'a query or hash (give the query as the `query` option)';
+  if (path.includes('\\')) return 'a backslash';
+  if (path.includes(';')) return 'a `;` path parameter';
+  if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
+    return 'a `.` or `..` segment';
+  }
+  return ENCODED_REFUSALS.find(([pattern]) => pattern.test(path))?.[1];
 }
 
 function encodeQuery(query: AppleMusicQuery): string {

@@ -493,6 +493,42 @@ describe('call-time arguments', () => {
   });
 
   it.each([
+    ['/v1/..;/admin', /`;` path parameter/],
+    ['/v1/me;jsessionid=1/storefront', /`;` path parameter/],
+    ['/v1/%2e%2e/admin', /encoded dot/],
+    ['/v1/%2E%2E/admin', /encoded dot/],
+    ['/v1/%2e./admin', /encoded dot/],
+    ['/v1/%252e%252e/admin', /encoded percent sign.*double encoding/],
+    ['/v1/%25252e/admin', /encoded percent sign/],
+    ['/v1/%2e%2e%2fadmin', /encoded dot/],
+    ['/v1/x%2f..%2fadmin', /encoded slash/],
+    ['/v1/x%2F..%2Fadmin', /encoded slash/],
+    ['/v1/x%5c..%5cadmin', /encoded backslash/],
+    ['/v1/..%3b/admin', /encoded semicolon/],
+  ])('refuses %s (a proxy may normalise it out of /v1/)', async (path, why) => {
+    const before = served.requests;
+    const error = await rejection(client().fetch(path, { musicUserToken }));
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.status).toBe(500);
+    expect(error.message).toMatch(/^Invalid option `path`: it contains /);
+    expect(error.message).toMatch(why);
+    expect(error.message).toMatch(/\/v1\//);
+    expect(served.requests).toBe(before);
+  });
+
+  it('sends a path with percent-encoded characters other than dots, slashes and semicolons', async () => {
+    const seen: string[] = [];
+    served.use(
+      http.get('/v1/catalog/us/search/:term', ({ request }) => {
+        seen.push(new URL(request.url).pathname);
+        return HttpResponse.json({ results: {} });
+      }),
+    );
+    await expect(client().fetch('/v1/catalog/us/search/a%20b')).resolves.toEqual({ results: {} });
+    expect(seen).toEqual(['/v1/catalog/us/search/a%20b']);
+  });
+
+  it.each([
     [{ method: 'PATCH' }, 'method'],
     [{ musicUserToken: 'with space' }, 'musicUserToken'],
     [{ musicUserToken: '' }, 'musicUserToken'],
