@@ -1,9 +1,10 @@
+import { APPLE_ENDPOINTS } from './apple-endpoints.js';
 import { encodeBase64 } from './base64.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 
 /** Apple's authorization popup, the page MusicKit JS opens. */
-export const DEFAULT_AUTHORIZE_URL = 'https://authorize.music.apple.com/woa';
+export const DEFAULT_AUTHORIZE_URL = APPLE_ENDPOINTS.authorize;
 
 /** What Apple's popup shows about your app, and the developer token it acts for. */
 export interface ThirdPartyOptions {

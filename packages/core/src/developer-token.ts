@@ -32,6 +32,9 @@ export interface SignDeveloperTokenOptions {
   now?: Date;
 }
 
+/** A Team ID or Key ID as Apple shows it: exactly 10 uppercase letters and digits. */
+export const APPLE_ID_PATTERN = /^[A-Z0-9]{10}$/;
+
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /**
@@ -127,15 +130,15 @@ export function assertAppleId(
   value: unknown,
   name: string = field,
 ): string {
-  if (typeof value === 'string' && /^[A-Z0-9]{10}$/.test(value)) return value;
+  if (typeof value === 'string' && APPLE_ID_PATTERN.test(value)) return value;
   const where =
     field === 'teamId'
       ? 'your Team ID is shown under Membership details in your Apple Developer account'
       : 'your Key ID is shown on Certificates, Identifiers & Profiles > Keys and in the file name AuthKey_<KEYID>.p8';
   let hint = '';
   if (typeof value === 'string') {
-    if (/^[A-Z0-9]{10}$/.test(value.trim())) hint = ' (remove the surrounding whitespace)';
-    else if (/^[A-Za-z0-9]{10}$/.test(value)) hint = ' (use uppercase letters)';
+    if (APPLE_ID_PATTERN.test(value.trim())) hint = ' (remove the surrounding whitespace)';
+    else if (APPLE_ID_PATTERN.test(value.toUpperCase())) hint = ' (use uppercase letters)';
   }
   throw invalidOptions(
     name,

@@ -9,6 +9,7 @@ export {
   type VerifyMusicUserTokenOptions,
   verifyMusicUserToken,
 } from './apple-client.js';
+export { APPLE_ENDPOINTS } from './apple-endpoints.js';
 export {
   type AppleMusicAuth,
   createAppleMusicAuth,
@@ -73,7 +74,7 @@ export {
   type KeyObjectLike,
   type PrivateKeyInput,
 } from './keys.js';
-export { APPLE_ENDPOINTS, type AppleMusicAuthOptions } from './options.js';
+export type { AppleMusicAuthOptions } from './options.js';
 export { MAX_RETURN_TO_LENGTH, normalizeReturnTo } from './return-to.js';
 export {
   type CreateStateOptions,

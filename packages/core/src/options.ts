@@ -1,18 +1,12 @@
 import type { Dispatcher } from 'undici';
+import { APPLE_ENDPOINTS } from './apple-endpoints.js';
 import { assertAppleId, assertOrigins, parseExpiresIn } from './developer-token.js';
 import { RENEW_BEFORE_RANGE } from './developer-token-cache.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 import { inspectPrivateKey, type PrivateKeyInput } from './keys.js';
-import { clockOption, isRecord, numberOption } from './option-checks.js';
+import { clockOption, dispatcherOption, isRecord, numberOption } from './option-checks.js';
 import { assertStateSecret } from './state.js';
-
-/** Apple's production endpoints; `endpoints` overrides them (the sandbox, a proxy). */
-export const APPLE_ENDPOINTS = {
-  authorize: 'https://authorize.music.apple.com/woa',
-  api: 'https://api.music.apple.com',
-  musicKitScript: 'https://js-cdn.music.apple.com/musickit/v3/musickit.js',
-} as const;
 
 /** Everything `createAppleMusicAuth` takes. Only the first five are required. */
 export interface AppleMusicAuthOptions {
@@ -189,13 +183,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const apiURL = endpoint('api').replace(/\/$/, '');
   const musicKitScriptURL = endpoint('musicKitScript');
 
-  const dispatcher = input.dispatcher;
-  if (
-    dispatcher !== undefined &&
-    !(isRecord(dispatcher) && typeof (dispatcher as { dispatch?: unknown }).dispatch === 'function')
-  ) {
-    throw invalidOptions('dispatcher', 'must be an undici Dispatcher (e.g. `new Agent()`).');
-  }
+  const dispatcher = dispatcherOption('dispatcher', input.dispatcher);
   const timeoutMs = numberOption('timeoutMs', input.timeoutMs, {
     min: 100,
     max: 60_000,
@@ -224,7 +212,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     authorizeURL,
     apiURL,
     musicKitScriptURL,
-    dispatcher: dispatcher as Dispatcher | undefined,
+    dispatcher,
     timeoutMs,
     now,
   };

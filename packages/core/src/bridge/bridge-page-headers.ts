@@ -1,5 +1,4 @@
-/** Apple's hosts MusicKit JS v3 talks to during sign-in (PROTOCOL.md section 3). */
-const MUSICKIT_PLAY_ORIGIN = 'https://play.itunes.apple.com';
+import { MUSICKIT_PLAY_ORIGIN } from '../apple-endpoints.js';
 
 /** What the bridge page's headers depend on; every URL already validated. */
 export interface BridgePageHeadersInput {
