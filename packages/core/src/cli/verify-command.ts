@@ -42,7 +42,7 @@ export const verifyCommand: Command = {
     if (apiURL !== undefined && !URL.canParse(apiURL)) {
       throw new UsageError(`option --api-url must be an absolute URL, e.g. ${APPLE_ENDPOINTS.api}`);
     }
-    const signing = await readSigningOptions(args);
+    const signing = await readSigningOptions(args, io);
     const developerToken = await signDeveloperToken({ ...signing, expiresIn: CHECK_TOKEN_SECONDS });
     const storefront = await verifyMusicUserToken({
       developerToken,
