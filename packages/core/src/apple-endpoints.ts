@@ -11,6 +11,6 @@ export const APPLE_ENDPOINTS = {
 
 /**
  * The host MusicKit JS v3 talks to during sign-in besides the API
- * (docs/protocol.md, "The bridge page's headers"); not configurable.
+ * (docs/protocol.md section 3); not configurable.
  */
 export const MUSICKIT_PLAY_ORIGIN = 'https://play.itunes.apple.com';

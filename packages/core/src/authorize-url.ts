@@ -28,7 +28,7 @@ export interface AuthorizeURLOptions extends ThirdPartyOptions {
 }
 
 /**
- * Builds the URL of Apple's authorization popup (PROTOCOL.md section 1):
+ * Builds the URL of Apple's authorization popup (docs/protocol.md section 1):
  * `<baseURL>?a=<base64 JSON>&referrer=<referrer>&app=music&p=subscribe`.
  *
  * Runs in browsers and in Node. Throws `ERR_INVALID_OPTIONS` naming the field
@@ -69,7 +69,7 @@ export function buildAuthorizeURL(options: AuthorizeURLOptions): string {
 }
 
 /**
- * The answer to the popup's `thirdPartyInfo` request (PROTOCOL.md section 2):
+ * The answer to the popup's `thirdPartyInfo` request (docs/protocol.md section 2):
  * a JSON string of `{thirdPartyIconURL, thirdPartyName, thirdPartyParameters: {}, thirdPartyToken}`,
  * undefined keys dropped.
  */

@@ -18,7 +18,7 @@ export interface BridgePageHeadersInput {
 
 /**
  * The bridge page's response headers: a strict nonce-based CSP, no caching,
- * and the opener and referrer policies Apple's popup needs (PROTOCOL.md
+ * and the opener and referrer policies Apple's popup needs (docs/protocol.md
  * section 3: never `Cross-Origin-Opener-Policy: same-origin`, never `no-referrer`).
  */
 export function bridgePageHeaders(input: BridgePageHeadersInput): Record<string, string> {

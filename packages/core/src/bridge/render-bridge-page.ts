@@ -54,7 +54,7 @@ export interface BridgePage {
 }
 
 /**
- * Renders the bridge page (DESIGN.md, PROTOCOL.md): one "Continue with Apple
+ * Renders the bridge page (docs/protocol.md): one "Continue with Apple
  * Music" button that opens Apple's popup and posts the result to the callback
  * as a form. Configured values reach the page only as escaped text and as
  * escaped JSON; the response carries a strict nonce-based CSP. Throws
