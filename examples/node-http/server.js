@@ -16,8 +16,12 @@ import { createExampleHandler } from './app.js';
 export async function startExample(options = {}) {
   const env = options.env ?? process.env;
   const server = createServer();
-  await new Promise((resolve) => {
-    server.listen(options.port ?? Number(env.PORT ?? 3000), '127.0.0.1', () => resolve(undefined));
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? Number(env.PORT ?? 3000), '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
   });
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   const url = `http://127.0.0.1:${address.port}`;

@@ -1,8 +1,9 @@
+import { APPLE_ENDPOINTS } from './apple-endpoints.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 
 /** Apple's authorization popup, the page MusicKit JS opens. */
-export const DEFAULT_AUTHORIZE_URL = 'https://authorize.music.apple.com/woa';
+export const DEFAULT_AUTHORIZE_URL = APPLE_ENDPOINTS.authorize;
 
 /** What Apple's popup shows about your app, and the developer token it acts for. */
 export interface ThirdPartyOptions {
@@ -26,7 +27,7 @@ export interface AuthorizeURLOptions extends ThirdPartyOptions {
 }
 
 /**
- * Builds the URL of Apple's authorization popup (PROTOCOL.md section 1):
+ * Builds the URL of Apple's authorization popup (docs/protocol.md section 1):
  * `<baseURL>?a=<base64 JSON>&referrer=<referrer>&app=music&p=subscribe`.
  * The JSON has every non-ASCII character escaped as `\uXXXX`, so `a` is
  * the same as MusicKit's `btoa(JSON.stringify(…))` for ASCII names, and a
@@ -72,7 +73,7 @@ export function buildAuthorizeURL(options: AuthorizeURLOptions): string {
 }
 
 /**
- * The answer to the popup's `thirdPartyInfo` request (PROTOCOL.md section 2):
+ * The answer to the popup's `thirdPartyInfo` request (docs/protocol.md section 2):
  * a JSON string of `{thirdPartyIconURL, thirdPartyName, thirdPartyParameters: {}, thirdPartyToken}`,
  * undefined keys dropped.
  */

@@ -19,8 +19,9 @@ export interface SignDeveloperTokenOptions {
   /** The `.p8` key in any form {@link importPrivateKey} accepts. */
   privateKey: PrivateKeyInput;
   /**
-   * Lifetime: seconds, or a string such as `'180d'`, `'12h'`, `'30m'`,
-   * `'3600s'` or `'3600'`. Default and maximum `'180d'`.
+   * Lifetime: seconds, or a string such as `'180d'`, `'2 days'`, `'12h'`,
+   * `'30m'`, `'3600s'` or `'3600'` (the `ms` package's spellings). Default
+   * and maximum `'180d'`.
    */
   expiresIn?: number | string;
   /**
@@ -32,7 +33,26 @@ export interface SignDeveloperTokenOptions {
   now?: Date;
 }
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** A Team ID or Key ID as Apple shows it: exactly 10 uppercase letters and digits. */
+export const APPLE_ID_PATTERN = /^[A-Z0-9]{10}$/;
+
+/**
+ * Seconds per unit, under every spelling the `ms` package (vercel/ms) reads,
+ * which is what `jsonwebtoken`'s `expiresIn` and configs written for it use.
+ * Years are read only to say they are too long.
+ */
+const UNIT_SECONDS: Readonly<Record<string, number>> = {
+  ...spellings(0.001, ['ms', 'msec', 'msecs', 'millisecond', 'milliseconds']),
+  ...spellings(1, ['s', 'sec', 'secs', 'second', 'seconds']),
+  ...spellings(60, ['m', 'min', 'mins', 'minute', 'minutes']),
+  ...spellings(3600, ['h', 'hr', 'hrs', 'hour', 'hours']),
+  ...spellings(86_400, ['d', 'day', 'days']),
+  ...spellings(604_800, ['w', 'week', 'weeks']),
+  ...spellings(31_557_600, ['y', 'yr', 'yrs', 'year', 'years']),
+};
+
+/** A lifetime as a string: an amount (decimals allowed), optional spaces, an optional unit. */
+const LIFETIME_TEXT = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]+)?$/i;
 
 /**
  * Signs an Apple Music developer token: an ES256 JWT with header
@@ -85,8 +105,10 @@ export function checkTokenClaims(options: unknown): TokenClaimOptions {
 
 /**
  * Parses a developer token lifetime into whole seconds: a number of seconds
- * or a string like `'180d'`, `'12h'`, `'30m'`, `'3600s'`, `'3600'`. Throws
- * `ERR_INVALID_OPTIONS` (naming `name`) unless it is from 1 second to 180 days.
+ * or a string in the `ms` package's spellings, such as `'180d'`, `'2 days'`,
+ * `'10h'`, `'1.5h'`, `'30m'`, `'3600s'` or `'3600'` (a bare number is
+ * seconds). Throws `ERR_INVALID_OPTIONS` (naming `name`) unless it is a whole
+ * number of seconds from 1 second to 180 days.
  */
 export function parseExpiresIn(value: unknown, name = 'expiresIn'): number {
   const limit = `at most 180 days ('180d' = ${MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS} seconds), since Apple refuses longer-lived developer tokens`;
@@ -94,15 +116,18 @@ export function parseExpiresIn(value: unknown, name = 'expiresIn'): number {
   if (typeof value === 'number') {
     seconds = value;
   } else if (typeof value === 'string') {
-    const match = /^(\d+)\s*([smhd])?$/i.exec(value.trim());
-    if (match?.[1] !== undefined) {
-      seconds = Number(match[1]) * (UNIT_SECONDS[(match[2] ?? 's').toLowerCase()] ?? 1);
+    const match = LIFETIME_TEXT.exec(value.trim());
+    const unit = UNIT_SECONDS[(match?.[2] ?? 's').toLowerCase()];
+    if (match?.[1] !== undefined && unit !== undefined) {
+      const exact = Number(match[1]) * unit;
+      const rounded = Math.round(exact);
+      seconds = Math.abs(exact - rounded) < 1e-6 ? rounded : exact;
     }
   }
   if (seconds === undefined) {
     throw invalidOptions(
       name,
-      `expected seconds (a number) or a string like '180d', '12h', '30m' or '3600s', got ${describeValue(value)}; the lifetime is ${limit}.`,
+      `expected seconds (a number) or a string like '180d', '2 days', '12h', '30m' or '3600s', got ${describeValue(value)}; the lifetime is ${limit}.`,
     );
   }
   if (!Number.isInteger(seconds) || seconds <= 0) {
@@ -127,15 +152,15 @@ export function assertAppleId(
   value: unknown,
   name: string = field,
 ): string {
-  if (typeof value === 'string' && /^[A-Z0-9]{10}$/.test(value)) return value;
+  if (typeof value === 'string' && APPLE_ID_PATTERN.test(value)) return value;
   const where =
     field === 'teamId'
       ? 'your Team ID is shown under Membership details in your Apple Developer account'
       : 'your Key ID is shown on Certificates, Identifiers & Profiles > Keys and in the file name AuthKey_<KEYID>.p8';
   let hint = '';
   if (typeof value === 'string') {
-    if (/^[A-Z0-9]{10}$/.test(value.trim())) hint = ' (remove the surrounding whitespace)';
-    else if (/^[A-Za-z0-9]{10}$/.test(value)) hint = ' (use uppercase letters)';
+    if (APPLE_ID_PATTERN.test(value.trim())) hint = ' (remove the surrounding whitespace)';
+    else if (APPLE_ID_PATTERN.test(value.toUpperCase())) hint = ' (use uppercase letters)';
   }
   throw invalidOptions(
     name,
@@ -157,12 +182,20 @@ export function assertOrigins(value: unknown, name = 'origins'): string[] {
       `must be an array of web origins, e.g. ['https://app.example'], got ${describeValue(value)}.`,
     );
   }
-  const origins = value.map((item, index) => parseOrigin(item, `${name}[${index}]`));
+  const origins = value.map((item, index) => assertOrigin(item, `${name}[${index}]`));
   return [...new Set(origins)];
 }
 
-function parseOrigin(value: unknown, name: string): string {
+/**
+ * Checks one origin for a developer token's `origin` claim and returns it
+ * normalised (`URL.origin`). Throws `ERR_INVALID_OPTIONS` naming `name`,
+ * quoting a short value and saying what an origin looks like.
+ */
+export function assertOrigin(value: unknown, name: string): string {
   const problem = `must be a web origin (scheme, host and optional port, no path), e.g. 'https://app.example', got ${describeValue(value)}.`;
+  if (typeof value === 'string' && /^[^\s:/?#@]+(?::\d+)?$/.test(value)) {
+    throw invalidOptions(name, `${problem} Add the scheme: 'https://${value}'.`);
+  }
   if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+\/?$/i.test(value)) {
     throw invalidOptions(name, problem);
   }
@@ -177,4 +210,8 @@ function parseOrigin(value: unknown, name: string): string {
     throw invalidOptions(name, `${problem} Use https (http only for localhost).`);
   }
   return url.origin;
+}
+
+function spellings(seconds: number, names: readonly string[]): Record<string, number> {
+  return Object.fromEntries(names.map((unitName) => [unitName, seconds]));
 }

@@ -152,3 +152,40 @@ export function isAppleMusicAuthError(value: unknown): value is AppleMusicAuthEr
 export function invalidOptions(field: string, problem: string): AppleMusicAuthError {
   return new AppleMusicAuthError('ERR_INVALID_OPTIONS', `Invalid option \`${field}\`: ${problem}`);
 }
+
+/** Options of {@link AppleMusicAPIError}. */
+export interface AppleMusicAPIErrorOptions extends AppleMusicAuthErrorOptions {
+  /** Apple's HTTP status, when Apple answered. */
+  upstreamStatus?: number;
+  /** `errors[0].code` of Apple's answer, e.g. `40015`. */
+  appleErrorCode?: string;
+  /** How long Apple asked to wait, in seconds, when it said. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Apple's API failed or refused the call for another reason than a rejected
+ * token: rate limiting (`ERR_RATE_LIMITED`), an error answer, an unreadable
+ * body, or an unreachable server (`ERR_UPSTREAM`).
+ */
+export class AppleMusicAPIError extends AppleMusicAuthError {
+  declare readonly code: 'ERR_UPSTREAM' | 'ERR_RATE_LIMITED';
+  /** Apple's HTTP status, or `undefined` when Apple could not be reached. */
+  readonly upstreamStatus: number | undefined;
+  /** `errors[0].code` of Apple's answer (e.g. `40015`: no active subscription), when present. */
+  readonly appleErrorCode: string | undefined;
+  /** Seconds Apple asked to wait before the next call (`Retry-After`), when it said. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: 'ERR_UPSTREAM' | 'ERR_RATE_LIMITED',
+    message: string,
+    options: AppleMusicAPIErrorOptions = {},
+  ) {
+    super(code, message, options);
+    this.name = 'AppleMusicAPIError';
+    this.upstreamStatus = options.upstreamStatus;
+    this.appleErrorCode = options.appleErrorCode;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

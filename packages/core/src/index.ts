@@ -1,5 +1,4 @@
 export {
-  AppleMusicAPIError,
   type AppleMusicClient,
   type AppleMusicClientOptions,
   type AppleMusicFetchOptions,
@@ -10,6 +9,7 @@ export {
   type VerifyMusicUserTokenOptions,
   verifyMusicUserToken,
 } from './apple-client.js';
+export { APPLE_ENDPOINTS } from './apple-endpoints.js';
 export {
   type AppleMusicAuth,
   type AppleMusicAuthRoutes,
@@ -45,6 +45,8 @@ export {
 } from './developer-token-cache.js';
 export { type ErrorPageLinks, type RenderedPage, renderErrorPage } from './error-page.js';
 export {
+  AppleMusicAPIError,
+  type AppleMusicAPIErrorOptions,
   AppleMusicAuthError,
   type AppleMusicAuthErrorCode,
   type AppleMusicAuthErrorOptions,
@@ -63,7 +65,7 @@ export type {
   FlowRequest,
   StepReply,
 } from './login-steps.js';
-export { APPLE_ENDPOINTS, type AppleMusicAuthOptions, type StateOptions } from './options.js';
+export type { AppleMusicAuthOptions, StateOptions } from './options.js';
 export type { HeaderInput } from './request-origin.js';
 export { normalizeReturnTo } from './return-to.js';
 export {

@@ -156,17 +156,24 @@ function inspectText(raw: string, mayBeWrapped: boolean): InspectedPrivateKey {
         '(on Node.js, `readPrivateKey(path)` from `@apple-music-auth/core/node` reads it).',
     );
   }
-  const bytes = decodeBase64(text.replace(/\s+/g, ''));
-  if (bytes === undefined) {
+  if (/\S[^\S\n]+\S/.test(text)) {
     throw invalidKey(
-      'the value is neither a PEM key (a "-----BEGIN PRIVATE KEY-----" line, base64, a "-----END PRIVATE KEY-----" line) nor base64.',
+      `the value is not a key: it is plain text (words separated by spaces), ${NOT_A_KEY_SHAPE}.`,
     );
   }
+  const bytes = decodeBase64(text.replace(/\s+/g, ''));
+  if (bytes === undefined) throw invalidKey(`the value is not a key: it is ${NOT_A_KEY_SHAPE}.`);
   if (bytes[0] === 0x30) return inspectDer(bytes);
   const decoded = new TextDecoder().decode(bytes);
   if (mayBeWrapped && decoded.includes('-----BEGIN')) return inspectText(decoded, false);
-  throw invalidKey('the value is base64, but it decodes to neither a key nor a PEM file.');
+  throw invalidKey(
+    'the value is not a key: read as base64, it decodes to neither a key nor a PEM file.',
+  );
 }
+
+/** What a key's text must look like, for the messages about text that is not one. */
+const NOT_A_KEY_SHAPE =
+  'neither a PEM key (a "-----BEGIN PRIVATE KEY-----" line, base64, a "-----END PRIVATE KEY-----" line) nor base64';
 
 /** Undoes what copying a PEM through env vars, JSON and shells does to it. */
 function normalizeText(raw: string): string {

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { describeValue } from './describe-value.js';
 import { invalidOptions } from './errors.js';
 
@@ -64,4 +65,26 @@ export function clockOption(field: string, value: unknown): () => number {
     );
   }
   return value as () => number;
+}
+
+/**
+ * Checks a `dispatcher` option: an undici `Dispatcher` (an `Agent`, a
+ * `ProxyAgent`, a `MockAgent`), recognised by its `dispatch` and `request`
+ * methods so that one from another copy of undici passes too. `undefined`
+ * stays `undefined`. Throws `ERR_INVALID_OPTIONS` naming `field`.
+ */
+export function dispatcherOption(field: string, value: unknown): Dispatcher | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { dispatch?: unknown }).dispatch === 'function' &&
+    typeof (value as { request?: unknown }).request === 'function'
+  ) {
+    return value as Dispatcher;
+  }
+  throw invalidOptions(
+    field,
+    `expected an undici Dispatcher such as \`new Agent()\` or \`new ProxyAgent(url)\`, or leave it out; got ${describeValue(value)}.`,
+  );
 }

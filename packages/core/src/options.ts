@@ -1,10 +1,11 @@
 import type { Dispatcher } from 'undici';
+import { APPLE_ENDPOINTS } from './apple-endpoints.js';
 import { assertAppleId, assertOrigins, parseExpiresIn } from './developer-token.js';
 import { RENEW_BEFORE_RANGE } from './developer-token-cache.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 import { inspectPrivateKey, type PrivateKeyInput } from './keys.js';
-import { clockOption, isRecord, numberOption } from './option-checks.js';
+import { clockOption, dispatcherOption, isRecord, numberOption } from './option-checks.js';
 import type { SingleUseStore } from './single-use-store.js';
 import { assertMaxAgeSeconds, assertStateSecret } from './state.js';
 import {
@@ -13,13 +14,6 @@ import {
   assertSingleUseStore,
   type StateStore,
 } from './state-store.js';
-
-/** Apple's production endpoints; `endpoints` overrides them (the sandbox, a proxy). */
-export const APPLE_ENDPOINTS = {
-  authorize: 'https://authorize.music.apple.com/woa',
-  api: 'https://api.music.apple.com',
-  musicKitScript: 'https://js-cdn.music.apple.com/musickit/v3/musickit.js',
-} as const;
 
 /** Where a login's state lives between the login page and the callback, and for how long. */
 export interface StateOptions {
@@ -243,13 +237,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const apiURL = endpoint('api').replace(/\/$/, '');
   const musicKitScriptURL = endpoint('musicKitScript');
 
-  const dispatcher = input.dispatcher;
-  if (
-    dispatcher !== undefined &&
-    !(isRecord(dispatcher) && typeof (dispatcher as { dispatch?: unknown }).dispatch === 'function')
-  ) {
-    throw invalidOptions('dispatcher', 'must be an undici Dispatcher (e.g. `new Agent()`).');
-  }
+  const dispatcher = dispatcherOption('dispatcher', input.dispatcher);
   const timeoutMs = numberOption('timeoutMs', input.timeoutMs, {
     min: 100,
     max: 60_000,
@@ -280,7 +268,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     authorizeURL,
     apiURL,
     musicKitScriptURL,
-    dispatcher: dispatcher as Dispatcher | undefined,
+    dispatcher,
     timeoutMs,
     now,
   };

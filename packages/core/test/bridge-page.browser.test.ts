@@ -1,5 +1,5 @@
 // The bridge page in headless Chromium: served from one loopback origin, with a
-// fake Apple popup (PROTOCOL.md section 2) and a fake MusicKit on another.
+// fake Apple popup (docs/protocol.md section 2) and a fake MusicKit on another.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

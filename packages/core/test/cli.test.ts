@@ -100,7 +100,18 @@ describe('apple-music-auth token', () => {
     [['--team-id', 'abcde12345'], /ERR_INVALID_OPTIONS: Invalid option `--team-id`.*uppercase/],
     [['--key-id', 'KEY'], /ERR_INVALID_OPTIONS: Invalid option `--key-id`.*AuthKey_<KEYID>.p8/],
     [['--expires-in', '181d'], /ERR_INVALID_OPTIONS: Invalid option `--expires-in`.*180 days/],
-    [['--origin', 'https://app.example/x'], /ERR_INVALID_OPTIONS: Invalid option `--origin\[0\]`/],
+    [
+      ['--origin', 'https://app.example/x'],
+      /ERR_INVALID_OPTIONS: Invalid option `--origin`: must be a web origin .*got "https:\/\/app.example\/x"/,
+    ],
+    [
+      ['--origin', 'app.example'],
+      /Invalid option `--origin`: must be a web origin \(scheme, host and optional port, no path\), e\.g\. 'https:\/\/app\.example', got "app\.example"\. Add the scheme: 'https:\/\/app\.example'/,
+    ],
+    [
+      ['--expires-in', '2 fortnights'],
+      /Invalid option `--expires-in`: expected seconds .*'2 days'/,
+    ],
     [
       ['--key', join(dir, 'missing.p8')],
       /ERR_INVALID_KEY: Cannot read .*missing\.p8: no such file/,
@@ -116,6 +127,65 @@ describe('apple-music-auth token', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expectOneErrorLine(stderr, pattern);
+  });
+
+  it.each([
+    ['2 days', 172_800],
+    ['10h', 36_000],
+    ['7d', 604_800],
+    ['3600s', 3600],
+  ])('reads --expires-in %j as %i seconds, as the library does', async (expiresIn, seconds) => {
+    const { code, stdout } = await cli('token', ...signing, '--expires-in', expiresIn, '--json');
+    expect(code).toBe(0);
+    const payload = await verifyDeveloperToken((JSON.parse(stdout) as { token: string }).token);
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(seconds);
+  });
+
+  it('asks for a unit when --expires-in is a bare number, instead of meaning seconds', async () => {
+    const { code, stdout, stderr } = await cli('token', ...signing, '--expires-in', '5');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expectOneErrorLine(
+      stderr,
+      /option --expires-in 5 has no unit: write 5s for seconds, or 5m, 5h, 5d or "5 days" \(at most 180d\)/,
+    );
+    expect((await cli('token', '--help')).stdout).toMatch(
+      /--expires-in <time> +lifetime with a unit/,
+    );
+  });
+
+  it('warns when --key-id differs from the AuthKey_<ID>.p8 file name, and still signs', async () => {
+    const otherId = 'OTHER12345';
+    const { code, stdout, stderr } = await cli(
+      'token',
+      ...signing.slice(0, 2),
+      '--key-id',
+      otherId,
+      '--key',
+      keyFile,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(stderr).toBe(
+      `apple-music-auth: warning: --key-id ${otherId} differs from the key file's name AuthKey_${keyId}.p8; Apple names each .p8 after its Key ID, so Apple will refuse tokens signed with --key-id ${otherId} if this file holds key ${keyId}.\n`,
+    );
+    const renamed = join(dir, 'signing-key.p8');
+    writeFileSync(renamed, key.pem);
+    const quiet = await cli('token', ...signing.slice(0, 2), '--key-id', otherId, '--key', renamed);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('says a key file holding plain text is not a key', async () => {
+    const textFile = join(dir, 'notes.txt');
+    writeFileSync(textFile, 'hello world\n');
+    const { code, stderr } = await cli('token', ...signing.slice(0, 4), '--key', textFile);
+    expect(code).toBe(1);
+    expectOneErrorLine(
+      stderr,
+      /ERR_INVALID_KEY: .*notes\.txt: Invalid private key: the value is not a key: it is plain text/,
+    );
+    expect(stderr).not.toMatch(/is base64/);
   });
 
   it('names the key file when it holds the wrong key', async () => {
@@ -175,7 +245,15 @@ describe('usage', () => {
   it.each([
     [
       ['mint'],
-      /unknown command; the commands are token, verify, sandbox \(see 'apple-music-auth --help'\)/,
+      /unknown command 'mint'; the commands are token, verify, sandbox \(see 'apple-music-auth --help'\)/,
+    ],
+    [['tokn', ...signing], /unknown command 'tokn' \(did you mean 'token'\?\); the commands are/],
+    [['verfy'], /unknown command 'verfy' \(did you mean 'verify'\?\)/],
+    [['Sandbx'], /unknown command 'Sandbx' \(did you mean 'sandbox'\?\)/],
+    [[musicUserToken], /unknown command; the commands are token, verify, sandbox/],
+    [
+      ['token', ...signing, '--orgin', 'https://app.example'],
+      /unknown option --orgin \(did you mean --origin\?\) \(see 'apple-music-auth token --help'\)/,
     ],
     [['--team-id'], /unknown option --team-id; the commands are token, verify/],
     [[`--music-user-token=${musicUserToken}`], /unknown option --music-user-token; the commands/],
@@ -352,7 +430,11 @@ describe('apple-music-auth verify', () => {
       api.url,
     );
     expect(code).toBe(1);
-    expectOneErrorLine(stderr, /^apple-music-auth: ERR_DEVELOPER_TOKEN_REJECTED: /);
+    const [warning, error] = stderr.split(/(?<=\n)/);
+    expect(warning).toMatch(
+      /^apple-music-auth: warning: --key-id KEY1234567 differs from the key file's name AuthKey_OTHER00000\.p8;/,
+    );
+    expectOneErrorLine(error ?? '', /^apple-music-auth: ERR_DEVELOPER_TOKEN_REJECTED: /);
   });
 });
 

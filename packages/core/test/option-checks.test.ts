@@ -1,5 +1,6 @@
+import { Agent, MockAgent, ProxyAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { clockOption, isRecord, numberOption } from '../src/option-checks.js';
+import { clockOption, dispatcherOption, isRecord, numberOption } from '../src/option-checks.js';
 import { thrownBy } from './support/errors.js';
 
 describe('numberOption', () => {
@@ -43,5 +44,34 @@ describe('clockOption and isRecord', () => {
   it('tells plain objects from null, arrays and primitives', () => {
     expect(isRecord({})).toBe(true);
     expect([null, [], 'x', 1, undefined].some(isRecord)).toBe(false);
+  });
+});
+
+describe('dispatcherOption', () => {
+  it('keeps undici dispatchers and undefined', async () => {
+    const dispatchers = [new Agent(), new MockAgent(), new ProxyAgent('http://127.0.0.1:9')];
+    try {
+      for (const dispatcher of dispatchers) {
+        expect(dispatcherOption('dispatcher', dispatcher)).toBe(dispatcher);
+      }
+      expect(dispatcherOption('dispatcher', undefined)).toBeUndefined();
+    } finally {
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
+    }
+  });
+
+  it.each([
+    ['an empty object', {}],
+    ['an object with dispatch only', { dispatch: () => true }],
+    ['an object with request only', { request: async () => ({}) }],
+    ['a URL string', 'http://proxy.example'],
+    ['null', null],
+  ])('refuses %s, naming the field and what to pass', (_name, value) => {
+    const error = thrownBy(() => dispatcherOption('endpoints.dispatcher', value));
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toMatch(
+      /^Invalid option `endpoints.dispatcher`: expected an undici Dispatcher/,
+    );
+    expect(error.message).toContain('new ProxyAgent(url)');
   });
 });

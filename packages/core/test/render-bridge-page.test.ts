@@ -227,6 +227,7 @@ describe('renderBridgePage', () => {
     expectInvalid(baseOptions({ authorizeOrigin: 'https://a.example/woa' }), 'authorizeOrigin');
     expectInvalid(baseOptions({ ui: 'redirect' as 'popup' }), 'ui');
     expectInvalid(baseOptions({ ui: 'musickit' }), 'teamId');
+    expectInvalid(baseOptions({ ui: 'musickit', teamId: 'abcde12345' }), 'teamId');
     expectInvalid(
       baseOptions({ ui: 'musickit', teamId: 'ABCDE12345', apiURL: 'ftp://x' }),
       'apiURL',

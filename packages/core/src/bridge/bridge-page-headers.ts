@@ -1,5 +1,4 @@
-/** Apple's hosts MusicKit JS v3 talks to during sign-in (PROTOCOL.md section 3). */
-const MUSICKIT_PLAY_ORIGIN = 'https://play.itunes.apple.com';
+import { MUSICKIT_PLAY_ORIGIN } from '../apple-endpoints.js';
 
 /** What the bridge page's headers depend on; every URL already validated. */
 export interface BridgePageHeadersInput {
@@ -19,7 +18,7 @@ export interface BridgePageHeadersInput {
 
 /**
  * The bridge page's response headers: a strict nonce-based CSP, no caching,
- * and the opener and referrer policies Apple's popup needs (PROTOCOL.md
+ * and the opener and referrer policies Apple's popup needs (docs/protocol.md
  * section 3: never `Cross-Origin-Opener-Policy: same-origin`, never `no-referrer`).
  */
 export function bridgePageHeaders(input: BridgePageHeadersInput): Record<string, string> {

@@ -1,4 +1,5 @@
-import { DEFAULT_AUTHORIZE_URL } from '../authorize-url.js';
+import { APPLE_ENDPOINTS } from '../apple-endpoints.js';
+import { APPLE_ID_PATTERN } from '../developer-token.js';
 import { invalidOptions } from '../errors.js';
 import { createCSPNonce, escapeHTML } from '../html.js';
 import { parseHttpURLOption, parseOriginOption } from '../http-url.js';
@@ -11,9 +12,6 @@ import {
 } from './bridge-config.js';
 import { bridgePageHeaders } from './bridge-page-headers.js';
 import { bridgeScript } from './bridge-script.generated.js';
-
-const DEFAULT_MUSICKIT_SCRIPT_URL = 'https://js-cdn.music.apple.com/musickit/v3/musickit.js';
-const DEFAULT_API_URL = 'https://api.music.apple.com';
 
 /** Options of {@link renderBridgePage}. */
 export interface RenderBridgePageOptions {
@@ -57,7 +55,7 @@ export interface BridgePage {
 }
 
 /**
- * Renders the bridge page (DESIGN.md, PROTOCOL.md): one "Continue with Apple
+ * Renders the bridge page (docs/protocol.md): one "Continue with Apple
  * Music" button that opens Apple's popup and posts the result to the callback
  * as a form. Configured values reach the page only as escaped text and as
  * escaped JSON; the response carries a strict nonce-based CSP. Throws
@@ -87,7 +85,7 @@ export function renderBridgePage(options: RenderBridgePageOptions): BridgePage {
   ).href;
   const authorize = parseHttpURLOption(
     'authorizeURL',
-    options.authorizeURL ?? DEFAULT_AUTHORIZE_URL,
+    options.authorizeURL ?? APPLE_ENDPOINTS.authorize,
     'https-or-loopback',
     { query: false },
   );
@@ -96,8 +94,8 @@ export function renderBridgePage(options: RenderBridgePageOptions): BridgePage {
       ? authorize.origin
       : parseOriginOption('authorizeOrigin', options.authorizeOrigin);
   const musicKitScriptURL =
-    optionalURL('musicKitScriptURL', options.musicKitScriptURL) ?? DEFAULT_MUSICKIT_SCRIPT_URL;
-  const apiURL = optionalURL('apiURL', options.apiURL) ?? DEFAULT_API_URL;
+    optionalURL('musicKitScriptURL', options.musicKitScriptURL) ?? APPLE_ENDPOINTS.musicKitScript;
+  const apiURL = optionalURL('apiURL', options.apiURL) ?? APPLE_ENDPOINTS.api;
   const teamId = ui === 'musickit' ? requiredTeamId(options.teamId) : undefined;
   const nonce = options.nonce === undefined ? createCSPNonce() : checkNonce(options.nonce);
   const lang = options.lang ?? 'en';
@@ -197,7 +195,7 @@ function optionalURL(field: string, value: unknown): string | undefined {
 }
 
 function requiredTeamId(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9]{10}$/.test(value)) {
+  if (typeof value !== 'string' || !APPLE_ID_PATTERN.test(value)) {
     throw invalidOptions(
       'teamId',
       'is required with ui: "musickit" (it names MusicKit\'s cached token): your 10-character Apple team id.',

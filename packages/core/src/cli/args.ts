@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { nearestName } from './nearest-name.js';
 
 /** One option of a CLI command. */
 export interface OptionSpec {
@@ -64,7 +65,7 @@ export function parseCommandArgs(argv: readonly string[], specs: OptionSpecs): P
     }
     if (token.kind !== 'option') continue;
     const spec = specs[token.name];
-    if (spec === undefined) throw new UsageError(`unknown option ${token.rawName}`);
+    if (spec === undefined) throw new UsageError(unknownOption(token.rawName, specs));
     if (spec.type === 'boolean') {
       if (token.value !== undefined) throw new UsageError(`option --${token.name} takes no value`);
       flags.add(token.name);
@@ -98,4 +99,12 @@ export function parseCommandArgs(argv: readonly string[], specs: OptionSpecs): P
     flag: (name) => flags.has(name),
     secrets,
   };
+}
+
+/** Names an unknown option, suggesting the nearest known one. */
+function unknownOption(rawName: string, specs: OptionSpecs): string {
+  const near = rawName.startsWith('--')
+    ? nearestName(rawName.slice(2), Object.keys(specs))
+    : undefined;
+  return `unknown option ${rawName}${near === undefined ? '' : ` (did you mean --${near}?)`}`;
 }

@@ -1,5 +1,8 @@
 import type { OptionSpecs, ParsedArgs } from './args.js';
 
+/** The executable's name, which starts every line it writes to stderr. */
+export const CLI_NAME = 'apple-music-auth';
+
 /** Where a command writes: `process.stdout`/`process.stderr`, or buffers in tests. */
 export interface CliIO {
   stdout: { write(chunk: string): unknown };
@@ -22,4 +25,9 @@ export interface Command {
   options: OptionSpecs;
   /** Does the work; resolves to the exit code. Throws to report an error. */
   run(args: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+/** Writes one warning line to stderr; the command goes on. */
+export function warn(io: CliIO, message: string): void {
+  io.stderr.write(`${CLI_NAME}: warning: ${message}\n`);
 }

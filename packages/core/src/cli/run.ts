@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { isAppleMusicAuthError } from '../errors.js';
 import { type OptionSpec, parseCommandArgs, UsageError } from './args.js';
-import type { CliIO, Command } from './command.js';
+import { CLI_NAME as BIN, type CliIO, type Command } from './command.js';
+import { nearestName } from './nearest-name.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { tokenCommand } from './token-command.js';
 import { verifyCommand } from './verify-command.js';
-
-const BIN = 'apple-music-auth';
 
 /** Every command, in help order: adding one is an import and an entry here. */
 const commands: readonly Command[] = [tokenCommand, verifyCommand, sandboxCommand];
@@ -32,14 +31,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return 0;
   }
   const command = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
-    const what = name.startsWith('-') ? `unknown option ${name.split('=')[0]}` : 'unknown command';
-    return fail(
-      io,
-      2,
-      `${what}; the commands are ${commands.map((c) => c.name).join(', ')} (see '${BIN} --help')`,
-    );
-  }
+  if (command === undefined) return fail(io, 2, unknownCommand(name));
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(commandHelp(command));
     return 0;
@@ -59,6 +51,21 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     return fail(io, 1, `unexpected error: ${message}`, secrets);
   }
+}
+
+/**
+ * Names a mistyped command and suggests the nearest one. The typed word is
+ * echoed only when it looks like a command name: a value pasted in the wrong
+ * place may be a token.
+ */
+function unknownCommand(name: string): string {
+  const names = commands.map((c) => c.name);
+  const list = `the commands are ${names.join(', ')} (see '${BIN} --help')`;
+  if (name.startsWith('-')) return `unknown option ${name.split('=')[0]}; ${list}`;
+  if (!/^[A-Za-z][\w-]{0,31}$/.test(name)) return `unknown command; ${list}`;
+  const near = nearestName(name, names);
+  const hint = near === undefined ? '' : ` (did you mean '${near}'?)`;
+  return `unknown command '${name}'${hint}; ${list}`;
 }
 
 function fail(io: CliIO, code: number, message: string, secrets: readonly string[] = []): number {

@@ -4,6 +4,7 @@ import { assertAppleId } from '../developer-token.js';
 import { AppleMusicAuthError } from '../errors.js';
 import { type ParsedArgs, UsageError } from './args.js';
 import type { CliIO, Command } from './command.js';
+import { warnOnKeyIdMismatch } from './token-command.js';
 
 /** Ids the sandbox expects when none are given: valid shapes, obviously not Apple's. */
 const SANDBOX_TEAM_ID = 'SANDBOX123';
@@ -50,6 +51,11 @@ export const sandboxCommand: Command = {
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
     const sandboxModule = await importSandbox();
     const publicKey = await loadKey(args);
+    const keyId = assertAppleId('keyId', args.string('key-id') ?? SANDBOX_KEY_ID, '--key-id');
+    const keyPath = args.string('key');
+    if (keyPath !== undefined && args.string('key-id') !== undefined) {
+      warnOnKeyIdMismatch(io, keyId, keyPath);
+    }
     const port = parsePort(args.string('port') ?? '8787');
     const outcome = args.string('outcome') ?? 'manual';
     if (!(sandboxModule.POPUP_OUTCOMES as readonly string[]).includes(outcome)) {
@@ -59,7 +65,7 @@ export const sandboxCommand: Command = {
     }
     const sandbox = await sandboxModule.startSandbox({
       teamId: assertAppleId('teamId', args.string('team-id') ?? SANDBOX_TEAM_ID, '--team-id'),
-      keyId: assertAppleId('keyId', args.string('key-id') ?? SANDBOX_KEY_ID, '--key-id'),
+      keyId,
       publicKey,
       port,
       outcome: outcome as (typeof sandboxModule.POPUP_OUTCOMES)[number],

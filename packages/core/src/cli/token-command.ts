@@ -1,12 +1,13 @@
+import { basename } from 'node:path';
 import {
   assertAppleId,
-  assertOrigins,
+  assertOrigin,
   parseExpiresIn,
   signDeveloperToken,
 } from '../developer-token.js';
 import { readPrivateKey } from '../node/read-private-key.js';
-import type { OptionSpecs, ParsedArgs } from './args.js';
-import type { CliIO, Command } from './command.js';
+import { type OptionSpecs, type ParsedArgs, UsageError } from './args.js';
+import { type CliIO, type Command, warn } from './command.js';
 
 /** Options shared by every command that signs a developer token. */
 export const signingOptions = {
@@ -30,14 +31,50 @@ export const signingOptions = {
   },
 } as const satisfies OptionSpecs;
 
-/** Reads the signing options and the key file: what `signDeveloperToken` needs. */
+/**
+ * Reads the signing options and the key file: what `signDeveloperToken`
+ * needs. Warns when `--key-id` differs from the id in the file's name.
+ */
 export async function readSigningOptions(
   args: ParsedArgs,
+  io: CliIO,
 ): Promise<{ teamId: string; keyId: string; privateKey: CryptoKey }> {
   const teamId = assertAppleId('teamId', args.required('team-id'), '--team-id');
   const keyId = assertAppleId('keyId', args.required('key-id'), '--key-id');
-  const privateKey = await readPrivateKey(args.required('key'));
+  const keyPath = args.required('key');
+  const privateKey = await readPrivateKey(keyPath);
+  warnOnKeyIdMismatch(io, keyId, keyPath);
   return { teamId, keyId, privateKey };
+}
+
+/**
+ * Apple names each key file `AuthKey_<KEYID>.p8`; a `--key-id` that differs
+ * from that name is usually a copy-paste slip, and Apple would refuse every
+ * token signed with it. Renamed files carry no id, so nothing is said then.
+ */
+export function warnOnKeyIdMismatch(io: CliIO, keyId: string, keyPath: string): void {
+  const fileKeyId = /^AuthKey_([A-Za-z0-9]+)\.p8$/i.exec(basename(keyPath))?.[1];
+  if (fileKeyId === undefined || fileKeyId === keyId) return;
+  warn(
+    io,
+    `--key-id ${keyId} differs from the key file's name ${basename(keyPath)}; Apple names each .p8 after its Key ID, so Apple will refuse tokens signed with --key-id ${keyId} if this file holds key ${fileKeyId}.`,
+  );
+}
+
+/**
+ * Reads `--expires-in`. A bare number would be seconds, which nobody means
+ * on the command line (\`--expires-in 5\`), so the CLI asks for a unit;
+ * everything else is {@link parseExpiresIn}'s, as in the library.
+ */
+function readExpiresIn(value: string | undefined): number {
+  if (value === undefined) return parseExpiresIn('180d', '--expires-in');
+  const bare = /^\s*(\d+(?:\.\d+)?)\s*$/.exec(value)?.[1];
+  if (bare !== undefined) {
+    throw new UsageError(
+      `option --expires-in ${bare} has no unit: write ${bare}s for seconds, or ${bare}m, ${bare}h, ${bare}d or "${bare} days" (at most 180d)`,
+    );
+  }
+  return parseExpiresIn(value, '--expires-in');
 }
 
 /** `apple-music-auth token`: mints a developer token from a `.p8` file. */
@@ -51,7 +88,8 @@ export const tokenCommand: Command = {
     'expires-in': {
       type: 'string',
       valueName: '<time>',
-      description: 'lifetime, e.g. 180d (the default and maximum), 12h, 30m, 3600s',
+      description:
+        'lifetime with a unit: 180d (the default and maximum), "2 days", 12h, 30m, 3600s',
     },
     origin: {
       type: 'string',
@@ -62,9 +100,11 @@ export const tokenCommand: Command = {
     json: { type: 'boolean', description: 'print JSON instead of the bare token' },
   },
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
-    const expiresIn = parseExpiresIn(args.string('expires-in') ?? '180d', '--expires-in');
-    const origins = assertOrigins(args.strings('origin'), '--origin');
-    const signing = await readSigningOptions(args);
+    const expiresIn = readExpiresIn(args.string('expires-in'));
+    const origins = [
+      ...new Set(args.strings('origin').map((origin) => assertOrigin(origin, '--origin'))),
+    ];
+    const signing = await readSigningOptions(args, io);
     const now = new Date();
     const token = await signDeveloperToken({ ...signing, expiresIn, origins, now });
     if (!args.flag('json')) {

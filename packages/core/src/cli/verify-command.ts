@@ -1,4 +1,5 @@
 import { verifyMusicUserToken } from '../apple-client.js';
+import { APPLE_ENDPOINTS } from '../apple-endpoints.js';
 import { signDeveloperToken } from '../developer-token.js';
 import { type ParsedArgs, UsageError } from './args.js';
 import type { CliIO, Command } from './command.js';
@@ -27,8 +28,7 @@ export const verifyCommand: Command = {
     'api-url': {
       type: 'string',
       valueName: '<url>',
-      description:
-        'Apple Music API base URL (default https://api.music.apple.com), e.g. the sandbox',
+      description: `Apple Music API base URL (default ${APPLE_ENDPOINTS.api}), e.g. the sandbox`,
     },
     json: { type: 'boolean', description: 'print JSON' },
   },
@@ -40,11 +40,9 @@ export const verifyCommand: Command = {
     }
     const apiURL = args.string('api-url');
     if (apiURL !== undefined && !URL.canParse(apiURL)) {
-      throw new UsageError(
-        'option --api-url must be an absolute URL, e.g. https://api.music.apple.com',
-      );
+      throw new UsageError(`option --api-url must be an absolute URL, e.g. ${APPLE_ENDPOINTS.api}`);
     }
-    const signing = await readSigningOptions(args);
+    const signing = await readSigningOptions(args, io);
     const developerToken = await signDeveloperToken({ ...signing, expiresIn: CHECK_TOKEN_SECONDS });
     const storefront = await verifyMusicUserToken({
       developerToken,

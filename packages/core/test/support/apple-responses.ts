@@ -1,6 +1,6 @@
 /**
  * Apple's answer to `GET /v1/me/storefront` for a US account, exactly as
- * PROTOCOL.md section 6 gives it.
+ * docs/protocol.md section 6 gives it.
  */
 export const storefrontResponse = {
   data: [

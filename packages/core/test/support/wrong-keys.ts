@@ -119,7 +119,17 @@ export const wrongKeys: readonly WrongKey[] = [
     () => `-----BEGIN private key-----\n${key.body}`,
     /BEGIN" line is malformed/,
   ],
-  ['random text', () => 'this is not a key, sorry!', /neither a PEM key .* nor base64/],
+  ['random text', () => 'this is not a key, sorry!', /not a key: it is plain text/],
+  [
+    'plain text whose letters happen to be base64',
+    () => 'hello world\n',
+    /not a key: it is plain text \(words separated by spaces\), neither a PEM key .* nor base64/,
+  ],
+  [
+    'a word of base64 letters',
+    () => 'abcdefgh',
+    /not a key: read as base64, it decodes to neither/,
+  ],
   ['a JWT pasted as the key', () => 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln', /nor base64/],
   ['base64 of random bytes', () => 'aGVsbG8gd29ybGQ=', /decodes to neither a key nor a PEM file/],
   ['base64 of a length no decoder accepts', () => 'abcde', /nor base64/],

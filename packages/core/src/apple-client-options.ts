@@ -1,0 +1,151 @@
+import { Agent, type Dispatcher } from 'undici';
+import { APPLE_ENDPOINTS } from './apple-endpoints.js';
+import { invalidOptions } from './errors.js';
+import { parseHttpURLOption } from './http-url.js';
+import { dispatcherOption, MAX_TIMER_MS, numberOption } from './option-checks.js';
+
+/** Options of {@link createAppleMusicClient}. */
+export interface AppleMusicClientOptions {
+  /** Returns the developer token to send (typically a cached, self-renewing one). Called once per call. */
+  getDeveloperToken: () => Promise<string>;
+  /**
+   * Base URL of the Apple Music API: `http` or `https`, no query, no hash, no
+   * credentials; a path prefix is kept. Default `https://api.music.apple.com`.
+   */
+  apiURL?: string;
+  /**
+   * An undici `Dispatcher` to send requests with (a `ProxyAgent`, a test
+   * agent). Without it the client owns one keep-alive `Agent`, which
+   * {@link AppleMusicClient.close} closes; a dispatcher given here is never closed.
+   */
+  dispatcher?: Dispatcher;
+  /**
+   * Time limit of one attempt in milliseconds, from sending the request to
+   * the end of the response body; also used as undici's headers and body
+   * timeouts. Default 5000.
+   */
+  timeoutMs?: number;
+  /**
+   * Time limit for opening a connection, in milliseconds; default
+   * `min(timeoutMs, 5000)`. Applies to the client's own `Agent` only: with a
+   * `dispatcher`, set the connect timeout on that dispatcher instead.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Retries after 429, 502, 503, 504 or a reset connection; default 2 (at
+   * most 3 attempts). 5xx answers and resets are retried only for `GET`,
+   * `PUT` and `DELETE`, which are safe to repeat; 429 for every method.
+   */
+  maxRetries?: number;
+  /**
+   * Longest `Retry-After` the client waits for, in milliseconds; default
+   * 5000. When Apple asks for a longer wait the call fails at once
+   * (`ERR_RATE_LIMITED` carries `retryAfterSeconds`) instead of holding the
+   * request open. Without `Retry-After`, waits grow exponentially from about
+   * 100 to 200 ms, with jitter.
+   */
+  maxRetryAfterMs?: number;
+  /** How to wait between attempts; default a timer. For tests and custom schedulers. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A client's options after the checks, with every default filled in. */
+export interface ClientSettings {
+  /** The API's origin, e.g. `https://api.music.apple.com`. */
+  origin: string;
+  /** The path prefix of `apiURL`, without a trailing slash (often `''`). */
+  basePath: string;
+  dispatcher: Dispatcher;
+  /** The client made `dispatcher` and closes it on `close()`. */
+  ownsDispatcher: boolean;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxRetries: number;
+  maxRetryAfterMs: number;
+  getDeveloperToken: () => Promise<string>;
+  sleep: ((ms: number) => Promise<void>) | undefined;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_MAX_RETRY_AFTER_MS = 5000;
+const MAX_RETRIES_LIMIT = 10;
+
+/**
+ * Checks the options of {@link createAppleMusicClient} once, fills in the
+ * defaults, and creates the client's own `Agent` when no dispatcher is given.
+ *
+ * @throws {AppleMusicAuthError} `ERR_INVALID_OPTIONS` naming the bad option.
+ */
+export function resolveClientOptions(options: AppleMusicClientOptions): ClientSettings {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOptions(
+      'options',
+      'pass an object with at least getDeveloperToken (a function returning a promise of the developer token).',
+    );
+  }
+  if (typeof options.getDeveloperToken !== 'function') {
+    throw invalidOptions(
+      'getDeveloperToken',
+      'expected a function returning a promise of the developer token, e.g. `() => auth.getDeveloperToken()`.',
+    );
+  }
+  const { origin, basePath } = parseApiURL(options.apiURL);
+  const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const connectTimeoutMs = positiveMs(
+    'connectTimeoutMs',
+    options.connectTimeoutMs,
+    Math.min(timeoutMs, DEFAULT_TIMEOUT_MS),
+  );
+  const maxRetries = numberOption('maxRetries', options.maxRetries, {
+    min: 0,
+    max: MAX_RETRIES_LIMIT,
+    fallback: DEFAULT_MAX_RETRIES,
+    integer: true,
+  });
+  const maxRetryAfterMs = numberOption('maxRetryAfterMs', options.maxRetryAfterMs, {
+    min: 0,
+    max: MAX_TIMER_MS,
+    fallback: DEFAULT_MAX_RETRY_AFTER_MS,
+    unit: 'milliseconds',
+  });
+  if (options.sleep !== undefined && typeof options.sleep !== 'function') {
+    throw invalidOptions('sleep', 'expected a function `(ms) => Promise<void>`, or leave it out.');
+  }
+  const dispatcher = dispatcherOption('dispatcher', options.dispatcher);
+  if (dispatcher !== undefined && options.connectTimeoutMs !== undefined) {
+    throw invalidOptions(
+      'connectTimeoutMs',
+      'it only applies to the client’s own Agent; with `dispatcher`, set `connect: { timeout }` on that dispatcher instead.',
+    );
+  }
+  return {
+    origin,
+    basePath,
+    dispatcher:
+      dispatcher ??
+      new Agent({
+        connect: { timeout: connectTimeoutMs },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      }),
+    ownsDispatcher: dispatcher === undefined,
+    timeoutMs,
+    connectTimeoutMs,
+    maxRetries,
+    maxRetryAfterMs,
+    getDeveloperToken: options.getDeveloperToken,
+    sleep: options.sleep,
+  };
+}
+
+function parseApiURL(value: string | undefined): { origin: string; basePath: string } {
+  const url = parseHttpURLOption('apiURL', value ?? APPLE_ENDPOINTS.api, 'http-or-https', {
+    query: false,
+  });
+  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+}
+
+function positiveMs(field: string, value: number | undefined, fallback: number): number {
+  return numberOption(field, value, { min: 1, max: MAX_TIMER_MS, fallback, unit: 'milliseconds' });
+}
