@@ -163,7 +163,7 @@ describeWithChromium('results in the URL fragment, in Chromium against the sandb
           buttonEnabled: !(document.querySelector(button) as HTMLButtonElement | null)?.disabled,
           status: document.querySelector(status)?.textContent,
         }),
-        [BUTTON, STATUS],
+        [BUTTON, STATUS] as const,
       );
     await expect
       .poll(seen)
