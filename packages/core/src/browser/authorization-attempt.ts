@@ -30,6 +30,9 @@ export const AUTHORIZATION_ATTEMPT_LIFETIME_MS = 10 * 60_000;
  *
  * The entry holds only its start time: its presence in this tab is the
  * proof, as Apple's redirect carries no field in which an id could come back.
+ * So while an attempt is pending, a page that holds a handle to this very tab
+ * (one that opened it) could still navigate it to a forged hash; the attempt
+ * is pending only between the user's click and Apple's answer.
  */
 export function startAuthorizationAttempt(win: Window = window, now = Date.now()): boolean {
   try {
