@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildThirdPartyInfo } from '../src/authorize-url.js';
 import {
+  AUTHORIZATION_ATTEMPT_KEY,
+  AUTHORIZATION_ATTEMPT_LIFETIME_MS,
+  consumeAuthorizationAttempt,
   MusicUserTokenRequestError,
   readRedirectedMusicUserToken,
   requestMusicUserToken,
+  startAuthorizationAttempt,
 } from '../src/browser/index.js';
 import { rejectionOf } from './support/errors.js';
 
@@ -29,6 +33,22 @@ interface Opened {
   url: string;
   name: string;
   features: string;
+  /** This tab's attempt as `window.open` ran: what Chromium copies into the popup. */
+  attempt: string | null;
+}
+
+/** A `sessionStorage` in memory: only the three methods the code uses. */
+class MemoryStorage {
+  readonly items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
 }
 
 /** An opener window: an EventTarget with the few properties the code reads. */
@@ -36,15 +56,22 @@ function fakeOpener(options: { href?: string; name?: string; blocked?: boolean }
   const popup = new FakePopup();
   const opened: Opened[] = [];
   const location = new URL(options.href ?? 'https://app.example/auth/apple-music?x=1#old');
+  const sessionStorage = new MemoryStorage();
   const target = Object.assign(new EventTarget(), {
     name: options.name ?? '',
     location,
+    sessionStorage,
     screenX: 100,
     screenY: 50,
     outerWidth: 1250,
     outerHeight: 850,
     open(url: string, name: string, features: string) {
-      opened.push({ url, name, features });
+      opened.push({
+        url,
+        name,
+        features,
+        attempt: sessionStorage.getItem(AUTHORIZATION_ATTEMPT_KEY),
+      });
       return options.blocked ? null : popup;
     },
   });
@@ -52,7 +79,7 @@ function fakeOpener(options: { href?: string; name?: string; blocked?: boolean }
   const send = (data: unknown, origin = APPLE_ORIGIN, source: unknown = popup): void => {
     target.dispatchEvent(Object.assign(new Event('message'), { data, origin, source }));
   };
-  return { win, target, popup, opened, send };
+  return { win, target, popup, opened, send, sessionStorage };
 }
 
 const rpc = (id: number, method: string, params?: unknown) => ({
@@ -113,12 +140,36 @@ describe('requestMusicUserToken', () => {
     expect(opener.win.name).toBe('');
   });
 
-  it('rejects with popup_blocked when window.open returns null', async () => {
+  it('rejects with popup_blocked when window.open returns null, leaving no attempt', async () => {
     const opener = fakeOpener({ blocked: true });
     await expectCode(
       requestMusicUserToken({ developerToken: 't', window: opener.win }),
       'popup_blocked',
     );
+    expect(opener.opened[0]?.attempt).toBe(String(Date.now()));
+    expect(opener.sessionStorage.items.size).toBe(0);
+  });
+
+  it.each([
+    [
+      'an answer',
+      (opener: ReturnType<typeof fakeOpener>) => opener.send(rpc(1, 'authorize', ['u', '0'])),
+    ],
+    ['a refusal', (opener: ReturnType<typeof fakeOpener>) => opener.send(rpc(1, 'decline'))],
+    [
+      'a closed popup',
+      (opener: ReturnType<typeof fakeOpener>) => {
+        opener.popup.closed = true;
+        vi.advanceTimersByTime(500);
+      },
+    ],
+  ])('starts an attempt right before window.open and ends it with %s', async (_name, end) => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    expect(opener.opened[0]?.attempt).toBe(String(Date.now()));
+    end(opener);
+    await promise.catch(() => undefined);
+    expect(opener.sessionStorage.items.size).toBe(0);
   });
 
   it('answers thirdPartyInfo and resolves on authorize, then closes the popup', async () => {
@@ -336,19 +387,24 @@ describe('requestMusicUserToken', () => {
 });
 
 describe('readRedirectedMusicUserToken', () => {
-  function redirectedWindow(hash: string) {
+  /** A tab loaded with `hash`, whose attempt started `attemptAge` ms ago (none when null). */
+  function redirectedWindow(hash: string, attemptAge: number | null = 1_000) {
     const location = new URL(`https://app.example/auth/apple-music?x=1${hash}`);
     const replaced: string[] = [];
+    const sessionStorage = new MemoryStorage();
     const win = {
       location,
+      sessionStorage,
       history: {
         state: null,
         replaceState(_state: unknown, _title: string, url: string) {
           replaced.push(url);
+          location.hash = '';
         },
       },
     } as unknown as Window;
-    return { win, replaced };
+    if (attemptAge !== null) startAuthorizationAttempt(win, Date.now() - attemptAge);
+    return { win, replaced, sessionStorage };
   }
   const encode = (value: unknown) =>
     `#${Buffer.from(JSON.stringify(value), 'utf8').toString('base64')}`;
@@ -365,6 +421,46 @@ describe('readRedirectedMusicUserToken', () => {
     expect(readRedirectedMusicUserToken(plain.win)).toEqual({ musicUserToken, restricted: false });
   });
 
+  it('returns a result once per attempt: a replay in the same tab is refused', () => {
+    const hash = encode({ itre: '0', musicUserToken: randomUUID(), cid: 'c' });
+    const { win, sessionStorage } = redirectedWindow(hash);
+    expect(readRedirectedMusicUserToken(win)).toBeDefined();
+    expect(sessionStorage.items.size).toBe(0);
+    win.location.hash = hash;
+    expect(readRedirectedMusicUserToken(win)).toBeUndefined();
+  });
+
+  it.each([
+    ['no attempt of this tab', null],
+    ['an attempt older than its lifetime', AUTHORIZATION_ATTEMPT_LIFETIME_MS + 1],
+    ['an attempt that starts in the future', -1],
+  ])('ignores and clears a result with %s', (_name, attemptAge) => {
+    const hash = encode({ itre: '0', musicUserToken: randomUUID(), cid: 'c' });
+    const { win, replaced, sessionStorage } = redirectedWindow(hash, attemptAge);
+    expect(readRedirectedMusicUserToken(win)).toBeUndefined();
+    expect(replaced).toEqual(['/auth/apple-music?x=1']);
+    expect(sessionStorage.items.size).toBe(0);
+  });
+
+  it('ignores a result when sessionStorage is unavailable', () => {
+    const { win, replaced } = redirectedWindow(encode({ musicUserToken: randomUUID() }));
+    Object.defineProperty(win, 'sessionStorage', {
+      get() {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    });
+    expect(startAuthorizationAttempt(win)).toBe(false);
+    expect(readRedirectedMusicUserToken(win)).toBeUndefined();
+    expect(replaced).toEqual(['/auth/apple-music?x=1']);
+  });
+
+  it('ignores a malformed attempt entry', () => {
+    const { win, sessionStorage } = redirectedWindow('', null);
+    sessionStorage.setItem(AUTHORIZATION_ATTEMPT_KEY, 'yesterday');
+    expect(consumeAuthorizationAttempt(win)).toBe(false);
+    expect(sessionStorage.items.size).toBe(0);
+  });
+
   it('leaves other hashes alone', () => {
     for (const hash of [
       '',
@@ -374,9 +470,10 @@ describe('readRedirectedMusicUserToken', () => {
       encode('x'),
       '#%E0%A4%A',
     ]) {
-      const { win, replaced } = redirectedWindow(hash);
+      const { win, replaced, sessionStorage } = redirectedWindow(hash);
       expect(readRedirectedMusicUserToken(win)).toBeUndefined();
       expect(replaced).toEqual([]);
+      expect(sessionStorage.items.size).toBe(1);
     }
   });
 });

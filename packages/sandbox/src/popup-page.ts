@@ -14,6 +14,10 @@ import type { UserTokenRegistry } from './user-token-registry.js';
  * `thirdPartyInfo`: `allow` (sends `authorize` with a fresh token), `decline`,
  * `unavailable` or `switchUserId` (sends that method), `close` (closes the
  * window without a word), or `manual` (waits for a click on the page).
+ * `redirect` allows as Apple's page does when it has no opener (PROTOCOL.md
+ * section 7): with no message at all, it issues a token for the developer
+ * token in `a` and navigates its own window to
+ * `referrer#<base64 of JSON {itre, musicUserToken, cid}>`.
  */
 export type PopupOutcome =
   | 'allow'
@@ -21,6 +25,7 @@ export type PopupOutcome =
   | 'unavailable'
   | 'close'
   | 'switchUserId'
+  | 'redirect'
   | 'manual';
 
 /** Every {@link PopupOutcome}, for validation and help texts. */
@@ -30,6 +35,7 @@ export const POPUP_OUTCOMES: readonly PopupOutcome[] = [
   'unavailable',
   'close',
   'switchUserId',
+  'redirect',
   'manual',
 ];
 
@@ -124,6 +130,8 @@ export function createAuthorizePopupHandlers(
         authorizeEndpoint: `${url.pathname.replace(/\/$/, '')}/authorize`,
         infoTimeoutMs: INFO_TIMEOUT_MS,
         replyTimeoutMs: REPLY_TIMEOUT_MS,
+        // Without an opener there is no thirdPartyInfo reply: the token comes from `a`.
+        ...(outcome === 'redirect' ? { thirdPartyToken: params.app.thirdPartyToken } : {}),
       });
     }),
     http.post('*/woa/authorize', async ({ request }) => {

@@ -21,6 +21,11 @@
  * In scripted mode (outcome other than `manual`) it acts on its own once the
  * reply to `thirdPartyInfo` arrives; on any error it posts nothing more and
  * closes itself, so the opener sees a popup closed without a result.
+ *
+ * The `redirect` outcome (config `thirdPartyToken` from `a`) speaks to no
+ * opener: it issues a token at once and navigates this window to
+ * `referrer#<base64 of UTF-8 JSON {itre, musicUserToken, cid}>` (PROTOCOL.md
+ * section 7), or shows the error and stays.
  */
 export const POPUP_SCRIPT = `(function () {
   'use strict';
@@ -36,6 +41,10 @@ export const POPUP_SCRIPT = `(function () {
 
   if (config.mode === 'error') {
     if (scripted && opener) window.close();
+    return;
+  }
+  if (config.outcome === 'redirect') {
+    redirectToReferrer();
     return;
   }
   if (!opener) {
@@ -121,6 +130,29 @@ export const POPUP_SCRIPT = `(function () {
     return 'Apple would refuse to authorize here: the developer token of the thirdPartyInfo reply has an origin claim (' +
       (listed.join(', ') || 'not a list') + ') that does not list the opener’s origin ' + config.referrerOrigin +
       '. Sign the browser’s developer token with this origin in its origin claim.';
+  }
+
+  // Apple's page without an opener: issue a token for the developer token in
+  // \`a\` and hand it back in the referrer's hash, a window redirect, no message.
+  function redirectToReferrer() {
+    var restricted = config.restricted === true;
+    setStatus('Signing in, then returning to ' + config.referrerOrigin + '...', false);
+    fetch(config.authorizeEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ thirdPartyToken: config.thirdPartyToken, referrer: config.referrer, restricted: restricted })
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error(body && body.error ? body.error : 'The sandbox refused to issue a token.');
+        var result = JSON.stringify({ itre: restricted ? '1' : '0', musicUserToken: body.userToken, cid: body.cid });
+        var bytes = new TextEncoder().encode(result);
+        var binary = '';
+        for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+        window.location.href = config.referrer + '#' + btoa(binary);
+      });
+    }).catch(function (error) {
+      setStatus(error && error.message ? error.message : 'Authorization failed.', true);
+    });
   }
 
   function act(outcome) {

@@ -27,7 +27,11 @@ export interface SandboxOptions {
   keyId: string;
   /** Key to verify developer tokens with: the public key, or the `.p8` private key for convenience. */
   publicKey: SandboxPublicKey;
-  /** What the popup does after `thirdPartyInfo`; `manual` (wait for a click) by default. */
+  /**
+   * What the popup does after `thirdPartyInfo`; `manual` (wait for a click) by
+   * default. `redirect` sends no message: it redirects the popup's own window
+   * to `referrer#<result>`, as Apple's page does without an opener.
+   */
   outcome?: PopupOutcome;
   /** Whether the popup reports parental content restrictions (`'1'`); `false` by default. */
   restricted?: boolean;

@@ -1,6 +1,10 @@
 // The bridge page's script (browser only). scripts/bundle-bridge.mjs bundles
 // it into one IIFE that renderBridgePage inlines under the page's CSP nonce.
 import {
+  consumeAuthorizationAttempt,
+  startAuthorizationAttempt,
+} from '../browser/authorization-attempt.js';
+import {
   MusicUserTokenRequestError,
   type MusicUserTokenRequestErrorCode,
 } from '../browser/music-user-token-request-error.js';
@@ -47,6 +51,10 @@ interface MusicKitGlobal {
   }): unknown;
   getInstance(): MusicKitInstance;
 }
+
+// Taken now, before the async MusicKit script after this one can read the hash:
+// a result only when this tab started an attempt that is still pending.
+const redirected = readRedirectedMusicUserToken();
 
 // Registered now, before the async MusicKit script after this one can run.
 const musicKitLoaded = new Promise<void>((resolve) => {
@@ -106,7 +114,6 @@ function start(): void {
     else submit({ error: code });
   };
 
-  const redirected = readRedirectedMusicUserToken();
   if (redirected !== undefined) {
     succeed(redirected);
     return;
@@ -194,6 +201,8 @@ function startMusicKit({ config, button, show, succeed, failWith }: BridgeContro
       // Storage may be unavailable (privacy modes); the dialog may then be skipped.
     }
     const instance = musicKit().getInstance();
+    // authorize() opens Apple's window synchronously: the attempt must exist first.
+    startAuthorizationAttempt();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timeout')), DEFAULT_REQUEST_TIMEOUT_MS);
@@ -201,6 +210,7 @@ function startMusicKit({ config, button, show, succeed, failWith }: BridgeContro
     Promise.race([instance.authorize(), timedOut]).then(
       (token) => {
         clearTimeout(timer);
+        consumeAuthorizationAttempt();
         if (typeof token === 'string' && token !== '') {
           succeed({ musicUserToken: token, restricted: instance.isRestricted === true });
         } else {
@@ -209,6 +219,7 @@ function startMusicKit({ config, button, show, succeed, failWith }: BridgeContro
       },
       (error: unknown) => {
         clearTimeout(timer);
+        consumeAuthorizationAttempt();
         failWith(musicKitErrorCode(error));
       },
     );

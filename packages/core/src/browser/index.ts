@@ -1,4 +1,10 @@
 export {
+  AUTHORIZATION_ATTEMPT_KEY,
+  AUTHORIZATION_ATTEMPT_LIFETIME_MS,
+  consumeAuthorizationAttempt,
+  startAuthorizationAttempt,
+} from './authorization-attempt.js';
+export {
   MusicUserTokenRequestError,
   type MusicUserTokenRequestErrorCode,
 } from './music-user-token-request-error.js';

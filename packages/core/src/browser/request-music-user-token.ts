@@ -2,6 +2,7 @@ import { buildAuthorizeURL, buildThirdPartyInfo, DEFAULT_AUTHORIZE_URL } from '.
 import { invalidOptions } from '../errors.js';
 import { parseOriginOption } from '../http-url.js';
 import { MAX_TIMER_MS, numberOption } from '../option-checks.js';
+import { consumeAuthorizationAttempt, startAuthorizationAttempt } from './authorization-attempt.js';
 import { MusicUserTokenRequestError } from './music-user-token-request-error.js';
 
 /** The window name MusicKit gives Apple's popup; the opener must not carry it. */
@@ -79,6 +80,11 @@ const pendingByWindow = new WeakMap<Window, PendingRequest>();
  * `access_denied`, `unavailable` or `cancelled` (popup closed, timed out), and
  * with `ERR_INVALID_OPTIONS` for bad options. A second call while the popup is
  * open focuses it and returns the same promise.
+ *
+ * Right before opening the popup it starts this tab's authorization attempt
+ * (see {@link startAuthorizationAttempt}), so that Apple's redirect variant
+ * (no opener) can be read once with {@link readRedirectedMusicUserToken};
+ * the attempt ends with the returned promise.
  */
 export function requestMusicUserToken(
   options: RequestMusicUserTokenOptions,
@@ -99,8 +105,10 @@ export function requestMusicUserToken(
   }
 
   if (win.name === POPUP_WINDOW_NAME) win.name = '';
+  startAuthorizationAttempt(win);
   const popup = win.open(settings.url, POPUP_WINDOW_NAME, popupFeatures(win));
   if (popup === null) {
+    consumeAuthorizationAttempt(win);
     return Promise.reject(
       new MusicUserTokenRequestError(
         'popup_blocked',
@@ -116,6 +124,7 @@ export function requestMusicUserToken(
     const finish = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
+      consumeAuthorizationAttempt(win);
       win.removeEventListener('message', onMessage);
       clearInterval(poll);
       clearTimeout(timeout);
