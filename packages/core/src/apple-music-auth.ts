@@ -8,6 +8,7 @@ import {
   type CallbackRequest,
   createLoginSteps,
   type FlowRequest,
+  type LoginRequest,
   type StepReply,
 } from './login-steps.js';
 import { type AppleMusicAuthOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -55,6 +56,8 @@ export interface StartLoginInput {
   session?: SessionAccess | undefined;
   /** The origin the request was made to; required when `callbackURL` is a path. */
   origin?: string | undefined;
+  /** This login's bridge mode, instead of the `ui` option (e.g. a Passport authenticate option). */
+  ui?: 'popup' | 'musickit' | undefined;
 }
 
 /** The login page: write status, headers, body, and each `Set-Cookie` value as its own header. */
@@ -106,7 +109,7 @@ export interface AppleMusicAuth {
    * answers with plain data (status, headers, body, `setCookies`). `GET
    * ?error=<code>` shows the failure page the callback redirects to.
    */
-  loginStep(request: FlowRequest): Promise<StepReply>;
+  loginStep(request: LoginRequest): Promise<StepReply>;
   /**
    * The callback route for any framework: the `LoginResult` or the typed
    * error, with the default answer (303 to `returnTo` or `/`; 303 to the
@@ -198,7 +201,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         state: issued.state,
         callbackURL: `${origin}${resolved.callbackPath}`,
         authorizeURL: resolved.authorizeURL,
-        ui: resolved.ui,
+        ui: input.ui ?? resolved.ui,
         musicKitScriptURL: resolved.musicKitScriptURL,
         apiURL: resolved.apiURL,
         teamId: resolved.teamId,

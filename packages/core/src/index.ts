@@ -63,6 +63,7 @@ export type {
   CallbackOutcome,
   CallbackRequest,
   FlowRequest,
+  LoginRequest,
   StepReply,
 } from './login-steps.js';
 export type { AppleMusicAuthOptions, StateOptions } from './options.js';

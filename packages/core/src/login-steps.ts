@@ -18,6 +18,11 @@ export interface FlowRequest extends OriginSource {
   session?: SessionAccess | undefined;
 }
 
+/** A login-route request; `ui` overrides the `ui` option for this login. */
+export interface LoginRequest extends FlowRequest {
+  ui?: 'popup' | 'musickit' | undefined;
+}
+
 /** A callback body as frameworks hold it; `undefined` when there is none. */
 export type CallbackBody = string | URLSearchParams | Readonly<Record<string, unknown>> | undefined;
 
@@ -55,7 +60,7 @@ const NO_STORE = 'no-store';
  * by the web-standard handlers, so the default answers live in one place.
  */
 export function createLoginSteps(flow: LoginFlow): {
-  loginStep(request: FlowRequest): Promise<StepReply>;
+  loginStep(request: LoginRequest): Promise<StepReply>;
   callbackStep(request: CallbackRequest): Promise<CallbackOutcome>;
   failureReply(error: AppleMusicAuthError, request: FlowRequest, returnTo?: string): StepReply;
 } {
@@ -160,7 +165,7 @@ export function createLoginSteps(flow: LoginFlow): {
     failureReply,
   };
 
-  async function loginReply(request: FlowRequest): Promise<StepReply> {
+  async function loginReply(request: LoginRequest): Promise<StepReply> {
     const query = new URL(request.url, 'https://request.invalid').searchParams;
     const shown = failureShown(query);
     if (shown !== undefined) return failurePage(shown.error, shown.returnTo);
@@ -170,6 +175,7 @@ export function createLoginSteps(flow: LoginFlow): {
         returnTo: returnTo.length > 1 ? returnTo : returnTo[0],
         session: request.session,
         origin: originOf(request),
+        ui: request.ui,
       });
       return page;
     } catch (error) {

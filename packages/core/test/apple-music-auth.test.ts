@@ -374,3 +374,16 @@ describe('fetchAppleMusic', () => {
     await expect(failure).rejects.toMatchObject({ message: expect.stringContaining('closed') });
   });
 });
+
+describe('loginStep', () => {
+  it("takes this login's ui from the request, over the ui option", async () => {
+    const auth = createAuth();
+    const request = { method: 'GET', url: `${APP_ORIGIN}/auth/apple-music`, headers: {} };
+    const popup = await auth.loginStep(request);
+    const musicKit = await auth.loginStep({ ...request, ui: 'musickit' });
+    expect(popup.body).toContain('"ui":"popup"');
+    expect(popup.body).not.toMatch(/<script[^>]+src=/);
+    expect(musicKit.body).toContain('"ui":"musickit"');
+    expect(musicKit.body).toContain('src="https://js-cdn.music.apple.com/musickit/v3/musickit.js"');
+  });
+});
