@@ -21,14 +21,18 @@ export const chromiumArgs = [
   '--no-first-run',
 ];
 
-/** Launches headless Chromium; throws with what to do when it is missing. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium (with `extraArgs` after the usual flags); throws with what to do when it is missing. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!chromiumAvailable) {
     throw new Error(
       `No Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
     );
   }
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...chromiumArgs, ...extraArgs],
+  });
 }
 
 /**
