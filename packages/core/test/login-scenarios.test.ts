@@ -5,6 +5,7 @@ import { loginScenarios, type Sandbox, startSandbox } from '@apple-music-auth/sa
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type AppleMusicAuth, createAppleMusicAuth } from '../src/index.js';
 import { toNodeListener } from '../src/node/index.js';
+import { nodeAdapter } from './support/node-adapter.js';
 
 const teamId = 'TEAM123456';
 const keyId = 'KEY1234567';
@@ -88,6 +89,40 @@ describe('login scenarios over node:http through the /node converters', () => {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     app = createApp(origin);
     server.on('request', toNodeListener(app.send));
+  });
+  afterAll(async () => {
+    await app.auth.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  scenarioTable(() => ({
+    send: (request) => fetch(request, { redirect: 'manual' }),
+    loginURL: `${origin}/auth/apple-music`,
+    callbackURL: `${origin}/auth/apple-music/callback`,
+    sandbox,
+    advanceTime: (ms) => {
+      clockOffset += ms;
+    },
+  }));
+});
+
+describe('login scenarios through the kit-based node:http test adapter (no web converters)', () => {
+  let server: Server;
+  let origin: string;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = createApp(origin);
+    server.on(
+      'request',
+      nodeAdapter(app.auth, ({ musicUserToken, restricted, storefront, returnTo }, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ musicUserToken, restricted, storefront, returnTo }));
+      }),
+    );
   });
   afterAll(async () => {
     await app.auth.close();
