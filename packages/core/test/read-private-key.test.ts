@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppleMusicAuthError } from '../src/errors.js';
-import { readPrivateKey } from '../src/node/index.js';
-import { rejectionOf } from './support/errors.js';
+import { createDeveloperTokenCache } from '../src/index.js';
+import { readPrivateKey, readPrivateKeySync } from '../src/node/index.js';
+import { rejectionOf, thrownBy } from './support/errors.js';
 import { generateP256, signsFor } from './support/generated-keys.js';
 
 const key = generateP256();
@@ -109,5 +110,30 @@ describe('readPrivateKey', () => {
   it('reports other read failures with the system message', async () => {
     const error = await rejection(`${dir}/bad\0name.p8`);
     expect(error.message).toMatch(/Cannot read the private key file/);
+  });
+});
+
+describe('readPrivateKeySync', () => {
+  it('returns the key text of an AuthKey_<KEYID>.p8 file, which signs tokens', async () => {
+    const text = readPrivateKeySync(file('AuthKey_SYNC123456.p8', key.pem));
+    expect(text).toBe(key.pem);
+    const cache = createDeveloperTokenCache({
+      teamId: 'TEAM123456',
+      keyId: 'KEY1234567',
+      privateKey: text,
+    });
+    expect(await cache.getToken()).toMatch(/^eyJ/);
+  });
+
+  it.each<[string, () => string, RegExp]>([
+    ['a missing file', () => join(dir, 'nope.p8'), /nope\.p8: no such file/],
+    ['an empty file', () => file('empty-sync.p8', '  \n'), /empty-sync\.p8 is empty/],
+    ['a directory', () => dir, /is a directory/],
+    ['a file that is not a key', () => file('text-sync.p8', 'hello world'), /text-sync\.p8: /],
+    ['an empty path', () => '', /readPrivateKeySync needs the path/],
+  ])('refuses %s with ERR_INVALID_KEY naming the path', (_what, path, message) => {
+    const error = thrownBy(() => readPrivateKeySync(path()));
+    expect(error.code).toBe('ERR_INVALID_KEY');
+    expect(error.message).toMatch(message);
   });
 });
