@@ -1,4 +1,4 @@
-// Results in the URL fragment (PROTOCOL.md section 7) in headless Chromium:
+// Results in the URL fragment (docs/protocol.md section 7) in headless Chromium:
 // core's login and callback routes on loopback, the sandbox as Apple, and an
 // attacker's site on another origin. A fragment logs in only as the answer
 // to an attempt that this tab started, and only once.

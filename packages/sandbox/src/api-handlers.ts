@@ -30,7 +30,7 @@ export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions
  * sign-in needs, for any origin (`*\/v1/...`), so they work under
  * `setupServer` against `https://api.music.apple.com` and on a sandbox port:
  *
- * - `GET /v1/me/storefront`: the user's storefront (PROTOCOL.md section 6 shape);
+ * - `GET /v1/me/storefront`: the user's storefront (docs/protocol.md section 6 shape);
  * - `GET /v1/me/recent/played`: albums, playlists and stations, paged
  *   (`limit` 1 to 10, `offset`, a `next` link);
  * - `GET /v1/me/recent/played/tracks`: songs, paged the same way (`limit` up to 30);

@@ -14,7 +14,7 @@ import type { UserTokenRegistry } from './user-token-registry.js';
  * `thirdPartyInfo`: `allow` (sends `authorize` with a fresh token), `decline`,
  * `unavailable` or `switchUserId` (sends that method), `close` (closes the
  * window without a word), or `manual` (waits for a click on the page).
- * `redirect` allows as Apple's page does when it has no opener (PROTOCOL.md
+ * `redirect` allows as Apple's page does when it has no opener (docs/protocol.md
  * section 7): with no message at all, it issues a token for the developer
  * token in `a` and navigates its own window to
  * `referrer#<base64 of JSON {itre, musicUserToken, cid}>`.

@@ -4,7 +4,7 @@
  * `{ mode: 'authorize' | 'error', outcome, restricted, messageShape,
  * referrer, referrerOrigin, authorizeEndpoint, infoTimeoutMs, replyTimeoutMs }`.
  *
- * In `authorize` mode it speaks PROTOCOL.md section 2 to `window.opener`:
+ * In `authorize` mode it speaks docs/protocol.md section 2 to `window.opener`:
  * `thirdPartyInfo` first; then, on Allow, it asks the sandbox to issue a
  * Music User Token for the developer token of the reply, sends
  * `authorize [token, '1' | '0', cid]`, then `close`, and closes itself.
@@ -24,7 +24,7 @@
  *
  * The `redirect` outcome (config `thirdPartyToken` from `a`) speaks to no
  * opener: it issues a token at once and navigates this window to
- * `referrer#<base64 of UTF-8 JSON {itre, musicUserToken, cid}>` (PROTOCOL.md
+ * `referrer#<base64 of UTF-8 JSON {itre, musicUserToken, cid}>` (docs/protocol.md
  * section 7), or shows the error and stays.
  */
 export const POPUP_SCRIPT = `(function () {

@@ -78,7 +78,7 @@ describe('Music User Token checks', () => {
 });
 
 describe('GET /v1/me/storefront', () => {
-  it('answers with exactly the JSON of PROTOCOL.md section 6', async () => {
+  it('answers with exactly the JSON of docs/protocol.md section 6', async () => {
     const response = await get('/v1/me/storefront', fixture.sandbox.issueToken());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json;charset=utf-8');

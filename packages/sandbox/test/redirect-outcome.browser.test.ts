@@ -1,5 +1,5 @@
 // The popup's `redirect` outcome in Chromium: Apple's page without an opener
-// hands the token back in `referrer#<base64 JSON>` (PROTOCOL.md section 7).
+// hands the token back in `referrer#<base64 JSON>` (docs/protocol.md section 7).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
@@ -8,7 +8,7 @@ import { createKeyPair, KEY_ID, signDeveloperToken, TEAM_ID } from './support/de
 import { type OpenerSite, startOpenerSite } from './support/opener-site.js';
 import { popupURL } from './support/popup-url.js';
 
-/** The hash MusicKit v3 reads on load (PROTOCOL.md section 7). */
+/** The hash MusicKit v3 reads on load (docs/protocol.md section 7). */
 const RESULT_HASH = /^#([A-Za-z0-9+/]{200,}={0,2})$/;
 
 describeWithChromium('the sandbox popup in redirect mode, in Chromium', () => {

@@ -50,8 +50,6 @@ export interface BridgePage {
   status: 200;
   headers: Record<string, string>;
   body: string;
-  /** The CSP nonce of this response. */
-  nonce: string;
 }
 
 /**
@@ -124,7 +122,7 @@ export function renderBridgePage(options: RenderBridgePageOptions): BridgePage {
     apiURL,
   });
   const body = bridgePageHTML({ config, nonce, lang, musicKitScriptURL });
-  return { status: 200, headers, body, nonce };
+  return { status: 200, headers, body };
 }
 
 /** JSON that is safe inside a `<script>` element: no `<`, `>`, `&`, U+2028 or U+2029 left raw. */

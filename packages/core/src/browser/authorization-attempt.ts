@@ -11,7 +11,7 @@ export const AUTHORIZATION_ATTEMPT_KEY = 'apple-music-auth:attempt';
 export const AUTHORIZATION_ATTEMPT_LIFETIME_MS = 10 * 60_000;
 
 /**
- * Records that this tab is about to open Apple's page (PROTOCOL.md section
+ * Records that this tab is about to open Apple's page (docs/protocol.md section
  * 7), so that {@link consumeAuthorizationAttempt} later accepts one
  * redirected result. Call it synchronously right before `window.open` (or
  * before MusicKit's `authorize()`, which opens the window). Returns false

@@ -3,7 +3,7 @@ import type { MusicUserTokenResult } from './request-music-user-token.js';
 
 /**
  * Reads the result Apple's page leaves when it has no opener and redirects to
- * `referrer#<base64 JSON {itre, musicUserToken, cid}>` instead (PROTOCOL.md
+ * `referrer#<base64 JSON {itre, musicUserToken, cid}>` instead (docs/protocol.md
  * section 7, in-app web views). `itre` is read as the restricted flag
  * (inferred from MusicKit JS v1).
  *

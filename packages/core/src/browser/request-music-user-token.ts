@@ -72,7 +72,7 @@ const pendingByWindow = new WeakMap<Window, PendingRequest>();
 
 /**
  * Opens Apple's authorization popup and resolves with the Music User Token
- * (PROTOCOL.md sections 1 and 2).
+ * (docs/protocol.md sections 1 and 2).
  *
  * Call it directly in a click handler, with no `await` before it: the popup
  * opens synchronously, or popup blockers stop it. Rejects with a

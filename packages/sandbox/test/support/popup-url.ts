@@ -1,4 +1,4 @@
-// Builds popup URLs the way PROTOCOL.md section 1 says, independently of any
+// Builds popup URLs the way docs/protocol.md section 1 says, independently of any
 // library code: `a` is standard base64 of the JSON text with every non-ASCII
 // character escaped as \uXXXX (ASCII only, as Apple's page decodes with atob).
 
