@@ -110,7 +110,12 @@ describe('createCookieStateStore', () => {
     const store = createCookieStateStore(
       options({
         now: clock.now,
-        usedStates: { consume: (id, ttl) => (seen.push([id, ttl]), true) },
+        usedStates: {
+          consume: (id, ttl) => {
+            seen.push([id, ttl]);
+            return true;
+          },
+        },
       }),
     );
     const issued = await store.issue({ secure: true }, {});
