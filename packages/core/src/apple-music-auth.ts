@@ -2,6 +2,7 @@ import { type AppleMusicClient, createAppleMusicClient, type Storefront } from '
 import { renderBridgePage } from './bridge/render-bridge-page.js';
 import { createBrowserTokens, tokenCache } from './browser-token.js';
 import { authorizationErrorFor, parseCallback } from './callback.js';
+import { createDeveloperTokenStep } from './developer-token-step.js';
 import { type AppleMusicAuthError, invalidOptions, isAppleMusicAuthError } from './errors.js';
 import {
   type CallbackOutcome,
@@ -12,6 +13,7 @@ import {
   type StepReply,
 } from './login-steps.js';
 import { type AppleMusicAuthOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { resolveRequestOrigin } from './request-origin.js';
 import { normalizeReturnTo } from './return-to.js';
 import {
   createCookieStateStore,
@@ -117,12 +119,20 @@ export interface AppleMusicAuth {
    * are not login outcomes (bugs) propagate.
    */
   callbackStep(request: CallbackRequest): Promise<CallbackOutcome>;
+  /**
+   * The developer-token route for MusicKit web apps: JSON `{ developerToken,
+   * expiresAt }` with the browser's cached, origin-bound token, cache
+   * headers, an ETag and CORS for the app's origins only.
+   */
+  developerTokenStep(request: FlowRequest): Promise<StepReply>;
   /** The default answer to a failed login: 303 to the failure page, clearing the state cookie. */
   failureReply(error: AppleMusicAuthError, request: FlowRequest, returnTo?: string): StepReply;
   /** The login route on web-standard objects (`?returnTo=` is honoured). */
   handleLogin(request: Request, options?: HandleLoginOptions): Promise<Response>;
   /** The callback route on web-standard objects; `onSuccess` decides the answer. */
   handleCallback(request: Request, options?: HandleCallbackOptions): Promise<Response>;
+  /** The developer-token route on web-standard objects. */
+  handleDeveloperToken(request: Request): Promise<Response>;
   /** Calls the Apple Music API with both tokens; 403 means: ask the user to sign in again. */
   fetchAppleMusic<T = unknown>(
     path: string,
@@ -248,7 +258,14 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
   };
 
   const steps = createLoginSteps(flow);
-  const auth: Omit<AppleMusicAuth, 'handleLogin' | 'handleCallback'> = {
+  const developerTokenStep = createDeveloperTokenStep({
+    appOrigin: (request) =>
+      resolved.callbackURL?.origin ?? resolveRequestOrigin(request, resolved.trustProxy),
+    browserToken: browserTokens,
+    origins: resolved.origins,
+    now: resolved.now,
+  });
+  const auth: Omit<AppleMusicAuth, 'handleLogin' | 'handleCallback' | 'handleDeveloperToken'> = {
     routes: {
       loginPath: resolved.loginPath,
       callbackPath: resolved.callbackPath,
@@ -263,6 +280,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
       return settled.result;
     },
     ...steps,
+    developerTokenStep,
     fetchAppleMusic: (path, fetchOptions) => client.fetch(path, fetchOptions),
     close: () => client.close(),
   };

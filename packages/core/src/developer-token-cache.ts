@@ -41,6 +41,8 @@ export interface DeveloperTokenCache {
   getToken(): Promise<string>;
   /** When the current token expires (ms since the epoch), or `undefined` before the first. */
   readonly expiresAt: number | undefined;
+  /** When `getToken` will sign the next one (ms since the epoch), or `undefined` before the first. */
+  readonly renewsAt: number | undefined;
 }
 
 /**
@@ -97,6 +99,9 @@ export function createDeveloperTokenCache(
     },
     get expiresAt() {
       return current?.expiresAt;
+    },
+    get renewsAt() {
+      return current === undefined ? undefined : current.expiresAt - renewMs;
     },
   };
 }

@@ -29,7 +29,10 @@ export interface HandleCallbackOptions {
   onError?: (error: AppleMusicAuthError, request: Request) => Response | Promise<Response>;
 }
 
-type Steps = Pick<AppleMusicAuth, 'loginStep' | 'callbackStep' | 'failureReply'>;
+type Steps = Pick<
+  AppleMusicAuth,
+  'loginStep' | 'callbackStep' | 'failureReply' | 'developerTokenStep'
+>;
 
 /**
  * The login and callback routes on web-standard `Request`/`Response`, for
@@ -39,7 +42,7 @@ type Steps = Pick<AppleMusicAuth, 'loginStep' | 'callbackStep' | 'failureReply'>
  */
 export function createWebHandlers(
   steps: Steps,
-): Pick<AppleMusicAuth, 'handleLogin' | 'handleCallback'> {
+): Pick<AppleMusicAuth, 'handleLogin' | 'handleCallback' | 'handleDeveloperToken'> {
   const flowRequest = (request: Request, session: SessionAccess | undefined): FlowRequest => ({
     method: request.method,
     url: request.url,
@@ -49,6 +52,10 @@ export function createWebHandlers(
   return {
     async handleLogin(request, options = {}) {
       return toResponse(await steps.loginStep(flowRequest(request, options.session)));
+    },
+
+    async handleDeveloperToken(request) {
+      return toResponse(await steps.developerTokenStep(flowRequest(request, undefined)));
     },
 
     async handleCallback(request, options = {}) {
