@@ -5,6 +5,11 @@ export {
   startAuthorizationAttempt,
 } from './authorization-attempt.js';
 export {
+  createDeveloperTokenSource,
+  type DeveloperTokenSource,
+  type DeveloperTokenSourceOptions,
+} from './developer-token-source.js';
+export {
   MusicUserTokenRequestError,
   type MusicUserTokenRequestErrorCode,
 } from './music-user-token-request-error.js';
