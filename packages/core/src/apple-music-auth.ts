@@ -4,6 +4,7 @@ import { createBrowserTokens, tokenCache } from './browser-token.js';
 import { authorizationErrorFor, parseCallback } from './callback.js';
 import { createDeveloperTokenStep } from './developer-token-step.js';
 import { type AppleMusicAuthError, invalidOptions, isAppleMusicAuthError } from './errors.js';
+import { loginRequiredReply } from './login-required.js';
 import {
   type CallbackOutcome,
   type CallbackRequest,
@@ -125,6 +126,12 @@ export interface AppleMusicAuth {
    * headers, an ETag and CORS for the app's origins only.
    */
   developerTokenStep(request: FlowRequest): Promise<StepReply>;
+  /**
+   * For a route that needs Apple Music when the app holds no usable Music
+   * User Token (none stored, or `ERR_USER_TOKEN_REJECTED`): 303 to the login
+   * route with `returnTo` for page navigations, else 401 JSON naming it.
+   */
+  loginRequiredStep(request: FlowRequest): StepReply;
   /** The default answer to a failed login: 303 to the failure page, clearing the state cookie. */
   failureReply(error: AppleMusicAuthError, request: FlowRequest, returnTo?: string): StepReply;
   /** The login route on web-standard objects (`?returnTo=` is honoured). */
@@ -281,6 +288,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     },
     ...steps,
     developerTokenStep,
+    loginRequiredStep: (request) => loginRequiredReply(request, resolved.loginPath),
     fetchAppleMusic: (path, fetchOptions) => client.fetch(path, fetchOptions),
     close: () => client.close(),
   };
