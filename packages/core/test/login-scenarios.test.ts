@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loginScenarios, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -79,64 +79,49 @@ describe('login scenarios through handleLogin/handleCallback in-process', () => 
   }));
 });
 
-describe('login scenarios over node:http through the /node converters', () => {
-  let server: Server;
-  let origin: string;
-  let app: ReturnType<typeof createApp>;
-  beforeAll(async () => {
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    app = createApp(origin);
-    server.on('request', toNodeListener(app.send));
-  });
-  afterAll(async () => {
-    await app.auth.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+/** Runs the table over loopback HTTP against the app that `listener` serves. */
+function scenarioTableOverLoopback(
+  name: string,
+  listener: (app: ReturnType<typeof createApp>) => RequestListener,
+): void {
+  describe(name, () => {
+    let server: Server;
+    let origin: string;
+    let app: ReturnType<typeof createApp>;
+    beforeAll(async () => {
+      server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      app = createApp(origin);
+      server.on('request', listener(app));
+    });
+    afterAll(async () => {
+      await app.auth.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
 
-  scenarioTable(() => ({
-    send: (request) => fetch(request, { redirect: 'manual' }),
-    loginURL: `${origin}/auth/apple-music`,
-    callbackURL: `${origin}/auth/apple-music/callback`,
-    sandbox,
-    advanceTime: (ms) => {
-      clockOffset += ms;
-    },
-  }));
-});
-
-describe('login scenarios through the kit-based node:http test adapter (no web converters)', () => {
-  let server: Server;
-  let origin: string;
-  let app: ReturnType<typeof createApp>;
-  beforeAll(async () => {
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    app = createApp(origin);
-    server.on(
-      'request',
-      nodeAdapter(app.auth, ({ musicUserToken, restricted, storefront, returnTo }, res) => {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ musicUserToken, restricted, storefront, returnTo }));
-      }),
-    );
+    scenarioTable(() => ({
+      send: (request) => fetch(request, { redirect: 'manual' }),
+      loginURL: `${origin}/auth/apple-music`,
+      callbackURL: `${origin}/auth/apple-music/callback`,
+      sandbox,
+      advanceTime: (ms) => {
+        clockOffset += ms;
+      },
+    }));
   });
-  afterAll(async () => {
-    await app.auth.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+}
 
-  scenarioTable(() => ({
-    send: (request) => fetch(request, { redirect: 'manual' }),
-    loginURL: `${origin}/auth/apple-music`,
-    callbackURL: `${origin}/auth/apple-music/callback`,
-    sandbox,
-    advanceTime: (ms) => {
-      clockOffset += ms;
-    },
-  }));
-});
+scenarioTableOverLoopback('login scenarios over node:http through the /node converters', (app) =>
+  toNodeListener(app.send),
+);
+
+scenarioTableOverLoopback(
+  'login scenarios through the kit-based node:http test adapter (no web converters)',
+  (app) =>
+    nodeAdapter(app.auth, ({ musicUserToken, restricted, storefront, returnTo }, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ musicUserToken, restricted, storefront, returnTo }));
+    }),
+);
