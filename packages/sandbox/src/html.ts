@@ -81,12 +81,12 @@ ${config}${script}
 }
 
 const STYLE = `
-:root{color-scheme:light dark;--bg:#f5f5f7;--card:#fff;--text:#1d1d1f;--muted:#6e6e73;--line:#d2d2d7;--accent:#fa243c;--accent-text:#fff;--error:#c9184a}
-@media (prefers-color-scheme:dark){:root{--bg:#000;--card:#1c1c1e;--text:#f5f5f7;--muted:#a1a1a6;--line:#3a3a3c;--accent:#fa2d48;--error:#ff6b81}}
+:root{color-scheme:light dark;--bg:#f5f5f7;--card:#fff;--text:#1d1d1f;--muted:#6e6e73;--line:#d2d2d7;--brand:#c8102e;--accent:#c8102e;--accent-text:#fff;--error:#c9184a}
+@media (prefers-color-scheme:dark){:root{--bg:#000;--card:#1c1c1e;--text:#f5f5f7;--muted:#a1a1a6;--line:#3a3a3c;--brand:#ff6b81;--accent:#d70f2f;--error:#ff6b81}}
 *{box-sizing:border-box}
 body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:var(--bg);color:var(--text);font:15px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
 main{width:min(520px,100% - 32px);background:var(--card);border:1px solid var(--line);border-radius:18px;padding:28px;margin:16px}
-.brand{display:flex;align-items:center;gap:8px;font-weight:600;color:var(--accent)}
+.brand{display:flex;align-items:center;gap:8px;font-weight:600;color:var(--brand)}
 .badge{font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);border:1px solid var(--line);border-radius:6px;padding:1px 6px}
 h1{font-size:20px;margin:18px 0 8px}
 p{margin:8px 0}
