@@ -25,6 +25,8 @@ export interface KoaTestAppOptions {
   session?: boolean;
   /** Middleware that runs first, e.g. an error middleware. */
   before?: Koa.Middleware;
+  /** The middleware after `callback()`; default: answer 200 JSON with the result. */
+  downstream?: Koa.Middleware<Partial<AppleMusicState>>;
   /** The adapter's options (its key, sandbox endpoints, clock ...). */
   auth: (origin: string) => AppleMusicKoaOptions;
 }
@@ -46,14 +48,21 @@ export async function startKoaTestApp(options: KoaTestAppOptions): Promise<KoaTe
   const app = options.koa === 'koa2' ? new Koa2() : new Koa();
   app.silent = true;
   app.keys = ['a-session-signing-key-for-the-tests'];
-  const am = appleMusicAuth({ ...options.auth(origin), session: options.session === true });
+  const am = appleMusicAuth({
+    ...options.auth(origin),
+    ...(options.session ? { session: true } : {}),
+  });
   let downstreamCalls = 0;
 
   if (options.before) app.use(options.before);
   if (options.session) app.use(createSession({ store: memorySessionStore() }, app));
   if (options.bodyParser === '@koa/bodyparser') app.use(bodyParser());
   if (options.bodyParser === 'koa-body') app.use(koaBody());
-  const answer: Koa.Middleware<Partial<AppleMusicState>> = (ctx) => {
+  const answer: Koa.Middleware<Partial<AppleMusicState>> = async (ctx, next) => {
+    if (options.downstream) {
+      downstreamCalls += 1;
+      return options.downstream(ctx, next);
+    }
     if (ctx.state.appleMusic === undefined) return;
     downstreamCalls += 1;
     const { musicUserToken, restricted, storefront, returnTo } = ctx.state.appleMusic;
