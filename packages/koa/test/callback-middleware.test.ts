@@ -1,7 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { HttpResponse, http } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AppleMusicAuthError, type LoginResult } from '../src/index.js';
 import { clearingCookies, openLoginPage, postCallback } from './support/browser-steps.js';
 import {
@@ -9,21 +7,15 @@ import {
   type KoaTestAppOptions,
   startKoaTestApp,
 } from './support/koa-test-app.js';
+import { useSandbox } from './support/sandbox-fixture.js';
 
-const teamId = 'TEAM123456';
-const keyId = 'KEY1234567';
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const STATE_COOKIE = 'apple_music_auth_state';
 
-let sandbox: Sandbox;
+const { sandbox, options: authOptions } = useSandbox();
 let app: KoaTestApp | undefined;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
-});
-afterAll(() => sandbox.close());
 afterEach(async () => {
-  sandbox.resetHandlers();
+  sandbox().resetHandlers();
   await app?.close();
   app = undefined;
 });
@@ -31,16 +23,7 @@ afterEach(async () => {
 async function start(options: Omit<KoaTestAppOptions, 'auth'>, throwErrors = false) {
   app = await startKoaTestApp({
     ...options,
-    auth: (origin) => ({
-      teamId,
-      keyId,
-      privateKey,
-      callbackURL: `${origin}/auth/apple-music/callback`,
-      state: { secret: 'a-state-secret-that-is-long-enough-for-hmac' },
-      endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
-      timeoutMs: 500,
-      throwErrors,
-    }),
+    auth: (origin) => authOptions(origin, { throwErrors }),
   });
   return app;
 }
@@ -48,7 +31,7 @@ async function start(options: Omit<KoaTestAppOptions, 'auth'>, throwErrors = fal
 /** Runs a login up to the callback: `fields` replace the token fields of a successful one. */
 async function callback(target: KoaTestApp, query = '', fields?: Record<string, string>) {
   const { state, cookies } = await openLoginPage(`${target.origin}/auth/apple-music${query}`);
-  const body = fields ?? { music_user_token: sandbox.issueToken(), restricted: '0' };
+  const body = fields ?? { music_user_token: sandbox().issueToken(), restricted: '0' };
   return postCallback(`${target.origin}/auth/apple-music/callback`, { state, ...body }, cookies);
 }
 
@@ -141,7 +124,7 @@ describe.each(['koa2', 'koa3'] as const)('throwErrors on %s', (koa) => {
   });
 
   it("hides a 5xx error's message behind Koa's status text, still clearing the cookie", async () => {
-    sandbox.use(http.get('*/v1/me/storefront', () => new HttpResponse('oops', { status: 500 })));
+    sandbox().use(http.get('*/v1/me/storefront', () => new HttpResponse('oops', { status: 500 })));
     const seen: unknown[] = [];
     const target = await start({ koa, before: recordingErrorMiddleware(seen) }, true);
     const response = await callback(target);
@@ -205,13 +188,7 @@ describe('login() and middleware()', () => {
   it('says that koa-session must run first when session: true has no ctx.session', async () => {
     app = await startKoaTestApp({
       koa: 'koa3',
-      auth: (origin) => ({
-        teamId,
-        keyId,
-        privateKey,
-        callbackURL: `${origin}/auth/apple-music/callback`,
-        session: true,
-      }),
+      auth: (origin) => authOptions(origin, { state: {}, session: true }),
     });
     const response = await fetch(`${app.origin}/auth/apple-music`);
     expect(response.status).toBe(500);

@@ -1,23 +1,14 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { loginScenarios, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import { loginScenarios } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type KoaTestApp,
   type KoaTestAppOptions,
   startKoaTestApp,
 } from './support/koa-test-app.js';
+import { useSandbox } from './support/sandbox-fixture.js';
 
-const teamId = 'TEAM123456';
-const keyId = 'KEY1234567';
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-
-let sandbox: Sandbox;
+const { sandbox, options: authOptions } = useSandbox();
 let clockOffset = 0;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
-});
-afterAll(() => sandbox.close());
 
 /**
  * Scenarios about the state cookie itself, or about the cookie store's signed
@@ -56,17 +47,11 @@ for (const variant of variants) {
     beforeAll(async () => {
       app = await startKoaTestApp({
         ...variant,
-        auth: (origin) => ({
-          teamId,
-          keyId,
-          privateKey,
-          callbackURL: `${origin}/auth/apple-music/callback`,
-          state: variant.session ? {} : { secret: 'a-state-secret-that-is-long-enough-for-hmac' },
-          app: { name: 'Koa Scenario App' },
-          endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
-          timeoutMs: 500,
-          now: () => Date.now() + clockOffset,
-        }),
+        auth: (origin) =>
+          authOptions(origin, {
+            ...(variant.session ? { state: {} } : {}),
+            now: () => Date.now() + clockOffset,
+          }),
       });
     });
     afterAll(() => app.close());
@@ -86,7 +71,7 @@ for (const variant of variants) {
           },
           loginURL: `${app.origin}/auth/apple-music`,
           callbackURL: `${app.origin}/auth/apple-music/callback`,
-          sandbox,
+          sandbox: sandbox(),
           advanceTime: (ms) => {
             clockOffset += ms;
           },
