@@ -105,13 +105,10 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
       ...flowRequest(ctx),
       body: () => readCallbackBody(ctx.req, ctx.request as ParsedBody),
     });
-    if (outcome.error !== undefined) {
-      if (!throwErrors) return send(ctx, outcome);
-      // Kept for an error middleware that answers; `error.headers` carries them through ctx.onerror.
-      appendCookies(ctx, outcome.setCookies);
-      throw outcome.error;
-    }
+    if (outcome.error !== undefined && !throwErrors) return send(ctx, outcome);
     appendCookies(ctx, outcome.setCookies);
+    // A thrown error's `headers` carry the same cookies through Koa's ctx.onerror.
+    if (outcome.error !== undefined) throw outcome.error;
     ctx.state.appleMusic = outcome.result;
     await next();
     if (ctx.body === undefined && ctx.status === 404) send(ctx, { ...outcome, setCookies: [] });

@@ -178,6 +178,25 @@ describe('login() and middleware()', () => {
     expect(await response.text()).toBe('app: /profile');
   });
 
+  it('serves both routes on one path through middleware(): GET the page, POST the callback', async () => {
+    let seen: LoginResult | undefined;
+    const target = await startKoaTestApp({
+      koa: 'koa3',
+      mount: 'middleware',
+      downstream: (ctx) => {
+        seen = ctx.state.appleMusic;
+      },
+      auth: (origin) => authOptions(origin, { callbackURL: `${origin}/auth/apple-music` }),
+    });
+    app = target;
+    const { state, cookies } = await openLoginPage(`${target.origin}/auth/apple-music`);
+    const fields = { state, music_user_token: sandbox().issueToken(), restricted: '0' };
+    const response = await postCallback(`${target.origin}/auth/apple-music`, fields, cookies);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+    expect(seen?.musicUserToken).toBe(fields.music_user_token);
+  });
+
   it('answers 405 with Allow for a GET on the callback through middleware()', async () => {
     const target = await start({ koa: 'koa3', mount: 'middleware' });
     const response = await fetch(`${target.origin}/auth/apple-music/callback`);
