@@ -1,0 +1,14 @@
+export {
+  AppleMusicAuthError,
+  type AppleMusicAuthErrorCode,
+  AuthorizationError,
+  isAppleMusicAuthError,
+  type LoginResult,
+  TokenError,
+} from '@apple-music-auth/core';
+export {
+  type AppleMusicKoa,
+  type AppleMusicKoaOptions,
+  type AppleMusicState,
+  appleMusicAuth,
+} from './apple-music-auth.js';

@@ -1,0 +1,84 @@
+import { loginScenarios } from '@apple-music-auth/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type KoaTestApp,
+  type KoaTestAppOptions,
+  startKoaTestApp,
+} from './support/koa-test-app.js';
+import { useSandbox } from './support/sandbox-fixture.js';
+
+const { sandbox, options: authOptions } = useSandbox();
+let clockOffset = 0;
+
+/**
+ * Scenarios about the state cookie itself, or about the cookie store's signed
+ * state, which do not apply when the state lives in koa-session.
+ */
+const cookieStoreOnly = new Set([
+  'clears the state cookie when the callback answers',
+  'clears the state cookie when a login fails too',
+  'ignores a state cookie planted without the __Host- prefix over https',
+  'refuses a forged state (ERR_STATE_MALFORMED)',
+]);
+
+const variants: Array<Omit<KoaTestAppOptions, 'auth'>> = [
+  { koa: 'koa3' },
+  { koa: 'koa3', mount: 'middleware' },
+  { koa: 'koa3', bodyParser: '@koa/bodyparser' },
+  { koa: 'koa3', bodyParser: 'koa-body' },
+  { koa: 'koa3', session: true, bodyParser: '@koa/bodyparser' },
+  { koa: 'koa2' },
+  { koa: 'koa2', mount: 'middleware' },
+  { koa: 'koa2', bodyParser: '@koa/bodyparser' },
+  { koa: 'koa2', bodyParser: 'koa-body' },
+  { koa: 'koa2', session: true },
+];
+
+for (const variant of variants) {
+  const name = [
+    variant.koa === 'koa2' ? 'Koa 2' : 'Koa 3',
+    variant.mount === 'middleware' ? 'middleware()' : '@koa/router',
+    variant.bodyParser && variant.bodyParser !== 'none' ? variant.bodyParser : 'no body parser',
+    variant.session ? 'koa-session' : 'state cookie',
+  ].join(', ');
+
+  describe(`login scenarios over loopback HTTP: ${name}`, () => {
+    let app: KoaTestApp;
+    beforeAll(async () => {
+      app = await startKoaTestApp({
+        ...variant,
+        auth: (origin) =>
+          authOptions(origin, {
+            ...(variant.session ? { state: {} } : {}),
+            now: () => Date.now() + clockOffset,
+          }),
+      });
+    });
+    afterAll(() => app.close());
+
+    for (const scenario of loginScenarios) {
+      if (variant.session && cookieStoreOnly.has(scenario.name)) continue;
+      it(scenario.name, async () => {
+        clockOffset = 0;
+        const before = app.downstreamCalls;
+        let successes = 0;
+        await scenario.run({
+          async send(request) {
+            const response = await fetch(request, { redirect: 'manual' });
+            const isCallback = new URL(request.url).pathname === app.am.routes.callbackPath;
+            if (isCallback && response.status === 200) successes += 1;
+            return response;
+          },
+          loginURL: `${app.origin}/auth/apple-music`,
+          callbackURL: `${app.origin}/auth/apple-music/callback`,
+          sandbox: sandbox(),
+          advanceTime: (ms) => {
+            clockOffset += ms;
+          },
+        });
+        // The route after callback() runs for each success and never for a failure.
+        expect(app.downstreamCalls - before).toBe(successes);
+      });
+    }
+  });
+}

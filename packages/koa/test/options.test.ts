@@ -1,0 +1,89 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type AppleMusicKoaOptions, appleMusicAuth } from '../src/index.js';
+
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const directory = mkdtempSync(join(tmpdir(), 'apple-music-koa-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+const base: AppleMusicKoaOptions = {
+  teamId: 'TEAM123456',
+  keyId: 'KEY1234567',
+  callbackURL: 'https://app.example/auth/apple-music/callback',
+  state: { secret: 'a-state-secret-that-is-long-enough-for-hmac' },
+};
+
+/** The error `appleMusicAuth` throws synchronously for these options. */
+function thrownBy(options: AppleMusicKoaOptions): { code?: string; message?: string } {
+  try {
+    appleMusicAuth(options).close();
+  } catch (error) {
+    return error as { code: string; message: string };
+  }
+  throw new Error('appleMusicAuth accepted the options');
+}
+
+describe('appleMusicAuth options, checked at the call', () => {
+  it('reads the key file given as privateKeyPath', async () => {
+    const path = join(directory, 'AuthKey_KEY1234567.p8');
+    writeFileSync(path, pem);
+    const am = appleMusicAuth({ ...base, privateKeyPath: path });
+    expect((await am.getDeveloperToken()).split('.')).toHaveLength(3);
+    await am.close();
+  });
+
+  it('throws ERR_INVALID_KEY naming a key file that is missing', () => {
+    const path = join(directory, 'AuthKey_MISSING.p8');
+    const error = thrownBy({ ...base, privateKeyPath: path });
+    expect(error.code).toBe('ERR_INVALID_KEY');
+    expect(error.message).toContain(path);
+  });
+
+  it('throws ERR_INVALID_KEY for a key file that holds no key', () => {
+    const path = join(directory, 'AuthKey_NOTAKEY.p8');
+    writeFileSync(path, 'not a key');
+    expect(thrownBy({ ...base, privateKeyPath: path }).code).toBe('ERR_INVALID_KEY');
+  });
+
+  it.each([
+    ['neither privateKey nor privateKeyPath', {}],
+    ['both privateKey and privateKeyPath', { privateKey: pem, privateKeyPath: '/k.p8' }],
+  ])('refuses %s', (_name, keys) => {
+    const error = thrownBy({ ...base, ...keys });
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toContain('`privateKey`');
+  });
+
+  it('refuses session: true beside another state store', () => {
+    const error = thrownBy({
+      ...base,
+      privateKey: pem,
+      session: true,
+      state: { ...base.state, store: 'cookie' },
+    });
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toContain('`session`');
+  });
+
+  it.each(['session', 'throwErrors'])('refuses a %s that is not a boolean', (field) => {
+    const error = thrownBy({ ...base, privateKey: pem, [field]: 'yes' });
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toContain(`\`${field}\``);
+  });
+
+  it("throws core's ERR_INVALID_OPTIONS for a bad core option", () => {
+    const error = thrownBy({ ...base, privateKey: pem, teamId: 'nope' });
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toContain('teamId');
+  });
+
+  it('needs no state secret with session: true', async () => {
+    const am = appleMusicAuth({ ...base, state: {}, privateKey: pem, session: true });
+    expect(am.routes.loginPath).toBe('/auth/apple-music');
+    await am.close();
+  });
+});
