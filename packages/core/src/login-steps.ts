@@ -123,9 +123,14 @@ export function createLoginSteps(flow: LoginFlow): {
           'The callback route answers POST only: the bridge page posts the result there.',
           { status: 405 },
         );
+        const setCookies = clearing(request);
+        error.headers = {
+          allow: 'POST',
+          ...(setCookies.length > 0 ? { 'set-cookie': setCookies } : {}),
+        };
         return {
           ...methodNotAllowed('POST'),
-          setCookies: clearing(request),
+          setCookies,
           error,
           result: undefined,
         };

@@ -387,3 +387,19 @@ describe('loginStep', () => {
     expect(musicKit.body).toContain('src="https://js-cdn.music.apple.com/musickit/v3/musickit.js"');
   });
 });
+
+describe('callbackStep', () => {
+  it('answers another method with 405, and puts Allow and the clearing cookie on the error too', async () => {
+    const outcome = await createAuth().callbackStep({
+      method: 'GET',
+      url: `${APP_ORIGIN}${CALLBACK_PATH}`,
+      headers: {},
+      body: undefined,
+    });
+    expect(outcome.status).toBe(405);
+    expect(outcome.headers.allow).toBe('POST');
+    expect(outcome.error?.status).toBe(405);
+    expect(outcome.error?.headers).toEqual({ allow: 'POST', 'set-cookie': outcome.setCookies });
+    expect(outcome.setCookies[0]).toMatch(/^__Host-apple_music_auth_state=;/);
+  });
+});
