@@ -23,6 +23,27 @@ export interface ScenarioTarget {
   sandbox: Sandbox;
   /** Moves the app's clock forward (its `now` option), for the expiry scenario. */
   advanceTime?: (ms: number) => void;
+  /**
+   * Where the app keeps the login state: `'cookie'` (default, core's signed
+   * state and nonce cookie) or `'session'` (the framework's session, which
+   * sets no state cookie and reports a forged state as a mismatch).
+   */
+  stateStore?: 'cookie' | 'session';
+}
+
+/** True when the target keeps the state in its session: no state cookie exists. */
+function sessionStore(target: ScenarioTarget): boolean {
+  return target.stateStore === 'session';
+}
+
+/** Asserts that nothing sets a state cookie (the session store keeps the state server-side). */
+function assertNoStateCookie(...responses: Response[]): void {
+  for (const response of responses) {
+    const stateCookies = response.headers
+      .getSetCookie()
+      .filter((cookie) => /^(__Host-)?apple_music_auth_state=/.test(cookie));
+    assert.deepEqual(stateCookies, [], 'the session store must not set a state cookie');
+  }
 }
 
 /** One named login outcome and how to check it. */
@@ -215,10 +236,11 @@ export const loginScenarios: readonly LoginScenario[] = [
     },
   },
   {
-    name: 'clears the state cookie when the callback answers',
+    name: 'leaves no state cookie behind when the callback answers',
     async run(target) {
       const { response } = await loginWith(target);
       await response.body?.cancel();
+      if (sessionStore(target)) return assertNoStateCookie(response);
       assert.ok(
         clearedCookies(response).length > 0,
         'the callback does not clear the state cookie',
@@ -226,11 +248,12 @@ export const loginScenarios: readonly LoginScenario[] = [
     },
   },
   {
-    name: 'clears the state cookie when a login fails too',
+    name: 'leaves no state cookie behind when a login fails too',
     async run(target) {
-      const { state, cookies } = await startLogin(target);
+      const { state, cookies, page } = await startLogin(target);
       const response = await postCallback(target, { state, error: 'access_denied' }, cookies);
       await response.body?.cancel();
+      if (sessionStore(target)) return assertNoStateCookie(page, response);
       assert.ok(
         clearedCookies(response).length > 0,
         'a failed callback does not clear the state cookie',
@@ -249,9 +272,21 @@ export const loginScenarios: readonly LoginScenario[] = [
     },
   },
   {
-    name: 'ignores a state cookie planted without the __Host- prefix over https',
+    name: 'ignores a planted state cookie (a __Host- cookie over https)',
     async run(target) {
       const attacker = await startLogin(target);
+      if (sessionStore(target)) {
+        // Nothing to plant: the state is in the attacker's session, not in a cookie.
+        assertNoStateCookie(attacker.page);
+        const victim = await startLogin(target);
+        const token = target.sandbox.issueToken();
+        const response = await postCallback(
+          target,
+          { state: attacker.state, music_user_token: token },
+          victim.cookies,
+        );
+        return expectFailure(target, response, 400, 'ERR_STATE_MISMATCH');
+      }
       const [attackerCookie = ''] = attacker.page.headers.getSetCookie();
       const [pair = ''] = attackerCookie.split(';');
       const equals = pair.indexOf('=');
@@ -358,7 +393,7 @@ export const loginScenarios: readonly LoginScenario[] = [
     },
   },
   {
-    name: 'refuses a forged state (ERR_STATE_MALFORMED)',
+    name: 'refuses a forged state (ERR_STATE_MALFORMED; a mismatch for the session store)',
     async run(target) {
       const { cookies } = await startLogin(target);
       const token = target.sandbox.issueToken();
@@ -367,7 +402,8 @@ export const loginScenarios: readonly LoginScenario[] = [
         { state: 'eyJhbGciOiJIUzI1NiJ9.eyJuIjoieCJ9.c2lnbmF0dXJl', music_user_token: token },
         cookies,
       );
-      await expectFailure(target, response, 400, 'ERR_STATE_MALFORMED');
+      const code = sessionStore(target) ? 'ERR_STATE_MISMATCH' : 'ERR_STATE_MALFORMED';
+      await expectFailure(target, response, 400, code);
     },
   },
   {
