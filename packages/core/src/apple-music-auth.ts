@@ -140,6 +140,8 @@ export interface AppleMusicAuth {
   handleCallback(request: Request, options?: HandleCallbackOptions): Promise<Response>;
   /** The developer-token route on web-standard objects. */
   handleDeveloperToken(request: Request): Promise<Response>;
+  /** `loginRequiredStep` on web-standard objects: the answer of a guard that found no usable token. */
+  handleLoginRequired(request: Request): Response;
   /** Calls the Apple Music API with both tokens; 403 means: ask the user to sign in again. */
   fetchAppleMusic<T = unknown>(
     path: string,
@@ -272,7 +274,10 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     origins: resolved.origins,
     now: resolved.now,
   });
-  const auth: Omit<AppleMusicAuth, 'handleLogin' | 'handleCallback' | 'handleDeveloperToken'> = {
+  const auth: Omit<
+    AppleMusicAuth,
+    'handleLogin' | 'handleCallback' | 'handleDeveloperToken' | 'handleLoginRequired'
+  > = {
     routes: {
       loginPath: resolved.loginPath,
       callbackPath: resolved.callbackPath,

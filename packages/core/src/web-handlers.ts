@@ -31,7 +31,7 @@ export interface HandleCallbackOptions {
 
 type Steps = Pick<
   AppleMusicAuth,
-  'loginStep' | 'callbackStep' | 'failureReply' | 'developerTokenStep'
+  'loginStep' | 'callbackStep' | 'failureReply' | 'developerTokenStep' | 'loginRequiredStep'
 >;
 
 /**
@@ -42,7 +42,10 @@ type Steps = Pick<
  */
 export function createWebHandlers(
   steps: Steps,
-): Pick<AppleMusicAuth, 'handleLogin' | 'handleCallback' | 'handleDeveloperToken'> {
+): Pick<
+  AppleMusicAuth,
+  'handleLogin' | 'handleCallback' | 'handleDeveloperToken' | 'handleLoginRequired'
+> {
   const flowRequest = (request: Request, session: SessionAccess | undefined): FlowRequest => ({
     method: request.method,
     url: request.url,
@@ -52,6 +55,10 @@ export function createWebHandlers(
   return {
     async handleLogin(request, options = {}) {
       return toResponse(await steps.loginStep(flowRequest(request, options.session)));
+    },
+
+    handleLoginRequired(request) {
+      return toResponse(steps.loginRequiredStep(flowRequest(request, undefined)));
     },
 
     async handleDeveloperToken(request) {

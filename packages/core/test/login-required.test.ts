@@ -65,3 +65,19 @@ describe('loginRequiredStep', () => {
     expect(reply.headers.location).toBe('/auth/apple-music');
   });
 });
+
+describe('handleLoginRequired', () => {
+  it('answers the same on web-standard objects', async () => {
+    const page = auth.handleLoginRequired(
+      new Request('https://app.example/recent', { headers: HTML }),
+    );
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/auth/apple-music?returnTo=%2Frecent');
+    const api = auth.handleLoginRequired(new Request('https://app.example/api/recent'));
+    expect(api.status).toBe(401);
+    expect(await api.json()).toEqual({
+      error: 'login_required',
+      login: '/auth/apple-music?returnTo=%2Fapi%2Frecent',
+    });
+  });
+});

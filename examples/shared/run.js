@@ -1,0 +1,64 @@
+// Runs an example (or the demo) as `node examples/<name>` does: prints where
+// it is, stops cleanly on Ctrl-C (SIGINT) or SIGTERM with exit code 0 (so
+// `pnpm demo` reports no failure), and says in one line what is wrong with a
+// busy port or the Apple variables, instead of a stack trace.
+import { ExampleSetupError } from './apple.js';
+
+/**
+ * Listens on `port` of 127.0.0.1 and resolves with the server's URL.
+ *
+ * @param {import('node:http').Server} server
+ * @param {number} port
+ * @returns {Promise<string>}
+ */
+export function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+      resolve(`http://127.0.0.1:${address.port}`);
+    });
+  });
+}
+
+/**
+ * Starts with `start`, prints `lines(started)`, and runs until a signal.
+ *
+ * @template {{ close(): Promise<void> }} T
+ * @param {() => Promise<T>} start
+ * @param {(started: T) => string[]} lines
+ * @param {string} name what stops, for the last line, e.g. "Example"
+ */
+export async function runUntilStopped(start, lines, name) {
+  /** @type {T} */
+  let started;
+  try {
+    started = await start();
+  } catch (error) {
+    const { code, port } = /** @type {{ code?: string, port?: number }} */ (error ?? {});
+    if (code === 'EADDRINUSE') {
+      console.error(
+        `Port ${port} is already in use: stop the program using it, or pick another port, e.g. PORT=3001 pnpm demo`,
+      );
+    } else if (error instanceof ExampleSetupError) {
+      for (const problem of error.problems) console.error(problem);
+    } else {
+      throw error;
+    }
+    process.exit(1);
+  }
+  for (const line of lines(started)) process.stdout.write(`${line}\n`);
+  process.stdout.write('Ctrl-C to stop.\n');
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    started.close().then(() => {
+      process.stdout.write(`${name} stopped.\n`);
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
