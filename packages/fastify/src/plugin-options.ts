@@ -70,6 +70,12 @@ export function resolveRouteOptions(options: AppleMusicAuthPluginOptions): Route
   for (const hook of ['onSuccess', 'onError'] as const) {
     check(hook, options[hook], (v) => typeof v === 'function', 'must be a function.');
   }
+  if (Object.hasOwn(options, 'loginURL')) {
+    throw invalid(
+      'loginURL',
+      'the plugin builds it from the prefix and `loginPath`: give `loginPath`.',
+    );
+  }
   return {
     loginPath: options.loginPath ?? '/auth/apple-music',
     callbackPath: options.callbackPath ?? '/auth/apple-music/callback',
