@@ -1,13 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
-/** A cookie as light-my-request parses it from `Set-Cookie`. */
-interface ParsedCookie {
-  name: string;
-  value: string;
-  maxAge?: number;
-  expires?: Date;
-}
-
 /** A browser in miniature over `fastify.inject`: it keeps cookies and logs in by form post. */
 export interface InjectBrowser {
   /** The cookies it holds, by name. */
@@ -34,10 +26,12 @@ export function injectBrowser(app: FastifyInstance): InjectBrowser {
       ...options,
       headers: { ...options.headers, ...(cookie ? { cookie } : {}) },
     });
-    for (const { name, value, maxAge, expires } of response.cookies as ParsedCookie[]) {
-      const cleared = maxAge === 0 || (expires !== undefined && expires.getTime() < Date.now());
-      if (cleared) jar.delete(name);
-      else jar.set(name, value);
+    // Kept as sent (still encoded), the way a browser sends it back.
+    for (const setCookie of ([] as string[]).concat(response.headers['set-cookie'] ?? [])) {
+      const [pair = ''] = setCookie.split(';');
+      const name = pair.slice(0, pair.indexOf('='));
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(setCookie)) jar.delete(name);
+      else jar.set(name, pair.slice(name.length + 1));
     }
     return response;
   };
