@@ -83,7 +83,7 @@ describe('app.ready() rejects a bad option and names it', () => {
 
   it('session: true beside a state.store that is not the session', async () => {
     const app = Fastify();
-    app.decorateRequest('session', null);
+    app.decorateRequest('session', null as never);
     app.register(appleMusicAuth, {
       ...sandboxOptions(sandbox),
       session: true,
@@ -95,7 +95,7 @@ describe('app.ready() rejects a bad option and names it', () => {
 
   it('a decorator name already taken', async () => {
     const app = Fastify();
-    app.decorate('appleMusic', 'mine');
+    app.decorate('appleMusic', 'mine' as never);
     app.register(appleMusicAuth, sandboxOptions(sandbox));
     await expect(app.ready()).rejects.toThrow(/`decorator`: `appleMusic` is taken/);
     await app.close();

@@ -19,6 +19,6 @@ export function injectFetch(app: FastifyInstance): (request: Request) => Promise
       }
     }
     const empty = answer.statusCode === 204 || answer.statusCode === 304;
-    return new Response(empty ? null : answer.rawPayload, { status: answer.statusCode, headers });
+    return new Response(empty ? null : answer.body, { status: answer.statusCode, headers });
   };
 }
