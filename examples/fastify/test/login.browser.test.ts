@@ -13,7 +13,11 @@ describeWithChromium('examples/fastify in Chromium against the sandbox', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    example = await startExample({ port: 0, env: { LOG_LEVEL: 'silent' }, sandbox: { outcome: 'allow' } });
+    example = await startExample({
+      port: 0,
+      env: { LOG_LEVEL: 'silent' },
+      sandbox: { outcome: 'allow' },
+    });
   });
   afterAll(async () => {
     await example?.close();
