@@ -1,15 +1,15 @@
 import { MAX_CALLBACK_BODY_BYTES, TokenError } from '@apple-music-auth/core';
-import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import type { Sandbox } from '@apple-music-auth/sandbox';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../src/index.js';
 import { injectBrowser } from './support/inject-browser.js';
-import { keyId, publicKey, sandboxOptions, teamId } from './support/scenario-app.js';
+import { sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+  sandbox = await startTestSandbox();
 });
 afterAll(() => sandbox.close());
 afterEach(() => sandbox.resetHandlers());

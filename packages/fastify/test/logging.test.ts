@@ -1,22 +1,16 @@
 import { Writable } from 'node:stream';
-import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import type { Sandbox } from '@apple-music-auth/sandbox';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { injectBrowser } from './support/inject-browser.js';
-import {
-  createScenarioApp,
-  keyId,
-  publicKey,
-  sandboxOptions,
-  teamId,
-} from './support/scenario-app.js';
+import { createScenarioApp, sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
 let sandbox: Sandbox;
 let app: FastifyInstance;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+  sandbox = await startTestSandbox();
   const stream = new Writable({
     write(chunk, _encoding, done) {
       lines.push(String(chunk));

@@ -1,26 +1,15 @@
-import {
-  loginScenarios,
-  type Sandbox,
-  type ScenarioTarget,
-  startSandbox,
-} from '@apple-music-auth/sandbox';
+import { loginScenarios, type Sandbox, type ScenarioTarget } from '@apple-music-auth/sandbox';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { injectFetch } from './support/inject-fetch.js';
-import {
-  createScenarioApp,
-  keyId,
-  publicKey,
-  sandboxOptions,
-  teamId,
-} from './support/scenario-app.js';
+import { createScenarioApp, sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
 let sandbox: Sandbox;
 let clockOffset = 0;
 const now = () => Date.now() + clockOffset;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+  sandbox = await startTestSandbox();
 });
 afterAll(() => sandbox.close());
 

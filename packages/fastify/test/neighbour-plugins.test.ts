@@ -1,17 +1,17 @@
-import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import type { Sandbox } from '@apple-music-auth/sandbox';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appleMusicAuth } from '../src/index.js';
 import { injectBrowser } from './support/inject-browser.js';
-import { keyId, publicKey, sandboxOptions, teamId } from './support/scenario-app.js';
+import { sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
 let sandbox: Sandbox;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+  sandbox = await startTestSandbox();
   app = Fastify();
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);

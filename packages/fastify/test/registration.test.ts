@@ -1,12 +1,12 @@
-import { startSandbox } from '@apple-music-auth/sandbox';
+import type { Sandbox } from '@apple-music-auth/sandbox';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultExport, { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../src/index.js';
-import { keyId, publicKey, sandboxOptions, stateSecret, teamId } from './support/scenario-app.js';
+import { sandboxOptions, startTestSandbox, stateSecret } from './support/scenario-app.js';
 
-let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+  sandbox = await startTestSandbox();
 });
 afterAll(() => sandbox.close());
 

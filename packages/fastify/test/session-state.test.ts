@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionAccess } from '@apple-music-auth/core';
-import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import type { Sandbox } from '@apple-music-auth/sandbox';
 import fastifyCookie from '@fastify/cookie';
 import fastifySecureSession from '@fastify/secure-session';
 import fastifySession from '@fastify/session';
@@ -8,11 +8,11 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appleMusicAuth } from '../src/index.js';
 import { injectBrowser } from './support/inject-browser.js';
-import { keyId, publicKey, sandboxOptions, teamId } from './support/scenario-app.js';
+import { sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+  sandbox = await startTestSandbox();
 });
 afterAll(() => sandbox.close());
 

@@ -1,10 +1,10 @@
-import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import type { Sandbox } from '@apple-music-auth/sandbox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppleMusicDecorator } from '../src/index.js';
 import { appleMusicAuth } from '../src/index.js';
 import { injectBrowser } from './support/inject-browser.js';
-import { keyId, publicKey, sandboxOptions, teamId } from './support/scenario-app.js';
+import { sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,7 +17,7 @@ let app: FastifyInstance;
 const B = { login: '/team-b/login', callback: '/team-b/callback' };
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+  sandbox = await startTestSandbox();
   app = Fastify();
   const answer = (team: string) => ({
     onSuccess: () => ({ team }),

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { Sandbox } from '@apple-music-auth/sandbox';
+import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../../src/index.js';
 
@@ -7,6 +7,11 @@ import { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../../src/inde
 export const teamId = 'TEAM123456';
 export const keyId = 'KEY1234567';
 export const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+/** A sandbox that knows the test key and lets every login through; the caller closes it. */
+export function startTestSandbox(): Promise<Sandbox> {
+  return startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+}
 
 /** A state secret long enough for core. */
 export const stateSecret = 'a-state-secret-that-is-long-enough-for-hmac';
