@@ -144,12 +144,12 @@ function stateOptions(
   if (route.session && state?.store !== undefined && state.store !== 'session') {
     throw invalid('session', 'keeps the state in the session: leave `state.store` out.');
   }
-  const own = route.decorator === DEFAULT_DECORATOR ? {} : ownNames(route.decorator);
+  const name = route.decorator;
+  const own =
+    name === DEFAULT_DECORATOR
+      ? {}
+      : { cookieName: `apple_music_auth_${name}`, sessionKey: `appleMusicAuth_${name}` };
   return { ...own, ...state, ...(route.session ? { store: 'session' as const } : {}) };
-}
-
-function ownNames(decorator: string): Pick<StateOptions, 'cookieName' | 'sessionKey'> {
-  return { cookieName: `apple_music_auth_${decorator}`, sessionKey: `appleMusicAuth_${decorator}` };
 }
 
 /** One plain request for core's steps. */
