@@ -75,3 +75,27 @@ it('works as well when it is registered before them', async () => {
     await first.close();
   }
 });
+
+it('keeps its form parser to itself: an app without @fastify/formbody still refuses forms', async () => {
+  const bare = Fastify();
+  await bare.register(appleMusicAuth, sandboxOptions(sandbox));
+  bare.post('/profile', async (request) => ({ body: request.body }));
+  try {
+    const response = await bare.inject({
+      method: 'POST',
+      url: '/profile',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'name=Ada',
+    });
+    expect(response.statusCode).toBe(415);
+    const json = await bare.inject({
+      method: 'POST',
+      url: '/profile',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":"Ada"}',
+    });
+    expect(json.json()).toEqual({ body: { name: 'Ada' } });
+  } finally {
+    await bare.close();
+  }
+});

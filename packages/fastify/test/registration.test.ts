@@ -51,6 +51,33 @@ describe('the plugin as Fastify sees it', () => {
   });
 });
 
+describe('the callback URL resolved per request', () => {
+  it('posts to the prefixed callback path on the origin the request was made to', async () => {
+    const app = Fastify();
+    await app.register(appleMusicAuth, { ...sandboxOptions(sandbox), prefix: '/v1' });
+    const page = await app.inject({
+      url: '/v1/auth/apple-music',
+      headers: { host: '127.0.0.1:8080' },
+    });
+    expect(page.body).toContain(
+      '"callbackURL":"http://127.0.0.1:8080/v1/auth/apple-music/callback"',
+    );
+    await app.close();
+  });
+
+  it('reads X-Forwarded-* with trustProxy, and sets a __Host- cookie over https', async () => {
+    const app = Fastify();
+    await app.register(appleMusicAuth, { ...sandboxOptions(sandbox), trustProxy: true });
+    const page = await app.inject({
+      url: '/auth/apple-music',
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example' },
+    });
+    expect(page.body).toContain('"callbackURL":"https://app.example/auth/apple-music/callback"');
+    expect(String(page.headers['set-cookie'])).toMatch(/^__Host-apple_music_auth_state=/);
+    await app.close();
+  });
+});
+
 describe('app.ready() rejects a bad option and names it', () => {
   const cases: Array<[field: string, options: Partial<AppleMusicAuthPluginOptions>]> = [
     ['loginPath', { loginPath: 'auth' }],
