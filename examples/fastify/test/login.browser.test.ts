@@ -1,0 +1,79 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
+import { startExample } from '../server.js';
+
+const CONTINUE = { name: 'Continue with Apple Music' } as const;
+
+describeWithChromium('examples/fastify in Chromium against the sandbox', () => {
+  let browser: Browser;
+  let example: Awaited<ReturnType<typeof startExample>>;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    example = await startExample({
+      port: 0,
+      env: { LOG_LEVEL: 'silent' },
+      sandbox: { outcome: 'allow' },
+    });
+  });
+  afterAll(async () => {
+    await example?.close();
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    example.sandbox?.setOutcome('allow');
+    example.sandbox?.setRestricted(false);
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+  afterEach(() => context.close());
+
+  it('logs in: profile, bridge page, Apple popup, callback, storefront, recently played', async () => {
+    await page.goto(example.url);
+    expect(await page.locator('#status').textContent()).toBe('Not connected.');
+    await page.click('#connect');
+    await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
+    const popup = page.waitForEvent('popup');
+    await page.getByRole('button', CONTINUE).click();
+    expect(new URL((await popup).url()).origin).toBe(example.sandbox?.authorizeOrigin);
+    await page.waitForURL(`${example.url}/`);
+    expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
+    expect(await page.locator('#restricted').count()).toBe(0);
+
+    await page.click('a[href="/recent"]');
+    await page.waitForURL(`${example.url}/recent`);
+    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+
+    await page.goto(example.url);
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.waitForURL(`${example.url}/`);
+    expect(await page.locator('#status').textContent()).toBe('Not connected.');
+  });
+
+  it('passes restricted accounts through and honours returnTo', async () => {
+    example.sandbox?.setRestricted(true);
+    await page.goto(`${example.url}/auth/apple-music?returnTo=%2Frecent`);
+    await page.getByRole('button', CONTINUE).click();
+    await page.waitForURL(`${example.url}/recent`);
+    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+    await page.goto(example.url);
+    expect(await page.locator('#restricted').textContent()).toBe('restricted');
+  });
+
+  it('ends a decline in the popup on the ERR_ACCESS_DENIED page, whose Try again starts over', async () => {
+    example.sandbox?.setOutcome('decline');
+    const failurePage = page.waitForResponse((response) =>
+      response.url().endsWith('/auth/apple-music?error=ERR_ACCESS_DENIED'),
+    );
+    await page.goto(`${example.url}/auth/apple-music`);
+    await page.getByRole('button', CONTINUE).click();
+    expect((await failurePage).status()).toBe(403);
+    expect(await page.locator('body').textContent()).toContain('ERR_ACCESS_DENIED');
+    await page.getByRole('link', { name: 'Try again' }).click();
+    await page.waitForURL(`${example.url}/auth/apple-music`);
+    expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
+  });
+});

@@ -1,0 +1,6 @@
+import { appleMusicAuth } from './plugin.js';
+
+export type { AppleMusicDecorator } from './decorators.js';
+export type { AppleMusicAuthPluginOptions } from './plugin-options.js';
+export { appleMusicAuth };
+export default appleMusicAuth;
