@@ -18,6 +18,7 @@ p{margin:0 0 16px}.lead{margin:0 0 24px;color:var(--muted)}
 ul{list-style:none;margin:0 0 24px;padding:0;text-align:left}
 li{display:flex;flex-direction:column;padding:10px 0;border-top:1px solid var(--line)}
 li small{color:var(--muted)}
+ol{margin:0 0 8px;padding-left:1.4em;text-align:left}ol li{display:list-item;padding:4px 0;border:0}
 .badge{display:inline-block;padding:0 8px;border:1px solid var(--line);border-radius:999px;font-size:.8125rem}
 a{color:var(--text)}
 .button,button{display:block;width:100%;min-height:48px;margin:12px 0 0;padding:12px 16px;border:1px solid var(--button);border-radius:12px;background:var(--button);color:var(--button-text);font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
