@@ -62,7 +62,7 @@ export function exampleProcessTests(directory: string, name: string): void {
     started.process.kill('SIGTERM');
     const [code] = await once(started.process, 'exit');
     expect(code).toBe(0);
-    expect(started.stdout()).toMatch(/Example stopped\.\n$/);
+    expect(started.stdout()).toMatch(/^Example stopped\.$/m);
   });
 
   it('stops on Ctrl-C (SIGINT) with exit code 0, so that `pnpm demo` reports no failure', async () => {
@@ -71,7 +71,7 @@ export function exampleProcessTests(directory: string, name: string): void {
     started.process.kill('SIGINT');
     const [code] = await once(started.process, 'exit');
     expect(code).toBe(0);
-    expect(started.stdout()).toMatch(/Example stopped\.\n$/);
+    expect(started.stdout()).toMatch(/^Example stopped\.$/m);
     expect(started.stderr()).toBe('');
   });
 
