@@ -4,7 +4,7 @@ import { AppleMusicAuthError, AuthorizationError, type AuthorizationErrorCode } 
 /**
  * The field names of the callback body that the bridge page posts. On
  * success: `music_user_token`, `restricted` (`'1'` or `'0'`) and `state`; on
- * failure: `error` (one of {@link CALLBACK_ERRORS}) and `state`. Send it as
+ * failure: `error` (`access_denied`, `unavailable`, `cancelled` or `popup_blocked`) and `state`. Send it as
  * `application/x-www-form-urlencoded` built with `URLSearchParams`, which
  * percent-encodes the `+`, `/` and `=` of the token (a raw `+` would arrive
  * as a space), or as `application/json`.
@@ -24,7 +24,7 @@ export const CALLBACK_ERRORS = Object.freeze([
   'popup_blocked',
 ] as const);
 
-/** One of {@link CALLBACK_ERRORS}. */
+/** One of `CALLBACK_ERRORS`: `access_denied`, `unavailable`, `cancelled`, `popup_blocked`. */
 export type CallbackErrorValue = (typeof CALLBACK_ERRORS)[number];
 
 /** The largest callback body accepted, in bytes (UTF-8). */
@@ -47,7 +47,7 @@ export interface CallbackTokenPayload {
 /** A callback that reports why no token came. */
 export interface CallbackErrorPayload {
   type: 'error';
-  /** What happened; {@link authorizationErrorFor} turns it into an error to throw. */
+  /** What happened, as the bridge page reports it; the callback turns it into an `AuthorizationError`. */
   error: CallbackErrorValue;
   /** The state to check; `undefined` when the body had none. */
   state: string | undefined;
@@ -234,7 +234,7 @@ function readErrorValue(value: string): CallbackErrorValue {
  *   (`__proto__`, `constructor`, `prototype`) or repeated fields, a list,
  *   object or number where a string belongs, control characters, both a
  *   token and an error or neither, an empty, over-long
- *   ({@link MAX_MUSIC_USER_TOKEN_LENGTH}) or non-printable token (a space
+ *   (4,096 characters) or non-printable token (a space
  *   included: it is what an unencoded `+` becomes), an unknown error value,
  *   an empty state, or `restricted` without a token.
  */

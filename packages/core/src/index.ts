@@ -21,6 +21,7 @@ export {
 } from './apple-music-auth.js';
 export { type AuthorizeURLOptions, buildAuthorizeURL } from './authorize-url.js';
 export {
+  type BridgePage,
   type RenderBridgePageOptions,
   renderBridgePage,
 } from './bridge/render-bridge-page.js';
@@ -57,7 +58,12 @@ export {
   TokenError,
   type TokenErrorCode,
 } from './errors.js';
-export { type ImportPrivateKeyOptions, importPrivateKey, type PrivateKeyInput } from './keys.js';
+export {
+  type ImportPrivateKeyOptions,
+  importPrivateKey,
+  type KeyObjectLike,
+  type PrivateKeyInput,
+} from './keys.js';
 export type {
   CallbackBody,
   CallbackOutcome,

@@ -58,7 +58,7 @@ const OTHER_ALGORITHMS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The key after {@link inspectPrivateKey}: every structural check passed and
+ * The key after `inspectPrivateKey`: every structural check passed and
  * only the WebCrypto import is left. Text and bytes become clean PKCS#8 PEM;
  * a JWK or a Node.js `KeyObject` becomes a JWK with only its EC members.
  */
@@ -106,7 +106,7 @@ export function inspectPrivateKey(input: unknown): InspectedPrivateKey {
  * lost, the whole file base64-encoded once more, or only the base64 body;
  * the file's bytes; a JWK; a `CryptoKey`; or a Node.js `KeyObject`.
  * Anything else rejects with `ERR_INVALID_KEY` saying what was wrong.
- * The checks are {@link inspectPrivateKey}'s; this adds the import.
+ * The checks are `inspectPrivateKey`'s; this adds the import.
  */
 export async function importPrivateKey(
   input: PrivateKeyInput,

@@ -35,7 +35,7 @@ function startsLikeAnotherHost(path: string): boolean {
  * (absolute URLs, `//host`, `/\host`, `javascript:`), backslashes, control
  * characters and whitespace (raw or percent-encoded controls such as
  * `%0d%0a`), paths that normalize to `//host` (`/.//host`), and values over
- * {@link MAX_RETURN_TO_LENGTH} characters.
+ * 2,048 characters (`MAX_RETURN_TO_LENGTH`).
  *
  * @throws AppleMusicAuthError with code `ERR_INVALID_RETURN_TO` (status 400).
  */

@@ -102,7 +102,7 @@ export interface CookieStateStoreOptions {
   /** `state.secret`: one secret of 32+ characters, or a list (the first signs, all verify). */
   secret: string | readonly string[];
   /**
-   * Name of the nonce cookie; default {@link DEFAULT_STATE_COOKIE_NAME}. Over
+   * Name of the nonce cookie; default `apple_music_auth_state`. Over
    * https it gets the `__Host-` prefix (Secure, `Path=/`, no Domain), which no
    * sibling subdomain can set; over http (local development) it is used as
    * given, scoped to `cookiePath`. A name that already has a `__Host-` or
@@ -192,7 +192,7 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
   };
 }
 
-/** Checks a state cookie name: an RFC 6265 token, default {@link DEFAULT_STATE_COOKIE_NAME}. */
+/** Checks a state cookie name: an RFC 6265 token, default `apple_music_auth_state`. */
 export function assertCookieName(field: string, value: unknown): string {
   if (value === undefined) return DEFAULT_STATE_COOKIE_NAME;
   if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
@@ -226,7 +226,7 @@ export function assertSingleUseStore(
 
 /** Options of {@link createSessionStateStore}. */
 export interface SessionStateStoreOptions {
-  /** The session key that holds the pending login; default {@link DEFAULT_STATE_SESSION_KEY}. */
+  /** The session key that holds the pending login; default `appleMusicAuth`. */
   key?: string | undefined;
   /** Lifetime of a pending login in seconds; default 600. */
   maxAgeSeconds?: number | undefined;
@@ -337,7 +337,7 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
   };
 }
 
-/** Checks a session key option, default {@link DEFAULT_STATE_SESSION_KEY}. */
+/** Checks a session key option, default `appleMusicAuth`. */
 export function assertSessionKey(field: string, value: unknown): string {
   if (value === undefined) return DEFAULT_STATE_SESSION_KEY;
   if (typeof value !== 'string' || value === '' || value.length > 100) {

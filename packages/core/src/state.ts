@@ -116,7 +116,7 @@ export interface CreateStateOptions {
   nonce: string;
   /** A same-site path to go back to after the login; see {@link normalizeReturnTo}. */
   returnTo?: string | undefined;
-  /** Lifetime of the state in seconds; default {@link DEFAULT_STATE_MAX_AGE_SECONDS}. */
+  /** Lifetime of the state in seconds; default 600 (10 minutes). */
   maxAgeSeconds?: number | undefined;
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   now?: (() => number) | undefined;
