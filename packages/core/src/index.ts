@@ -35,6 +35,7 @@ export {
 } from './callback.js';
 export {
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
+  parseExpiresIn,
   type SignDeveloperTokenOptions,
   signDeveloperToken,
 } from './developer-token.js';
@@ -53,6 +54,7 @@ export {
   AuthorizationError,
   type AuthorizationErrorCode,
   type ErrorHeaders,
+  invalidOptions,
   isAppleMusicAuthError,
   TokenError,
   type TokenErrorCode,
