@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Sandbox } from '@apple-music-auth/sandbox';
-import type { StrategyOptions } from '../../src/index.js';
+import type { StrategyOptions, StrategyOptionsWithoutRequest } from '../../src/index.js';
 
 /** The sandbox's credentials: a fresh P-256 key for every test run. */
 export const teamId = 'TEAM123456';
@@ -10,11 +10,11 @@ export const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve:
 /** A state secret long enough for HMAC. */
 export const stateSecret = 'a-state-secret-that-is-long-enough-for-hmac';
 
-/** Options that point a strategy at the sandbox, in cookie mode. */
+/** Options that point a strategy at the sandbox, in cookie mode; `extra` may set `passReqToCallback`. */
 export function sandboxOptions(
   sandbox: Sandbox,
   extra: Partial<StrategyOptions> = {},
-): StrategyOptions {
+): StrategyOptionsWithoutRequest {
   return {
     teamId,
     keyId,
@@ -24,5 +24,5 @@ export function sandboxOptions(
     endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
     timeoutMs: 500,
     ...extra,
-  };
+  } as StrategyOptionsWithoutRequest;
 }
