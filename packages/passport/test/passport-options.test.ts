@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import express from 'express5';
 import passport from 'passport';
+import passport06 from 'passport06';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Strategy, type VerifyFunctionWithParams } from '../src/index.js';
 import { listen, type RunningApp } from './support/express-app.js';
@@ -54,9 +55,14 @@ async function loginThrough(callbackPath: string, fields: Record<string, string>
 
 beforeAll(async () => {
   sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
+});
+afterAll(() => sandbox?.close());
+
+/** The app of these tests: a session, Passport with serializeUser, and routes using Passport's options. */
+async function startApp(passportModule: typeof passport): Promise<RunningApp> {
   const server = express();
   server.use(session({ secret: stateSecret, resave: false, saveUninitialized: false }));
-  const authenticator = new passport.Passport();
+  const authenticator = new passportModule.Passport();
   const verify: VerifyFunctionWithParams = (_at, _rt, params, _profile, done) =>
     done(null, { storefront: params.storefront?.id });
   const strategy = new Strategy({ ...sandboxOptions(sandbox), callbackURL: '/auth' }, verify);
@@ -98,14 +104,20 @@ beforeAll(async () => {
       res.status(error.status ?? 500).send(error.name);
     },
   );
-  app = await listen(server, strategy);
-});
-afterAll(async () => {
-  await app?.close();
-  await sandbox?.close();
-});
+  return listen(server, strategy);
+}
 
-describe("Passport's own options", () => {
+const passportVersions = {
+  'Passport 0.7': passport,
+  'Passport 0.6': passport06 as typeof passport,
+};
+
+describe.each(Object.entries(passportVersions))("%s's own options", (_version, passportModule) => {
+  beforeAll(async () => {
+    app = await startApp(passportModule);
+  });
+  afterAll(() => app?.close());
+
   it('successRedirect logs the user into the session', async () => {
     const { callback, get } = await loginThrough('/auth', {
       music_user_token: sandbox.issueToken(),
