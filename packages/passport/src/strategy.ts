@@ -86,21 +86,23 @@ export class Strategy extends PassportStrategy {
       encrypted: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
       session: sessionFromObject((req as { session?: unknown }).session),
     };
+    // Anything thrown on the way (a bug, headers already sent) ends in error(), never in an unhandled rejection.
+    const fault = (error: unknown) => this.error(error as Error);
     if (req.method !== 'POST') {
-      this.auth.loginStep({ ...flow, ui: options.ui }).then(
-        (reply) => writeReply(res, reply),
-        (error: unknown) => this.error(error as Error),
-      );
+      this.auth
+        .loginStep({ ...flow, ui: options.ui })
+        .then((reply) => writeReply(res, reply))
+        .catch(fault);
       return;
     }
-    this.auth.callbackStep({ ...flow, body: () => readCallbackBody(req) }).then(
-      (outcome) => {
+    this.auth
+      .callbackStep({ ...flow, body: () => readCallbackBody(req) })
+      .then((outcome) => {
         if (outcome.setCookies.length > 0) res.appendHeader('set-cookie', outcome.setCookies);
         if (outcome.error !== undefined) this._failWith(outcome.error);
         else this._verifyLogin(req, outcome.result);
-      },
-      (error: unknown) => this.error(error as Error),
-    );
+      })
+      .catch(fault);
   }
 
   private _verifyLogin(req: Request, result: LoginResult): void {

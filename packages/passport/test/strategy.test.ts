@@ -309,4 +309,19 @@ describe('login outcomes', () => {
       status: 403,
     });
   });
+
+  it('without a session middleware, session mode says so: a 500 page at login, error() at the callback', async () => {
+    const strategy = strategyWith(vi.fn(), { state: true });
+    const page = await runStrategy(strategy, {});
+    expect(page.res.statusCode).toBe(500);
+    expect(page.res.body).toContain('ERR_INVALID_OPTIONS');
+    const { outcome } = await postCallback(strategy, { state: 'x', music_user_token: 'y' }, '');
+    expect(outcome).toMatchObject({
+      action: 'error',
+      error: {
+        code: 'ERR_INVALID_OPTIONS',
+        message: expect.stringContaining('session middleware'),
+      },
+    });
+  });
 });
