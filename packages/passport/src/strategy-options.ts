@@ -10,6 +10,17 @@ import { readPrivateKeySync } from '@apple-music-auth/core/node';
 /** Options `passport-oauth2` took that mean nothing for Apple Music: accepted, with one warning. */
 const IGNORED = ['scope', 'scopeSeparator', 'customHeaders', 'pkce', 'skipUserProfile'] as const;
 
+/** The spellings this module translates (the others pass to core as they are). */
+const OLD_SPELLINGS = [
+  'teamID',
+  'keyID',
+  'privateKeyLocation',
+  'passReqToCallback',
+  'appName',
+  'appIcon',
+  'jwtOptions',
+] as const;
+
 /**
  * The strategy's options: everything `createAppleMusicAuth` takes, plus the
  * spellings of `passport-apple-music` (`teamID`, `keyID`,
@@ -69,25 +80,11 @@ export function resolveStrategyOptions(options: StrategyOptions): ResolvedStrate
       'pass an object with teamID, keyID, privateKeyLocation and callbackURL.',
     );
   }
-  const {
-    teamID,
-    keyID,
-    privateKeyLocation,
-    passReqToCallback,
-    appName,
-    appIcon,
-    jwtOptions,
-    state,
-    sessionKey,
-    store,
-    proxy,
-    scope,
-    scopeSeparator,
-    customHeaders,
-    pkce,
-    skipUserProfile,
-    ...core
-  } = options;
+  const { teamID, keyID, privateKeyLocation, passReqToCallback, appName, appIcon, jwtOptions } =
+    options;
+  const { state, sessionKey, store, proxy, ...rest } = options;
+  const core: Record<string, unknown> = { ...rest };
+  for (const name of [...OLD_SPELLINGS, ...IGNORED]) delete core[name];
   const ignored = IGNORED.filter((name) => options[name] !== undefined);
   if (ignored.length > 0) {
     process.emitWarning(
@@ -95,28 +92,34 @@ export function resolveStrategyOptions(options: StrategyOptions): ResolvedStrate
       { code: 'APPLE_MUSIC_AUTH_IGNORED_OPTIONS' },
     );
   }
-  if (passReqToCallback !== undefined && typeof passReqToCallback !== 'boolean') {
-    throw invalidOptions('passReqToCallback', 'must be true or false.');
+  for (const [name, value] of [
+    ['passReqToCallback', passReqToCallback],
+    ['proxy', proxy],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'boolean')
+      throw invalidOptions(name, 'must be true or false.');
   }
-  if (proxy !== undefined && typeof proxy !== 'boolean') {
-    throw invalidOptions('proxy', 'must be true or false (it becomes `trustProxy`).');
+  const key = privateKeyLocation === undefined ? undefined : readPrivateKeySync(privateKeyLocation);
+  const auth: Record<string, unknown> = {
+    ...core,
+    teamId: either('teamId', options.teamId, 'teamID', teamID),
+    keyId: either('keyId', options.keyId, 'keyID', keyID),
+    privateKey: either('privateKey', options.privateKey, 'privateKeyLocation', key),
+    trustProxy: either('trustProxy', options.trustProxy, 'proxy', proxy),
+    state: stateOptions(options, state, sessionKey, store),
+  };
+  if (appName !== undefined || appIcon !== undefined) {
+    auth.app = {
+      ...options.app,
+      name: appName ?? options.app?.name,
+      iconURL: appIcon ?? options.app?.iconURL,
+    };
   }
+  const expiresIn = jwtExpiresIn(jwtOptions);
+  if (expiresIn !== undefined) auth.developerToken = { ...options.developerToken, expiresIn };
+  // createAppleMusicAuth checks every field of it again, naming the bad one.
   return {
-    auth: {
-      ...core,
-      teamId: either('teamId', core.teamId, 'teamID', teamID) as string,
-      keyId: either('keyId', core.keyId, 'keyID', keyID) as string,
-      privateKey: either(
-        'privateKey',
-        core.privateKey,
-        'privateKeyLocation',
-        privateKeyLocation === undefined ? undefined : readPrivateKeySync(privateKeyLocation),
-      ) as AppleMusicAuthOptions['privateKey'],
-      ...(proxy === undefined ? {} : { trustProxy: proxy }),
-      ...appOptions(core.app, appName, appIcon),
-      ...developerTokenOptions(core.developerToken, jwtOptions),
-      state: stateOptions(core, state, sessionKey, store),
-    },
+    auth: auth as unknown as AppleMusicAuthOptions,
     passReqToCallback: passReqToCallback ?? false,
   };
 }
@@ -129,34 +132,17 @@ function either(name: string, value: unknown, oldName: string, oldValue: unknown
   return value ?? oldValue;
 }
 
-function appOptions(
-  app: AppleMusicAuthOptions['app'],
-  appName: unknown,
-  appIcon: unknown,
-): Pick<AppleMusicAuthOptions, 'app'> {
-  if (appName === undefined && appIcon === undefined) return app === undefined ? {} : { app };
-  return {
-    app: {
-      ...app,
-      name: either('app.name', app?.name, 'appName', appName) as string | undefined,
-      iconURL: either('app.iconURL', app?.iconURL, 'appIcon', appIcon) as string | undefined,
-    },
-  };
-}
-
-function developerTokenOptions(
-  developerToken: AppleMusicAuthOptions['developerToken'],
-  jwtOptions: unknown,
-): Pick<AppleMusicAuthOptions, 'developerToken'> {
-  if (jwtOptions === undefined) return developerToken === undefined ? {} : { developerToken };
+/** `jwtOptions.expiresIn` in seconds; only `algorithm: 'ES256'` (Apple's) is accepted beside it. */
+function jwtExpiresIn(jwtOptions: unknown): number | undefined {
+  if (jwtOptions === undefined) return undefined;
   if (typeof jwtOptions !== 'object' || jwtOptions === null) {
     throw invalidOptions('jwtOptions', 'must be an object such as { expiresIn: "180d" }.');
   }
-  const { expiresIn, algorithm, ...rest } = jwtOptions as Record<string, unknown>;
-  const [unknown] = Object.keys(rest);
-  if (unknown !== undefined) {
+  const { expiresIn, algorithm, ...unknown } = jwtOptions as Record<string, unknown>;
+  const [name] = Object.keys(unknown);
+  if (name !== undefined) {
     throw invalidOptions(
-      `jwtOptions.${unknown}`,
+      `jwtOptions.${name}`,
       'unknown option; only expiresIn and algorithm are read.',
     );
   }
@@ -166,31 +152,19 @@ function developerTokenOptions(
       'Apple Music accepts only ES256 developer tokens: remove it.',
     );
   }
-  if (expiresIn === undefined) return developerToken === undefined ? {} : { developerToken };
-  const seconds = parseExpiresIn(expiresIn, 'jwtOptions.expiresIn');
-  return {
-    developerToken: {
-      ...developerToken,
-      expiresIn: either(
-        'developerToken.expiresIn',
-        developerToken?.expiresIn,
-        'jwtOptions.expiresIn',
-        seconds,
-      ) as number,
-    },
-  };
+  return expiresIn === undefined ? undefined : parseExpiresIn(expiresIn, 'jwtOptions.expiresIn');
 }
 
 /**
  * Core's `state` group from the Passport spellings: a secret means the signed
- * cookie; without one, `state: true`, `sessionKey` or `store: true` ask for
- * the session. With neither, core's own check names both ways.
+ * cookie; without one, `state: true` or `sessionKey` ask for the session
+ * (`store: true` too). With neither, core's own check names both ways.
  */
 function stateOptions(
-  core: Pick<AppleMusicAuthOptions, 'stateSecret' | 'stateStore'>,
-  state: StateOptions | true | undefined,
+  options: StrategyOptions,
+  state: unknown,
   sessionKey: unknown,
-  store: StrategyOptions['store'] | undefined,
+  store: StrategyOptions['store'],
 ): StateOptions {
   if (state !== undefined && state !== true && (typeof state !== 'object' || state === null)) {
     throw invalidOptions(
@@ -199,19 +173,11 @@ function stateOptions(
     );
   }
   const group: Record<string, unknown> = state === true || state === undefined ? {} : { ...state };
-  if (sessionKey !== undefined)
-    group.sessionKey = either('state.sessionKey', group.sessionKey, 'sessionKey', sessionKey);
-  if (store !== undefined)
-    group.store = either('state.store', group.store, 'store', store === true ? 'session' : store);
-  const secret = group.secret ?? core.stateSecret;
-  const asksForSession = state === true || sessionKey !== undefined;
-  if (
-    group.store === undefined &&
-    core.stateStore === undefined &&
-    secret === undefined &&
-    asksForSession
-  ) {
-    group.store = 'session';
+  group.sessionKey = either('state.sessionKey', group.sessionKey, 'sessionKey', sessionKey);
+  group.store = either('state.store', group.store, 'store', store === true ? 'session' : store);
+  const secret = group.secret ?? options.stateSecret;
+  if (group.store === undefined && options.stateStore === undefined && secret === undefined) {
+    if (state === true || sessionKey !== undefined) group.store = 'session';
   }
   return group as StateOptions;
 }
