@@ -38,6 +38,13 @@ export interface AuthenticateOptions {
   ui?: 'popup' | 'musickit';
 }
 
+declare module 'passport' {
+  interface AuthenticateOptions {
+    /** `apple-music` strategy: this login's bridge mode, `'popup'` (default) or `'musickit'`. */
+    ui?: 'popup' | 'musickit' | undefined;
+  }
+}
+
 type NodeResponse = NonNullable<Request['res']>;
 
 /**

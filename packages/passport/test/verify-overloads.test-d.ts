@@ -1,5 +1,6 @@
 import type { LoginResult } from '@apple-music-auth/core';
 import type { Request } from 'express';
+import passport from 'passport';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type AppleMusicProfile,
@@ -76,5 +77,13 @@ describe('verify overloads', () => {
       // @ts-expect-error: there is no stable user id.
       done(null, { id: profile.id });
     });
+  });
+});
+
+describe("passport.authenticate's options", () => {
+  it("take the strategy's ui option", () => {
+    passport.authenticate('apple-music', { ui: 'musickit', failureRedirect: '/login' });
+    // @ts-expect-error: 'popup' or 'musickit' only.
+    passport.authenticate('apple-music', { ui: 'redirect' });
   });
 });
