@@ -44,20 +44,13 @@ export type VerifyFunctionWithParams = (
 /** {@link VerifyFunction} with the request first (`passReqToCallback: true`). */
 export type VerifyFunctionWithRequest = (
   req: Request,
-  accessToken: string,
-  refreshToken: undefined,
-  profile: AppleMusicProfile,
-  done: VerifyCallback,
+  ...args: Parameters<VerifyFunction>
 ) => VerifyReturn;
 
 /** {@link VerifyFunctionWithParams} with the request first (`passReqToCallback: true`). */
 export type VerifyFunctionWithRequestAndParams = (
   req: Request,
-  accessToken: string,
-  refreshToken: undefined,
-  params: LoginResult,
-  profile: AppleMusicProfile,
-  done: VerifyCallback,
+  ...args: Parameters<VerifyFunctionWithParams>
 ) => VerifyReturn;
 
 /** Any of the four verify shapes. */
