@@ -36,6 +36,7 @@ export {
 } from './callback.js';
 export {
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
+  parseExpiresIn,
   type SignDeveloperTokenOptions,
   signDeveloperToken,
 } from './developer-token.js';
@@ -54,6 +55,7 @@ export {
   AuthorizationError,
   type AuthorizationErrorCode,
   type ErrorHeaders,
+  invalidOptions,
   isAppleMusicAuthError,
   TokenError,
   type TokenErrorCode,

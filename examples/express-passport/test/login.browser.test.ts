@@ -1,0 +1,87 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
+import { startExample } from '../server.js';
+
+type Example = Awaited<ReturnType<typeof startExample>>;
+
+const CONTINUE = { name: 'Continue with Apple Music' } as const;
+
+describeWithChromium('examples/express-passport in Chromium against the sandbox', () => {
+  let browser: Browser;
+  let example: Example;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    example = await startExample({ port: 0, env: {}, sandbox: { outcome: 'allow' } });
+  });
+  afterAll(async () => {
+    await example?.close();
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    example.sandbox?.setOutcome('allow');
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+  afterEach(async () => {
+    await context.close();
+  });
+
+  async function connect() {
+    await page.goto(example.url);
+    expect(await page.locator('#status').textContent()).toBe('Not connected.');
+    await page.click('#connect');
+    await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
+    const popup = page.waitForEvent('popup');
+    await page.getByRole('button', CONTINUE).click();
+    return popup;
+  }
+
+  it('logs in, keeps the user in the session, and lists recently played items from Apple', async () => {
+    const popup = await connect();
+    expect(new URL(popup.url()).origin).toBe(example.sandbox?.authorizeOrigin);
+    await page.waitForURL(`${example.url}/profile`);
+    expect(await page.locator('#storefront').textContent()).toBe('United States');
+    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+
+    // The session holds the login: a new visit to / goes straight to the profile.
+    await page.goto(example.url);
+    await page.waitForURL(`${example.url}/profile`);
+    const cookies = await context.cookies();
+    expect(cookies.map((cookie) => cookie.name)).toEqual(['connect.sid']);
+
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.waitForURL(`${example.url}/`);
+    expect(await page.locator('#status').textContent()).toBe('Not connected.');
+  });
+
+  it('lands a declined login on the failure redirect, with a way to try again', async () => {
+    example.sandbox?.setOutcome('decline');
+    const callback = page.waitForResponse((response) =>
+      response.url().endsWith('/auth/apple-music/callback'),
+    );
+    await connect();
+    expect((await callback).status()).toBe(302);
+    await page.waitForURL(`${example.url}/login-failed`);
+    expect(await page.locator('#failure').textContent()).toMatch(/declined|denied|allow/i);
+    await page.getByRole('link', { name: 'Try again' }).click();
+    await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
+    expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
+  });
+
+  it('sends the user back to login when Apple rejects the stored Music User Token', async () => {
+    const callback = page.waitForRequest((request) =>
+      request.url().endsWith('/auth/apple-music/callback'),
+    );
+    await connect();
+    const token = new URLSearchParams((await callback).postData() ?? '').get('music_user_token');
+    await page.waitForURL(`${example.url}/profile`);
+    expect(example.sandbox?.revokeToken(token ?? '')).toBe(true);
+    await page.reload();
+    await page.waitForURL(`${example.url}/auth/apple-music?returnTo=/profile`);
+    expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
+  });
+});

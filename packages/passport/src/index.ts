@@ -1,0 +1,17 @@
+export { AuthorizationError, TokenError } from '@apple-music-auth/core';
+export {
+  type AuthenticateOptions,
+  Strategy,
+  Strategy as AppleMusicStrategy,
+  type StrategyOptionsWithoutRequest,
+  type StrategyOptionsWithRequest,
+} from './strategy.js';
+export type { StrategyOptions } from './strategy-options.js';
+export type {
+  AppleMusicProfile,
+  VerifyCallback,
+  VerifyFunction,
+  VerifyFunctionWithParams,
+  VerifyFunctionWithRequest,
+  VerifyFunctionWithRequestAndParams,
+} from './verify.js';
