@@ -1,5 +1,5 @@
 import { loginScenarios, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expressVersions, type RunningApp, startExpressApp } from './support/express-app.js';
 import { keyId, publicKey, teamId } from './support/fixtures.js';
 
