@@ -1,3 +1,7 @@
 import { defineWorkspace } from 'vitest/config';
 
-export default defineWorkspace(['packages/*', 'examples/*']);
+export default defineWorkspace([
+  'packages/*',
+  'examples/*',
+  'packages/core/vitest.fetch.config.ts',
+]);
