@@ -95,6 +95,17 @@ describe('the installed tarballs', () => {
     expect(specifiers.length).toBeGreaterThanOrEqual(manifests.length * 2);
   });
 
+  it('ship each package with its README and CHANGELOG', () => {
+    for (const { manifest } of manifests) {
+      for (const file of ['README.md', 'CHANGELOG.md']) {
+        expect(
+          existsSync(join(project, 'node_modules', manifest.name, file)),
+          `${manifest.name}/${file}`,
+        ).toBe(true);
+      }
+    }
+  });
+
   it('load every entry with import and with require(), with the same exports', async () => {
     const listExports = (load: (specifier: string) => string) =>
       `const names = {};\n${modules

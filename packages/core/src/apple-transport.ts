@@ -4,8 +4,11 @@ export interface TransportRequest {
   origin: string;
   /** Path and query to request. */
   path: string;
+  /** `GET`, `POST`, `PUT` or `DELETE`. */
   method: string;
+  /** Both tokens included; never logged. */
   headers: Record<string, string>;
+  /** A JSON text, or `undefined` for none. */
   body: string | undefined;
   /** Aborted when the attempt runs out of time or the caller cancels. */
   signal: AbortSignal;
@@ -13,7 +16,9 @@ export interface TransportRequest {
 
 /** Apple's answer to one request, its body read in full. */
 export interface TransportAnswer {
+  /** The HTTP status code. */
   status: number;
+  /** The whole body as text. */
   text: string;
   /** The raw `Retry-After` header, if any. */
   retryAfter: string | string[] | undefined;

@@ -6,7 +6,9 @@ import type * as Core from '../../src/index.js';
 
 /** What the flow needs from the test that starts the sandbox. */
 export interface LoginFlowConfig {
+  /** The Team ID the sandbox checks developer tokens for. */
   teamId: string;
+  /** The Key ID the sandbox checks developer tokens for. */
   keyId: string;
   /** The sandbox's key as PKCS #8 PEM text. */
   privateKey: string;
@@ -20,9 +22,11 @@ export interface LoginFlowConfig {
 
 /** What the flow saw, for the test to check. */
 export interface LoginFlowReport {
+  /** The status of `handleLogin`'s answer. */
   loginStatus: number;
   /** Whether the login page carried the sandbox's popup URL. */
   pageNamesAuthorizeURL: boolean;
+  /** The status of `handleCallback`'s answer. */
   callbackStatus: number;
   /** The storefront Apple (the sandbox) gave for the token, from `onSuccess`. */
   storefront: string | undefined;
