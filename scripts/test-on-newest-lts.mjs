@@ -1,6 +1,6 @@
-// Runs the unit tests of core and sandbox (the browser tests excluded: they
-// drive Chromium, not Node) and the packaging test again on the newest Node.js
-// LTS, pinned in runtime-binaries.mjs and fetched from the npm registry,
+// Runs the unit tests of every package under packages/ (the browser tests
+// excluded: they drive Chromium, not Node) and the packaging test again on the
+// newest Node.js LTS, pinned in runtime-binaries.mjs and fetched from the npm registry,
 // beside the machine's Node.js that `pnpm test` runs everything else on.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -20,10 +20,8 @@ const { status, error } = spawnSync(
   [
     vitest,
     'run',
-    '--project=core',
-    '--project=core (fetch)',
-    '--project=sandbox',
-    '--project=packaging',
+    // Every project but the examples: the packages' own and the packaging test.
+    '--project=!example-*',
     '--exclude=**/*.browser.test.ts',
     '--exclude=**/browser.test.ts',
   ],
