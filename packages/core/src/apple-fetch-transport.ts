@@ -1,10 +1,11 @@
 import { closedClientError } from './apple-error-mapping.js';
-import { type AppleTransport, errorCode, isConnectionReset } from './apple-transport.js';
+import { type AppleTransport, isConnectionReset } from './apple-transport.js';
 
 /**
  * A transport over the web-standard `fetch`, for runtimes without undici
  * (Cloudflare Workers, Bun, Deno). The client's per-attempt timer bounds
- * the whole exchange, connecting included. `fetch`'s generic "fetch failed"
+ * the whole exchange, connecting included, so every failure is either a
+ * dropped connection or an unreachable server. `fetch`'s generic "fetch failed"
  * is unwrapped to its cause, so a reset or a refused connection reads as
  * such in the error and the retry policy.
  */
@@ -33,9 +34,6 @@ export function createFetchTransport(): AppleTransport {
       };
     },
     failureKind(error) {
-      const code = errorCode(error);
-      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
-      if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
       return isConnectionReset(error) ? 'reset' : 'unreachable';
     },
     close() {

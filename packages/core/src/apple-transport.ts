@@ -67,9 +67,7 @@ export function isConnectionReset(error: unknown): boolean {
   if (code !== undefined && RESET_CODES.has(code)) return true;
   return (
     error instanceof Error &&
-    /other side closed|network connection lost|connection (?:was )?closed|socket connection was closed/i.test(
-      error.message,
-    )
+    /other side closed|network connection lost|connection (?:was )?closed/i.test(error.message)
   );
 }
 
