@@ -1,3 +1,8 @@
 import { defineWorkspace } from 'vitest/config';
 
-export default defineWorkspace(['packages/*', 'examples/*']);
+export default defineWorkspace([
+  'packages/*',
+  'examples/*',
+  'packaging',
+  'packages/core/vitest.fetch.config.ts',
+]);

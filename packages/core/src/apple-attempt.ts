@@ -8,14 +8,14 @@ import { parseRetryAfter } from './retry-after.js';
 export type AttemptOutcome =
   | { ok: true; value: unknown }
   | { ok: false; status: number; text: string; retryAfterMs: number | undefined }
-  | { ok: false; status: undefined; cause: unknown };
+  | { ok: false; status: undefined; cause: unknown; reset: boolean };
 
 /** An attempt that did not succeed: an error answer (with its body) or a network failure. */
 export type Failure = Extract<AttemptOutcome, { ok: false }>;
 
 /**
- * Sends one attempt and reads the whole body, so the socket goes back to the
- * pool. Timeouts, a closed client and a non-JSON 2xx body throw at once; an
+ * Sends one attempt through the client's transport, within `timeoutMs`.
+ * Timeouts, a closed client and a non-JSON 2xx body throw at once; an
  * error answer or a network failure is returned for the retry policy to judge.
  * An aborted `signal` rejects with its reason.
  */
@@ -34,47 +34,32 @@ export async function sendOnce(
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const response = await settings.dispatcher.request({
+    const { status, text, retryAfter } = await settings.transport.send({
       origin: settings.origin,
       path: request.requestPath,
       method: request.context.method,
       headers,
-      body: request.body ?? null,
+      body: request.body,
       signal: controller.signal,
-      headersTimeout: settings.timeoutMs,
-      bodyTimeout: settings.timeoutMs,
     });
-    const text = await response.body.text();
-    const status = response.statusCode;
     if (status >= 200 && status < 300) return { ok: true, value: parseJSON(text, request) };
-    return {
-      ok: false,
-      status,
-      text,
-      retryAfterMs: parseRetryAfter(response.headers['retry-after'], Date.now()),
-    };
+    return { ok: false, status, text, retryAfterMs: parseRetryAfter(retryAfter, Date.now()) };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (error instanceof AppleMusicAuthError) throw error;
-    const code = errorCode(error);
-    if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    const kind = timedOut ? 'timeout' : settings.transport.failureKind(error);
+    if (kind === 'timeout') {
       throw timeoutError(request.context, settings.timeoutMs, 'timeoutMs', error);
     }
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    if (kind === 'connect-timeout') {
       throw timeoutError(request.context, settings.connectTimeoutMs, 'connectTimeoutMs', error);
     }
-    if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') throw closedClientError(error);
-    return { ok: false, status: undefined, cause: error };
+    if (kind === 'closed') throw closedClientError(error);
+    return { ok: false, status: undefined, cause: error, reset: kind === 'reset' };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
-}
-
-/** The `code` of a Node.js or undici error, when it has a string one. */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
 }
 
 function parseJSON(text: string, request: PreparedRequest): unknown {

@@ -1,5 +1,8 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createDefaultTransport } from '#default-transport';
 import { APPLE_ENDPOINTS } from './apple-endpoints.js';
+import type { AppleTransport } from './apple-transport.js';
+import { createUndiciTransport } from './apple-undici-transport.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 import { dispatcherOption, MAX_TIMER_MS, numberOption } from './option-checks.js';
@@ -15,8 +18,10 @@ export interface AppleMusicClientOptions {
   apiURL?: string;
   /**
    * An undici `Dispatcher` to send requests with (a `ProxyAgent`, a test
-   * agent). Without it the client owns one keep-alive `Agent`, which
-   * {@link AppleMusicClient.close} closes; a dispatcher given here is never closed.
+   * agent). Without it the client owns its transport, which
+   * {@link AppleMusicClient.close} closes: on Node.js one keep-alive undici
+   * `Agent`; where undici is not available (Cloudflare Workers, Bun, Deno)
+   * the global `fetch`. A dispatcher given here is never closed.
    */
   dispatcher?: Dispatcher;
   /**
@@ -27,8 +32,9 @@ export interface AppleMusicClientOptions {
   timeoutMs?: number;
   /**
    * Time limit for opening a connection, in milliseconds; default
-   * `min(timeoutMs, 5000)`. Applies to the client's own `Agent` only: with a
-   * `dispatcher`, set the connect timeout on that dispatcher instead.
+   * `min(timeoutMs, 5000)`. Applies to the client's own `Agent` on Node.js
+   * only: with a `dispatcher`, set the connect timeout on that dispatcher
+   * instead; with `fetch`, connecting counts toward `timeoutMs`.
    */
   connectTimeoutMs?: number;
   /**
@@ -55,9 +61,8 @@ export interface ClientSettings {
   origin: string;
   /** The path prefix of `apiURL`, without a trailing slash (often `''`). */
   basePath: string;
-  dispatcher: Dispatcher;
-  /** The client made `dispatcher` and closes it on `close()`. */
-  ownsDispatcher: boolean;
+  /** Sends the requests: over the given `dispatcher`, else the client's own. */
+  transport: AppleTransport;
   timeoutMs: number;
   connectTimeoutMs: number;
   maxRetries: number;
@@ -73,7 +78,7 @@ const MAX_RETRIES_LIMIT = 10;
 
 /**
  * Checks the options of {@link createAppleMusicClient} once, fills in the
- * defaults, and creates the client's own `Agent` when no dispatcher is given.
+ * defaults, and creates the client's own transport when no dispatcher is given.
  *
  * @throws {AppleMusicAuthError} `ERR_INVALID_OPTIONS` naming the bad option.
  */
@@ -122,14 +127,10 @@ export function resolveClientOptions(options: AppleMusicClientOptions): ClientSe
   return {
     origin,
     basePath,
-    dispatcher:
-      dispatcher ??
-      new Agent({
-        connect: { timeout: connectTimeoutMs },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      }),
-    ownsDispatcher: dispatcher === undefined,
+    transport:
+      dispatcher === undefined
+        ? createDefaultTransport({ timeoutMs, connectTimeoutMs })
+        : createUndiciTransport(dispatcher, timeoutMs, false),
     timeoutMs,
     connectTimeoutMs,
     maxRetries,

@@ -38,7 +38,7 @@ export interface AppleMusicClient {
    * user's storefront. Errors as for {@link AppleMusicClient.fetch}.
    */
   verifyMusicUserToken(musicUserToken: string): Promise<Storefront>;
-  /** Closes the client's own keep-alive `Agent` (never a `dispatcher` passed in). Idempotent. */
+  /** Closes the client's own transport (never a `dispatcher` passed in). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -57,15 +57,15 @@ export interface VerifyMusicUserTokenOptions {
 }
 
 /**
- * Creates an Apple Music API client on undici: one keep-alive `Agent`,
- * per-attempt timeouts, retries with `Retry-After`, bodies always consumed,
- * and Apple's answers mapped to typed errors. Options are checked here, once.
+ * Creates an Apple Music API client: on Node.js over undici (one keep-alive
+ * `Agent`), elsewhere over the global `fetch`; either way per-attempt
+ * timeouts, retries with `Retry-After`, bodies always consumed, and Apple's
+ * answers mapped to typed errors. Options are checked here, once.
  *
  * @throws {AppleMusicAuthError} `ERR_INVALID_OPTIONS` naming the bad option.
  */
 export function createAppleMusicClient(options: AppleMusicClientOptions): AppleMusicClient {
   const settings = resolveClientOptions(options);
-  let closing: Promise<void> | undefined;
 
   async function fetchJSON<T>(path: string, fetchOptions: AppleMusicFetchOptions = {}): Promise<T> {
     const request = prepareRequest(settings, path, fetchOptions);
@@ -94,11 +94,7 @@ export function createAppleMusicClient(options: AppleMusicClientOptions): AppleM
       const body = await fetchJSON('/v1/me/storefront', { musicUserToken });
       return toStorefront(body);
     },
-    close() {
-      if (!settings.ownsDispatcher) return Promise.resolve();
-      closing ??= settings.dispatcher.close();
-      return closing;
-    },
+    close: () => settings.transport.close(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { errorCode, type Failure, sendOnce } from './apple-attempt.js';
+import { type Failure, sendOnce } from './apple-attempt.js';
 import type { ClientSettings } from './apple-client-options.js';
 import { failureError } from './apple-error-mapping.js';
 import type { CallContext, PreparedRequest } from './apple-request.js';
@@ -6,7 +6,6 @@ import type { CallContext, PreparedRequest } from './apple-request.js';
 const BACKOFF_BASE_MS = 200;
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'DELETE']);
 const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /**
  * Sends a prepared request until it succeeds or the retry policy gives up:
@@ -36,16 +35,10 @@ export async function sendWithRetries(
 
 function isRetryable(failure: Failure, context: CallContext): boolean {
   if (failure.status === undefined) {
-    return IDEMPOTENT_METHODS.has(context.method) && isConnectionReset(failure.cause);
+    return IDEMPOTENT_METHODS.has(context.method) && failure.reset;
   }
   if (failure.status === 429) return true;
   return RETRIED_STATUSES.has(failure.status) && IDEMPOTENT_METHODS.has(context.method);
-}
-
-function isConnectionReset(error: unknown): boolean {
-  const code = errorCode(error);
-  if (code !== undefined && RESET_CODES.has(code)) return true;
-  return error instanceof Error && error.message.includes('other side closed');
 }
 
 function backoff(attempt: number): number {

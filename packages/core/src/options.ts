@@ -106,7 +106,10 @@ export interface AppleMusicAuthOptions {
   ui?: 'popup' | 'musickit';
   /** Override Apple's URLs, e.g. with the sandbox's `authorizeURL` and `apiURL`. */
   endpoints?: { authorize?: string; api?: string; musicKitScript?: string };
-  /** An undici `Dispatcher` for calls to Apple (a proxy, tests). */
+  /**
+   * An undici `Dispatcher` for calls to Apple (a proxy, tests). Without it,
+   * Node.js uses the client's own undici `Agent`, other runtimes the global `fetch`.
+   */
   dispatcher?: Dispatcher;
   /** Total time for one call to Apple, in milliseconds (default 5000). */
   timeoutMs?: number;

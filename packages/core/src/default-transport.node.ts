@@ -1,0 +1,18 @@
+import { Agent } from 'undici';
+import type { AppleTransport, TransportTimeouts } from './apple-transport.js';
+import { createUndiciTransport } from './apple-undici-transport.js';
+
+/**
+ * The client's own transport on Node.js: one keep-alive undici `Agent` with
+ * the client's connect, headers and body timeouts, closed by the client's
+ * `close()`. `package.json`'s `#default-transport` import picks this module
+ * under the `node` condition, `default-transport.ts` elsewhere.
+ */
+export function createDefaultTransport(timeouts: TransportTimeouts): AppleTransport {
+  const agent = new Agent({
+    connect: { timeout: timeouts.connectTimeoutMs },
+    headersTimeout: timeouts.timeoutMs,
+    bodyTimeout: timeouts.timeoutMs,
+  });
+  return createUndiciTransport(agent, timeouts.timeoutMs, true);
+}

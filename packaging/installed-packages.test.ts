@@ -1,0 +1,178 @@
+// The packages as a user gets them: every package under packages/ is packed
+// with pnpm and the tarballs are installed with npm into one throwaway
+// project outside the workspace. There, every entry of every `exports` map
+// must load with import and require(), its types must resolve with
+// TypeScript's node16 and bundler resolution, and every bin must run.
+import { execFile } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+
+interface Manifest {
+  name: string;
+  private?: boolean;
+  exports: Record<string, unknown>;
+  bin?: Record<string, string>;
+}
+
+/** Every publishable package under packages/, the adapters included once they land. */
+const manifests: { dir: string; manifest: Manifest }[] = readdirSync(join(root, 'packages'))
+  .map((name) => join(root, 'packages', name))
+  .filter((dir) => existsSync(join(dir, 'package.json')))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest,
+  }))
+  .filter(({ manifest }) => manifest.private !== true);
+
+/** Each `exports` subpath as the specifier a user writes, e.g. `@apple-music-auth/core/node`. */
+const specifiers = manifests.flatMap(({ manifest }) =>
+  Object.keys(manifest.exports).map((subpath) => `${manifest.name}${subpath.slice(1)}`),
+);
+const modules = specifiers.filter((specifier) => !specifier.endsWith('/package.json'));
+const bins = manifests.flatMap(({ manifest }) => Object.keys(manifest.bin ?? {}));
+
+/** pnpm as the root script runs it (`npm_execpath`), else the pinned one through npx. */
+function pnpm(args: string[], cwd: string) {
+  const execPath = process.env.npm_execpath;
+  return execPath?.includes('pnpm')
+    ? run(process.execPath, [execPath, ...args], { cwd })
+    : run('npx', ['--yes', 'pnpm@10.34.9', ...args], { cwd });
+}
+
+/** Runs Node.js (this test's own, so the newest-LTS run checks that version) on a script. */
+async function node(script: string): Promise<string> {
+  const { stdout } = await run(process.execPath, [script], { cwd: project });
+  return stdout;
+}
+
+let project = '';
+
+beforeAll(async () => {
+  project = mkdtempSync(join(tmpdir(), 'apple-music-auth-packaging-'));
+  const tarballs = join(project, 'tarballs');
+  mkdirSync(tarballs);
+  for (const { dir } of manifests) await pnpm(['pack', '--pack-destination', tarballs], dir);
+  writeFileSync(join(project, 'package.json'), '{ "private": true }\n');
+  await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--loglevel=error',
+      ...readdirSync(tarballs).map((file) => join(tarballs, file)),
+      '@types/node@20',
+    ],
+    { cwd: project },
+  );
+});
+
+afterAll(() => {
+  if (project !== '') rmSync(project, { recursive: true, force: true });
+});
+
+describe('the installed tarballs', () => {
+  it('cover every package with at least one entry', () => {
+    expect(manifests.map(({ manifest }) => manifest.name)).toContain('@apple-music-auth/core');
+    expect(specifiers.length).toBeGreaterThanOrEqual(manifests.length * 2);
+  });
+
+  it('ship each package with its README and CHANGELOG', () => {
+    for (const { manifest } of manifests) {
+      for (const file of ['README.md', 'CHANGELOG.md']) {
+        expect(
+          existsSync(join(project, 'node_modules', manifest.name, file)),
+          `${manifest.name}/${file}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('load every entry with import and with require(), with the same exports', async () => {
+    const listExports = (load: (specifier: string) => string) =>
+      `const names = {};\n${modules
+        .map(
+          (specifier) =>
+            `names[${JSON.stringify(specifier)}] = Object.keys(${load(specifier)}).sort();`,
+        )
+        .join('\n')}\nconsole.log(JSON.stringify(names));`;
+    writeFileSync(
+      join(project, 'entries.mjs'),
+      listExports((s) => `await import(${JSON.stringify(s)})`),
+    );
+    writeFileSync(
+      join(project, 'entries.cjs'),
+      listExports((s) => `require(${JSON.stringify(s)})`),
+    );
+    const imported = JSON.parse(await node('entries.mjs')) as Record<string, string[]>;
+    const required = JSON.parse(await node('entries.cjs')) as Record<string, string[]>;
+    expect(Object.keys(imported).sort()).toEqual([...modules].sort());
+    for (const specifier of modules)
+      expect(imported[specifier]?.length, specifier).toBeGreaterThan(0);
+    expect(required).toEqual(imported);
+  });
+
+  it('load every package.json export with require() and import', async () => {
+    const manifestsOnly = specifiers.filter((specifier) => specifier.endsWith('/package.json'));
+    writeFileSync(
+      join(project, 'manifests.mjs'),
+      `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconsole.log(JSON.stringify(await Promise.all(${JSON.stringify(manifestsOnly)}.map(async (s) => [require(s).name, (await import(s, { with: { type: 'json' } })).default.name]))));`,
+    );
+    const names = JSON.parse(await node('manifests.mjs')) as [string, string][];
+    expect(names).toEqual(manifests.map(({ manifest }) => [manifest.name, manifest.name]));
+  });
+
+  it.concurrent.each(['node16', 'bundler'] as const)(
+    "resolve every entry's types with moduleResolution %s",
+    async (resolution) => {
+      const lines = modules.map(
+        (specifier, index) =>
+          `import * as entry${index} from ${JSON.stringify(specifier)};\nexport const exports${index}: number = Object.keys(entry${index}).length;`,
+      );
+      writeFileSync(join(project, `types-${resolution}.mts`), `${lines.join('\n')}\n`);
+      const config = {
+        compilerOptions: {
+          module: resolution === 'node16' ? 'node16' : 'esnext',
+          moduleResolution: resolution,
+          target: 'es2022',
+          lib: ['es2023', 'dom', 'dom.iterable'],
+          types: ['node'],
+          strict: true,
+          noEmit: true,
+        },
+        files: [`types-${resolution}.mts`],
+      };
+      writeFileSync(join(project, `tsconfig.${resolution}.json`), JSON.stringify(config));
+      const result = await run(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`], {
+        cwd: project,
+      }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+      expect(result.stdout).toBe('');
+    },
+  );
+
+  it.each(bins)('run the %s bin from node_modules/.bin', async (bin) => {
+    const { stdout } = await run(join(project, 'node_modules', '.bin', bin), ['--help'], {
+      cwd: project,
+      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
+    });
+    expect(stdout).toContain(`Usage: ${bin}`);
+  });
+});
