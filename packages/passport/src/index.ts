@@ -1,4 +1,5 @@
 export { AuthorizationError, TokenError } from '@apple-music-auth/core';
+export type { LoginGuard, LoginStorage } from './after-login.js';
 export {
   type AuthenticateOptions,
   Strategy,

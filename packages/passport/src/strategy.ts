@@ -5,12 +5,17 @@ import {
   createAppleMusicAuth,
   invalidOptions,
   type LoginResult,
-  type StepReply,
-  sessionFromObject,
 } from '@apple-music-auth/core';
 import { readCallbackBody } from '@apple-music-auth/core/node';
 import type { Request } from 'express';
 import { Strategy as PassportStrategy } from 'passport-strategy';
+import {
+  developerTokenHandler,
+  type LoginGuard,
+  type LoginStorage,
+  loginGuard,
+} from './after-login.js';
+import { flowRequestOf, writeReply } from './express-request.js';
 import { resolveStrategyOptions, type StrategyOptions } from './strategy-options.js';
 import {
   type AnyVerifyFunction,
@@ -45,8 +50,6 @@ declare module 'passport' {
   }
 }
 
-type NodeResponse = NonNullable<Request['res']>;
-
 /**
  * The Apple Music strategy, name `apple-music`. A request that is not a POST
  * gets the bridge page (written on `req.res`); the POST callback finishes the
@@ -74,6 +77,19 @@ export class Strategy extends PassportStrategy {
     this._passReqToCallback = resolved.passReqToCallback;
   }
 
+  /** The developer-token route for MusicKit in the page: `app.get('/auth/apple-music/developer-token', strategy.developerToken())`. */
+  developerToken(): ReturnType<typeof developerTokenHandler> {
+    return developerTokenHandler(this.auth);
+  }
+
+  /**
+   * A guard for routes that need Apple Music, over how the app stores the
+   * login: `app.get('/recent', guard.require, handler, guard.rejected)`.
+   */
+  guard(storage: LoginStorage): LoginGuard {
+    return loginGuard(this.auth, storage);
+  }
+
   /** Renders the bridge page, or finishes the POST callback. */
   override authenticate(req: Request, options: AuthenticateOptions = {}): void {
     const res = req.res;
@@ -86,13 +102,7 @@ export class Strategy extends PassportStrategy {
       );
       return;
     }
-    const flow = {
-      method: req.method,
-      url: req.originalUrl ?? req.url,
-      headers: req.headers,
-      encrypted: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
-      session: sessionFromObject((req as { session?: unknown }).session),
-    };
+    const flow = flowRequestOf(req);
     // Anything thrown on the way (a bug, headers already sent) ends in error(), never in an unhandled rejection.
     const fault = (error: unknown) => this.error(error as Error);
     if (req.method !== 'POST') {
@@ -139,12 +149,4 @@ export class Strategy extends PassportStrategy {
     else if (error.code === 'ERR_CALLBACK_INVALID') this.fail(info, error.status);
     else this.error(error);
   }
-}
-
-/** Writes a step's answer: status, headers, each `Set-Cookie` value, body. */
-function writeReply(res: NodeResponse, reply: StepReply): void {
-  res.statusCode = reply.status;
-  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-  if (reply.setCookies.length > 0) res.appendHeader('set-cookie', reply.setCookies);
-  res.end(reply.body);
 }
