@@ -2,6 +2,7 @@
 // example on its own port, and a landing page that links them and explains
 // the flow.
 import { createServer } from 'node:http';
+import { startExample as startExpressPassport } from '@apple-music-auth/example-express-passport/server';
 import { startExample as startFastify } from '@apple-music-auth/example-fastify/server';
 import { startExample as startKoa } from '@apple-music-auth/example-koa/server';
 import { startExample as startNodeHTTP } from '@apple-music-auth/example-node-http/server';
@@ -12,6 +13,11 @@ import { listen } from '@apple-music-auth/example-shared/run';
 /** The examples, in the order the landing page lists them. */
 const EXAMPLES = [
   { name: 'node:http', package: '@apple-music-auth/core', start: startNodeHTTP },
+  {
+    name: 'Express + Passport',
+    package: '@apple-music-auth/passport',
+    start: startExpressPassport,
+  },
   { name: 'Fastify', package: '@apple-music-auth/fastify', start: startFastify },
   { name: 'Koa', package: '@apple-music-auth/koa', start: startKoa },
 ];

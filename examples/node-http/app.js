@@ -4,15 +4,13 @@
 // configures MusicKit JS with it. Sessions are kept in memory to stay short;
 // use your framework's session store in a real app.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { isAppleMusicAuthError } from '@apple-music-auth/core';
+import { developerTokenSourceScript } from '@apple-music-auth/example-shared/browser-module';
 import {
   accountSummary,
   connectPage,
   disconnectForm,
-  escapeHTML,
+  musicKitPage,
   page,
   recentList,
 } from '@apple-music-auth/example-shared/pages';
@@ -22,15 +20,6 @@ const EXAMPLE = 'node:http example';
 const SESSION_COOKIE = 'sid';
 const TOKEN_ROUTE = '/auth/apple-music/developer-token';
 
-/** core/browser's createDeveloperTokenSource, served to the MusicKit page as a module. */
-const tokenSourceModule = readFileSync(
-  join(
-    dirname(createRequire(import.meta.url).resolve('@apple-music-auth/core/browser')),
-    'developer-token-source.js',
-  ),
-  'utf8',
-);
-
 /**
  * Creates the example's web-standard request handler around an `AppleMusicAuth`.
  *
@@ -39,8 +28,6 @@ const tokenSourceModule = readFileSync(
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createExampleHandler(auth, options = {}) {
-  const musicKitScriptURL =
-    options.musicKitScriptURL ?? 'https://js-cdn.music.apple.com/musickit/v3/musickit.js';
   /** @type {Map<string, import('@apple-music-auth/core').LoginResult>} */
   const sessions = new Map();
 
@@ -77,9 +64,20 @@ export function createExampleHandler(auth, options = {}) {
     }
     if (route === 'GET /') return html(home(sessionOf(request)?.login));
     if (route === 'GET /recent') return recent(request);
-    if (route === 'GET /musickit') return html(musicKitPage());
+    if (route === 'GET /musickit') {
+      return html(
+        musicKitPage({
+          example: EXAMPLE,
+          tokenRoute: TOKEN_ROUTE,
+          scriptURL: options.musicKitScriptURL,
+          back: { href: '/', label: 'Home' },
+        }),
+      );
+    }
     if (route === 'GET /developer-token-source.js') {
-      return new Response(tokenSourceModule, { headers: { 'content-type': 'text/javascript' } });
+      return new Response(developerTokenSourceScript, {
+        headers: { 'content-type': 'text/javascript' },
+      });
     }
     if (route === 'POST /logout') {
       const session = sessionOf(request);
@@ -121,27 +119,6 @@ export function createExampleHandler(auth, options = {}) {
       sessions.delete(session.sid);
       return auth.handleLoginRequired(request);
     }
-  }
-
-  function musicKitPage() {
-    return page({
-      title: 'MusicKit in the page',
-      example: EXAMPLE,
-      content: `<p class="lead">This page configures MusicKit JS with a developer token from <code>${TOKEN_ROUTE}</code>; it plays nothing.</p>
-<p id="musickit-status" role="status">Loading MusicKit…</p>
-<a class="button secondary" href="/">Home</a>
-<script type="module">
-import { createDeveloperTokenSource } from '/developer-token-source.js';
-const status = document.getElementById('musickit-status');
-const tokens = createDeveloperTokenSource({ url: '${TOKEN_ROUTE}' });
-const ready = window.MusicKit ? Promise.resolve() : new Promise((resolve) => document.addEventListener('musickitloaded', resolve, { once: true }));
-ready
-  .then(async () => MusicKit.configure({ developerToken: await tokens.getToken(), app: { name: 'Example Playlist Tool', build: '1.0.0' } }))
-  .then(() => { status.textContent = 'MusicKit is configured.'; status.dataset.state = 'configured'; })
-  .catch((error) => { status.textContent = 'MusicKit could not be configured: ' + (error?.message ?? error); status.dataset.state = 'failed'; });
-</script>
-<script src="${escapeHTML(musicKitScriptURL)}" async></script>`,
-    });
   }
 
   return route;

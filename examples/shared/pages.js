@@ -103,3 +103,33 @@ export function recentList(played) {
 /** The form that ends the example's session. */
 export const disconnectForm =
   '<form method="post" action="/logout"><button class="secondary">Disconnect</button></form>';
+
+/**
+ * A page that configures MusicKit JS (it plays nothing) with a developer
+ * token from the app's developer-token route, through core/browser's
+ * `createDeveloperTokenSource` served at `/developer-token-source.js` (see
+ * `developerTokenSourceScript`).
+ *
+ * @param {{ example: string, tokenRoute: string, scriptURL?: string, back: { href: string, label: string } }} options
+ */
+export function musicKitPage({ example, tokenRoute, scriptURL, back }) {
+  const musicKit = scriptURL ?? 'https://js-cdn.music.apple.com/musickit/v3/musickit.js';
+  return page({
+    title: 'MusicKit in the page',
+    example,
+    content: `<p class="lead">This page configures MusicKit JS with a developer token from <code>${escapeHTML(tokenRoute)}</code>; it plays nothing.</p>
+<p id="musickit-status" role="status">Loading MusicKit…</p>
+<a class="button secondary" href="${escapeHTML(back.href)}">${escapeHTML(back.label)}</a>
+<script type="module">
+import { createDeveloperTokenSource } from '/developer-token-source.js';
+const status = document.getElementById('musickit-status');
+const tokens = createDeveloperTokenSource({ url: ${JSON.stringify(tokenRoute)} });
+const ready = window.MusicKit ? Promise.resolve() : new Promise((resolve) => document.addEventListener('musickitloaded', resolve, { once: true }));
+ready
+  .then(async () => MusicKit.configure({ developerToken: await tokens.getToken(), app: { name: 'Example Playlist Tool', build: '1.0.0' } }))
+  .then(() => { status.textContent = 'MusicKit is configured.'; status.dataset.state = 'configured'; })
+  .catch((error) => { status.textContent = 'MusicKit could not be configured: ' + (error?.message ?? error); status.dataset.state = 'failed'; });
+</script>
+<script src="${escapeHTML(musicKit)}" async></script>`,
+  });
+}

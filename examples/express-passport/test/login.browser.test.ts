@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { violationsInEveryLook } from '../../../testing/accessibility.js';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
 import { startExample } from '../server.js';
 
@@ -44,7 +45,7 @@ describeWithChromium('examples/express-passport in Chromium against the sandbox'
     const popup = await connect();
     expect(new URL(popup.url()).origin).toBe(example.sandbox?.authorizeOrigin);
     await page.waitForURL(`${example.url}/profile`);
-    expect(await page.locator('#storefront').textContent()).toBe('United States');
+    expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
     expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
 
     // The session holds the login: a new visit to / goes straight to the profile.
@@ -81,7 +82,35 @@ describeWithChromium('examples/express-passport in Chromium against the sandbox'
     await page.waitForURL(`${example.url}/profile`);
     expect(example.sandbox?.revokeToken(token ?? '')).toBe(true);
     await page.reload();
-    await page.waitForURL(`${example.url}/auth/apple-music?returnTo=/profile`);
-    expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
+    await page.waitForURL(`${example.url}/auth/apple-music?returnTo=%2Fprofile`);
+    const popup = page.waitForEvent('popup');
+    await page.getByRole('button', CONTINUE).click();
+    await popup;
+    await page.waitForURL(`${example.url}/profile`);
+    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+  });
+
+  it('sends a visitor without a login from the profile to sign in, and back', async () => {
+    const response = await page.goto(`${example.url}/profile`);
+    expect(response?.url()).toBe(`${example.url}/auth/apple-music?returnTo=%2Fprofile`);
+  });
+
+  it('configures MusicKit in the page with the developer-token route', async () => {
+    await page.goto(`${example.url}/musickit`);
+    await page.waitForFunction(() =>
+      ['configured', 'failed'].includes(
+        document.getElementById('musickit-status')?.dataset.state ?? '',
+      ),
+    );
+    expect(await page.locator('#musickit-status').textContent()).toBe('MusicKit is configured.');
+  });
+
+  it.each([
+    ['the home page', '/'],
+    ['the MusicKit page', '/musickit'],
+    ['the failure page', '/login-failed'],
+  ])('%s passes axe-core (WCAG 2.1 AA) in every look', async (_name, path) => {
+    const found = await violationsInEveryLook(browser, `${example.url}${path}`);
+    expect(Object.values(found).flat()).toEqual([]);
   });
 });
