@@ -62,3 +62,20 @@ export async function runUntilStopped(start, lines, name) {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
+
+/**
+ * Runs one example (`node examples/<name>`): prints its URL and its
+ * sandbox's, and stops on Ctrl-C with "Example stopped.".
+ *
+ * @param {() => Promise<{ url: string, sandbox?: { url: string } | undefined, close(): Promise<void> }>} start
+ */
+export function runExample(start) {
+  return runUntilStopped(
+    start,
+    (example) => [
+      `Example app: ${example.url}`,
+      ...(example.sandbox ? [`Apple sandbox: ${example.sandbox.url}`] : []),
+    ],
+    'Example',
+  );
+}
