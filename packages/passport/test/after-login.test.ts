@@ -1,6 +1,7 @@
 // After the login, through Express: the developer-token route for MusicKit in
 // the page, and the guard that sends users back to sign in.
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
+import type { Request, Response } from 'express';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Strategy } from '../src/index.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   app.get(
     '/recent',
     guard.require,
-    async (_req, res) => {
+    async (_req: Request, res: Response) => {
       const played = await strategy.auth.fetchAppleMusic('/v1/me/recent/played', {
         musicUserToken: res.locals.musicUserToken,
       });
