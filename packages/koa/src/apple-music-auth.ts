@@ -24,7 +24,10 @@ export interface AppleMusicKoaOptions extends Omit<AppleMusicAuthOptions, 'priva
   privateKeyPath?: string;
   /** Keep the login state in `ctx.session` (koa-session) instead of a cookie: `state.store: 'session'`. */
   session?: boolean;
-  /** Where `middleware()` serves the developer-token route. Default `/auth/apple-music/developer-token`. */
+  /**
+   * Where `middleware()` serves the developer-token route. Default: the login
+   * path + `/developer-token` (`/auth/apple-music/developer-token`).
+   */
   developerTokenPath?: string;
   /** Throw the typed error on a failed login (your error middleware answers) instead of the failure page. */
   throwErrors?: boolean;
@@ -95,10 +98,13 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
     privateKeyPath,
     session = false,
     throwErrors = false,
-    developerTokenPath = '/auth/apple-music/developer-token',
+    developerTokenPath: tokenPathOption,
     ...rest
   } = options ?? {};
-  if (typeof developerTokenPath !== 'string' || !/^\/(?!\/)/.test(developerTokenPath)) {
+  if (
+    tokenPathOption !== undefined &&
+    (typeof tokenPathOption !== 'string' || !/^\/(?!\/)/.test(tokenPathOption))
+  ) {
     throw invalidOption('developerTokenPath', "expected a path starting with one '/'.");
   }
   checkBoolean('session', session);
@@ -118,6 +124,8 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
     privateKey: privateKeyPath === undefined ? rest.privateKey : readPrivateKeySync(privateKeyPath),
     ...(session ? { state: { ...rest.state, store: 'session' } } : {}),
   } as AppleMusicAuthOptions);
+  const developerTokenPath =
+    tokenPathOption ?? `${auth.routes.loginPath.replace(/\/$/, '')}/developer-token`;
   const usesSession = session || (store !== undefined && store !== 'cookie');
 
   const flowRequest = (ctx: Context): FlowRequest => ({
