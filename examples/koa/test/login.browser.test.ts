@@ -1,5 +1,12 @@
+import type { Sandbox } from '@apple-music-auth/sandbox';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { violationsInEveryLook } from '../../../testing/accessibility.js';
+import {
+  expectMusicKitConfigured,
+  expectRecentSendsToLoginAndBack,
+  expectRevokedTokenSignsInAgain,
+} from '../../../testing/after-login-steps.js';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
 import { startExample } from '../server.js';
 
@@ -42,7 +49,10 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
     await page.waitForURL(`${example.url}/`);
     expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
     expect(await page.locator('#restricted').count()).toBe(0);
+    await page.click('a[href="/recent"]');
+    await page.waitForURL(`${example.url}/recent`);
     expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+    await page.getByRole('link', { name: 'Home' }).click();
     const cookies = await context.cookies();
     expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['koa.sess', 'koa.sess.sig']);
 
@@ -90,5 +100,25 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
     });
     expect(replay.status()).toBe(303);
     expect(replay.headers().location).toBe('/auth/apple-music?error=ERR_STATE_REPLAYED');
+  });
+
+  it('sends a visitor without a login from "Recently played" to sign in, and back', async () => {
+    await expectRecentSendsToLoginAndBack(page, example.url);
+  });
+
+  it('sends the user to sign in again when Apple revokes the token, then back to the page', async () => {
+    await expectRevokedTokenSignsInAgain(page, example.url, example.sandbox as Sandbox);
+  });
+
+  it('configures MusicKit in the page with the developer-token route', async () => {
+    await expectMusicKitConfigured(page, example.url);
+  });
+
+  it.each([
+    ['the home page', '/'],
+    ['the MusicKit page', '/musickit'],
+  ])('%s passes axe-core (WCAG 2.1 AA) in every look', async (_name, path) => {
+    const found = await violationsInEveryLook(browser, `${example.url}${path}`);
+    expect(Object.values(found).flat()).toEqual([]);
   });
 });
