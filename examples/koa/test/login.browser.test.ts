@@ -1,4 +1,3 @@
-import type { Sandbox } from '@apple-music-auth/sandbox';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { violationsInEveryLook } from '../../../testing/accessibility.js';
@@ -107,7 +106,7 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
   });
 
   it('sends the user to sign in again when Apple revokes the token, then back to the page', async () => {
-    await expectRevokedTokenSignsInAgain(page, example.url, example.sandbox as Sandbox);
+    await expectRevokedTokenSignsInAgain(page, example.url, example.sandbox as NonNullable<Example['sandbox']>);
   });
 
   it('configures MusicKit in the page with the developer-token route', async () => {
