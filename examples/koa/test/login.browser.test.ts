@@ -106,7 +106,11 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
   });
 
   it('sends the user to sign in again when Apple revokes the token, then back to the page', async () => {
-    await expectRevokedTokenSignsInAgain(page, example.url, example.sandbox as NonNullable<Example['sandbox']>);
+    await expectRevokedTokenSignsInAgain(
+      page,
+      example.url,
+      example.sandbox as NonNullable<Example['sandbox']>,
+    );
   });
 
   it('configures MusicKit in the page with the developer-token route', async () => {
