@@ -191,8 +191,8 @@ function send(reply: FastifyReply, answer: StepReply): FastifyReply {
 }
 
 /**
- * The Apple Music login as a Fastify 5 plugin: registers GET `loginPath`
- * and POST `callbackPath`, decorates the instance with `appleMusic` (or the
+ * The Apple Music login as a Fastify 5 plugin: registers GET `loginPath`,
+ * POST `callbackPath` and the `developerTokenPath` route, decorates the instance with `appleMusic` (or the
  * `decorator` name), and closes the Apple connection pool on close.
  */
 export const appleMusicAuth: FastifyPluginAsync<AppleMusicAuthPluginOptions> = fp(plugin, {
