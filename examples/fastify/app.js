@@ -8,13 +8,7 @@ import {
   TOKEN_SOURCE_PATH,
   tokenSourceModule,
 } from '@apple-music-auth/example-shared/musickit';
-import {
-  accountSummary,
-  connectPage,
-  disconnectForm,
-  page,
-  recentList,
-} from '@apple-music-auth/example-shared/pages';
+import { accountSummary, homePage, page, recentList } from '@apple-music-auth/example-shared/pages';
 import { appleMusicAuth } from '@apple-music-auth/fastify';
 import fastifyFormbody from '@fastify/formbody';
 import fastifySecureSession from '@fastify/secure-session';
@@ -51,7 +45,15 @@ export async function buildApp({ auth, sessionKey, secureCookies, logLevel, musi
   /** @param {import('fastify').FastifyRequest} request @returns {StoredLogin | undefined} */
   const loginOf = (request) => request.session.get('login');
 
-  app.get('/', async (request, reply) => reply.type('text/html').send(profile(loginOf(request))));
+  app.get('/', async (request, reply) =>
+    reply.type('text/html').send(
+      homePage({
+        example: EXAMPLE,
+        loginPath: app.appleMusic.routes.loginPath,
+        login: loginOf(request),
+      }),
+    ),
+  );
 
   // No login, or a token Apple no longer accepts (403): sign in, then back here.
   const requireLogin = app.appleMusic.requireLogin({
@@ -94,17 +96,4 @@ export async function buildApp({ auth, sessionKey, secureCookies, logLevel, musi
   });
 
   return app;
-}
-
-/** @param {StoredLogin | undefined} login */
-function profile(login) {
-  if (!login) return connectPage({ example: EXAMPLE, loginPath: '/auth/apple-music' });
-  return page({
-    title: 'Your Apple Music',
-    example: EXAMPLE,
-    content: `${accountSummary(login)}
-<a class="button" href="/recent">Recently played</a>
-<a class="button secondary" href="/musickit">MusicKit in the page</a>
-${disconnectForm}`,
-  });
 }

@@ -8,13 +8,7 @@ import {
   TOKEN_SOURCE_PATH,
   tokenSourceModule,
 } from '@apple-music-auth/example-shared/musickit';
-import {
-  accountSummary,
-  connectPage,
-  disconnectForm,
-  page,
-  recentList,
-} from '@apple-music-auth/example-shared/pages';
+import { accountSummary, homePage, page, recentList } from '@apple-music-auth/example-shared/pages';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import createSession from 'koa-session';
@@ -55,7 +49,11 @@ export function createExampleApp(am, { sessionKeys, musicKitScriptURL }) {
   });
   router.all(am.routes.developerTokenPath, am.developerToken());
   router.get('/', (ctx) => {
-    ctx.body = home(ctx.session?.login, am.routes.loginPath);
+    ctx.body = homePage({
+      example: EXAMPLE,
+      loginPath: am.routes.loginPath,
+      login: ctx.session?.login,
+    });
   });
   router.get('/recent', requireLogin, async (ctx) => {
     /** @type {import('@apple-music-auth/example-shared/pages').Played} */
@@ -85,26 +83,6 @@ export function createExampleApp(am, { sessionKeys, musicKitScriptURL }) {
   });
   app.use(router.routes()).use(router.allowedMethods());
   return app;
-}
-
-/** @typedef {{ musicUserToken: string, storefront?: { id: string, name: string }, restricted: boolean }} Login */
-
-/**
- * The profile, or the Connect page without a login.
- *
- * @param {Login | undefined} login
- * @param {string} loginPath
- */
-function home(login, loginPath) {
-  if (!login) return connectPage({ example: EXAMPLE, loginPath });
-  return page({
-    title: 'Your Apple Music',
-    example: EXAMPLE,
-    content: `${accountSummary(login)}
-<a class="button" href="/recent">Recently played</a>
-<a class="button secondary" href="/musickit">MusicKit in the page</a>
-${disconnectForm}`,
-  });
 }
 
 /** A koa-session store in memory: enough for one process. */

@@ -103,3 +103,21 @@ export function recentList(played) {
 /** The form that ends the example's session. */
 export const disconnectForm =
   '<form method="post" action="/logout"><button class="secondary">Disconnect</button></form>';
+
+/**
+ * The home page: the connected account with links to "Recently played" and
+ * "MusicKit in the page", or {@link connectPage} without a login.
+ *
+ * @param {{ example: string, loginPath: string, login: Login | null | undefined }} options
+ */
+export function homePage({ example, loginPath, login }) {
+  if (!login) return connectPage({ example, loginPath });
+  return page({
+    title: 'Your Apple Music',
+    example,
+    content: `${accountSummary(login)}
+<a class="button" href="/recent">Recently played</a>
+<a class="button secondary" href="/musickit">MusicKit in the page</a>
+${disconnectForm}`,
+  });
+}

@@ -1,11 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { violationsInEveryLook } from '../../../testing/accessibility.js';
-import {
-  expectMusicKitConfigured,
-  expectRecentSendsToLoginAndBack,
-  expectRevokedTokenSignsInAgain,
-} from '../../../testing/after-login-steps.js';
+import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
 import { startExample } from '../server.js';
 
@@ -101,27 +96,10 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
     expect(replay.headers().location).toBe('/auth/apple-music?error=ERR_STATE_REPLAYED');
   });
 
-  it('sends a visitor without a login from "Recently played" to sign in, and back', async () => {
-    await expectRecentSendsToLoginAndBack(page, example.url);
-  });
-
-  it('sends the user to sign in again when Apple revokes the token, then back to the page', async () => {
-    await expectRevokedTokenSignsInAgain(
-      page,
-      example.url,
-      example.sandbox as NonNullable<Example['sandbox']>,
-    );
-  });
-
-  it('configures MusicKit in the page with the developer-token route', async () => {
-    await expectMusicKitConfigured(page, example.url);
-  });
-
-  it.each([
-    ['the home page', '/'],
-    ['the MusicKit page', '/musickit'],
-  ])('%s passes axe-core (WCAG 2.1 AA) in every look', async (_name, path) => {
-    const found = await violationsInEveryLook(browser, `${example.url}${path}`);
-    expect(Object.values(found).flat()).toEqual([]);
-  });
+  itHandlesWhatComesAfterTheLogin(() => ({
+    browser,
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 });

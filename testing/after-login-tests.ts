@@ -1,8 +1,9 @@
-// Shared by the examples' Chromium tests: what happens after the login, on
+// Shared by the examples' Chromium tests: what comes after the login, on
 // an example with a guarded "Recently played" page at /recent and a MusicKit
 // page at /musickit (examples/shared/musickit.js).
-import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { violationsInEveryLook } from './accessibility.js';
 
 const CONTINUE = { name: 'Continue with Apple Music' } as const;
 
@@ -14,7 +15,7 @@ async function continueWithApple(page: Page): Promise<void> {
 }
 
 /** A visitor without a login opens /recent, is sent to sign in, and lands on /recent. */
-export async function expectRecentSendsToLoginAndBack(page: Page, exampleURL: string) {
+async function expectRecentSendsToLoginAndBack(page: Page, exampleURL: string) {
   const response = await page.goto(`${exampleURL}/recent`);
   expect(response?.url()).toBe(`${exampleURL}/auth/apple-music?returnTo=%2Frecent`);
   await continueWithApple(page);
@@ -26,7 +27,7 @@ export async function expectRecentSendsToLoginAndBack(page: Page, exampleURL: st
  * Logs in, has the sandbox revoke the token, and opens /recent: Apple's 403
  * sends the user to sign in again, and the new login lands on /recent.
  */
-export async function expectRevokedTokenSignsInAgain(
+async function expectRevokedTokenSignsInAgain(
   page: Page,
   exampleURL: string,
   sandbox: { revokeToken(token: string): boolean },
@@ -53,7 +54,7 @@ export async function expectRevokedTokenSignsInAgain(
 }
 
 /** /musickit configures the sandbox's MusicKit stub with the developer-token route's token. */
-export async function expectMusicKitConfigured(page: Page, exampleURL: string) {
+async function expectMusicKitConfigured(page: Page, exampleURL: string) {
   const route = page.waitForResponse((response) =>
     response.url().endsWith('/auth/apple-music/developer-token'),
   );
@@ -74,4 +75,44 @@ export async function expectMusicKitConfigured(page: Page, exampleURL: string) {
       ).MusicKit.getInstance().developerToken,
   );
   expect(configured).toBe(developerToken);
+}
+
+/** What the after-login tests run against: the suite's browser and page, the example and its sandbox. */
+export interface AfterLoginTarget {
+  browser: Browser;
+  page: Page;
+  exampleURL: string;
+  sandbox: { revokeToken(token: string): boolean };
+}
+
+/**
+ * Registers the after-login tests in the calling suite: the guard (no login,
+ * and a revoked token, both back to /recent after signing in), the MusicKit
+ * page, and axe-core on the home and MusicKit pages. `target` is read when
+ * each test runs, after the suite's hooks.
+ */
+export function itHandlesWhatComesAfterTheLogin(target: () => AfterLoginTarget): void {
+  it('sends a visitor without a login from "Recently played" to sign in, and back', async () => {
+    const { page, exampleURL } = target();
+    await expectRecentSendsToLoginAndBack(page, exampleURL);
+  });
+
+  it('sends the user to sign in again when Apple revokes the token, then back to the page', async () => {
+    const { page, exampleURL, sandbox } = target();
+    await expectRevokedTokenSignsInAgain(page, exampleURL, sandbox);
+  });
+
+  it('configures MusicKit in the page with the developer-token route', async () => {
+    const { page, exampleURL } = target();
+    await expectMusicKitConfigured(page, exampleURL);
+  });
+
+  it.each([
+    ['the home page', '/'],
+    ['the MusicKit page', '/musickit'],
+  ])('%s passes axe-core (WCAG 2.1 AA) in every look', async (_name, path) => {
+    const { browser, exampleURL } = target();
+    const found = await violationsInEveryLook(browser, `${exampleURL}${path}`);
+    expect(Object.values(found).flat()).toEqual([]);
+  });
 }
