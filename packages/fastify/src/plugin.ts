@@ -192,8 +192,9 @@ function send(reply: FastifyReply, answer: StepReply): FastifyReply {
 
 /**
  * The Apple Music login as a Fastify 5 plugin: registers GET `loginPath`,
- * POST `callbackPath` and the `developerTokenPath` route, decorates the instance with `appleMusic` (or the
- * `decorator` name), and closes the Apple connection pool on close.
+ * POST `callbackPath` and the `developerTokenPath` route, decorates the
+ * instance with `appleMusic` (or the `decorator` name), and closes the Apple
+ * connection pool on close.
  */
 export const appleMusicAuth: FastifyPluginAsync<AppleMusicAuthPluginOptions> = fp(plugin, {
   fastify: '5.x',
