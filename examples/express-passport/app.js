@@ -4,13 +4,16 @@
 // the session, the developer-token route and a page that configures MusicKit
 // JS with it.
 import { isAppleMusicAuthError } from '@apple-music-auth/core';
-import { developerTokenSourceScript } from '@apple-music-auth/example-shared/browser-module';
+import {
+  musicKitPage,
+  TOKEN_SOURCE_PATH,
+  tokenSourceModule,
+} from '@apple-music-auth/example-shared/musickit';
 import {
   accountSummary,
   connectPage,
   disconnectForm,
   escapeHTML,
-  musicKitPage,
   page,
   recentList,
 } from '@apple-music-auth/example-shared/pages';
@@ -125,14 +128,13 @@ ${disconnectForm}`,
     res.send(
       musicKitPage({
         example: EXAMPLE,
-        tokenRoute: TOKEN_ROUTE,
-        scriptURL: musicKitScriptURL,
-        back: { href: '/profile', label: 'Profile' },
+        tokenPath: TOKEN_ROUTE,
+        musicKitScriptURL: musicKitScriptURL,
       }),
     );
   });
-  app.get('/developer-token-source.js', (_req, res) => {
-    res.type('text/javascript').send(developerTokenSourceScript);
+  app.get(TOKEN_SOURCE_PATH, (_req, res) => {
+    res.type('text/javascript').send(tokenSourceModule);
   });
   app.post('/logout', (req, res, next) => {
     req.logout((error) => (error ? next(error) : res.redirect(303, '/')));

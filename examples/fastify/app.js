@@ -1,14 +1,14 @@
 // The example app: Fastify 5 with @fastify/secure-session for the app's own
-// session, @fastify/formbody for its forms, @apple-music-auth/fastify for the login (its state kept in the
-// same session), a profile page and the user's recently played items.
-import { isAppleMusicAuthError } from '@apple-music-auth/core';
+// session, @fastify/formbody for its forms, @apple-music-auth/fastify for the
+// login (its state kept in the same session) and the developer-token route, a
+// profile page, the user's recently played items behind the login guard, and
+// a page that configures MusicKit JS with the developer-token route.
 import {
-  accountSummary,
-  connectPage,
-  disconnectForm,
-  page,
-  recentList,
-} from '@apple-music-auth/example-shared/pages';
+  musicKitPage,
+  TOKEN_SOURCE_PATH,
+  tokenSourceModule,
+} from '@apple-music-auth/example-shared/musickit';
+import { accountSummary, homePage, page, recentList } from '@apple-music-auth/example-shared/pages';
 import { appleMusicAuth } from '@apple-music-auth/fastify';
 import fastifyFormbody from '@fastify/formbody';
 import fastifySecureSession from '@fastify/secure-session';
@@ -21,9 +21,9 @@ const EXAMPLE = 'Fastify example';
 /**
  * Builds the example's Fastify app.
  *
- * @param {{ auth: import('@apple-music-auth/fastify').AppleMusicAuthPluginOptions, sessionKey: Buffer, secureCookies: boolean, logLevel: string }} options
+ * @param {{ auth: import('@apple-music-auth/fastify').AppleMusicAuthPluginOptions, sessionKey: Buffer, secureCookies: boolean, logLevel: string, musicKitScriptURL?: string }} options
  */
-export async function buildApp({ auth, sessionKey, secureCookies, logLevel }) {
+export async function buildApp({ auth, sessionKey, secureCookies, logLevel, musicKitScriptURL }) {
   const app = Fastify({ logger: { level: logLevel } });
   // The app's own forms (Disconnect); the plugin parses its callback itself.
   await app.register(fastifyFormbody);
@@ -45,30 +45,49 @@ export async function buildApp({ auth, sessionKey, secureCookies, logLevel }) {
   /** @param {import('fastify').FastifyRequest} request @returns {StoredLogin | undefined} */
   const loginOf = (request) => request.session.get('login');
 
-  app.get('/', async (request, reply) => reply.type('text/html').send(profile(loginOf(request))));
+  app.get('/', async (request, reply) =>
+    reply.type('text/html').send(
+      homePage({
+        example: EXAMPLE,
+        loginPath: app.appleMusic.routes.loginPath,
+        login: loginOf(request),
+      }),
+    ),
+  );
 
-  app.get('/recent', async (request, reply) => {
-    const login = loginOf(request);
-    if (!login) return reply.redirect('/', 303);
-    try {
-      /** @type {import('@apple-music-auth/example-shared/pages').Played} */
-      const played = await app.appleMusic.fetchAppleMusic('/v1/me/recent/played', {
-        musicUserToken: login.musicUserToken,
-      });
-      return reply.type('text/html').send(
-        page({
-          title: 'Recently played',
-          example: EXAMPLE,
-          content: `${accountSummary(login)}${recentList(played)}<a class="button secondary" href="/">Profile</a>`,
-        }),
-      );
-    } catch (error) {
-      if (!isAppleMusicAuthError(error) || error.code !== 'ERR_USER_TOKEN_REJECTED') throw error;
-      // Apple no longer accepts the token: ask the user to connect again.
-      request.session.set('login', undefined);
-      return reply.redirect('/auth/apple-music?returnTo=/recent', 303);
-    }
+  // No login, or a token Apple no longer accepts (403): sign in, then back here.
+  const requireLogin = app.appleMusic.requireLogin({
+    read: (request) => loginOf(request)?.musicUserToken,
+    clear: (request) => request.session.set('login', undefined),
   });
+
+  app.get('/recent', requireLogin, async (request, reply) => {
+    /** @type {import('@apple-music-auth/example-shared/pages').Played} */
+    const played = await app.appleMusic.fetchAppleMusic('/v1/me/recent/played', {
+      musicUserToken: request.appleMusicUserToken ?? '',
+    });
+    return reply.type('text/html').send(
+      page({
+        title: 'Recently played',
+        example: EXAMPLE,
+        content: `${accountSummary(/** @type {StoredLogin} */ (loginOf(request)))}${recentList(played)}<a class="button secondary" href="/">Profile</a>`,
+      }),
+    );
+  });
+
+  app.get('/musickit', async (_request, reply) =>
+    reply.type('text/html').send(
+      musicKitPage({
+        example: EXAMPLE,
+        tokenPath: app.appleMusic.routes.developerTokenPath,
+        musicKitScriptURL,
+      }),
+    ),
+  );
+
+  app.get(TOKEN_SOURCE_PATH, async (_request, reply) =>
+    reply.type('text/javascript').send(tokenSourceModule),
+  );
 
   app.post('/logout', async (request, reply) => {
     // Not session.delete(): in @fastify/secure-session it wipes every value.
@@ -77,16 +96,4 @@ export async function buildApp({ auth, sessionKey, secureCookies, logLevel }) {
   });
 
   return app;
-}
-
-/** @param {StoredLogin | undefined} login */
-function profile(login) {
-  if (!login) return connectPage({ example: EXAMPLE, loginPath: '/auth/apple-music' });
-  return page({
-    title: 'Your Apple Music',
-    example: EXAMPLE,
-    content: `${accountSummary(login)}
-<a class="button" href="/recent">Recently played</a>
-${disconnectForm}`,
-  });
 }

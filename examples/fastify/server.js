@@ -18,6 +18,7 @@ export async function startExample(options = {}) {
     sessionKey: env.SESSION_KEY ? Buffer.from(env.SESSION_KEY, 'hex') : randomBytes(32),
     secureCookies: env.PUBLIC_URL?.startsWith('https:') ?? false,
     logLevel: env.LOG_LEVEL ?? 'info',
+    musicKitScriptURL: apple.endpoints.musicKitScript,
     auth: {
       ...apple.credentials,
       // Without PUBLIC_URL, the callback is resolved against each request's origin.

@@ -1,15 +1,14 @@
-// The example app on Koa 3: @koa/router mounts the login and callback of
-// @apple-music-auth/koa, koa-session keeps both the login state and the
-// result, and the home page is a profile with the recently played items.
+// The example app on Koa 3: @koa/router mounts the login, callback and
+// developer-token routes of @apple-music-auth/koa, koa-session keeps both the
+// login state and the result, "Recently played" sits behind the guard, and a
+// page configures MusicKit JS with the developer-token route.
 
 import {
-  accountSummary,
-  connectPage,
-  disconnectForm,
-  page,
-  recentList,
-} from '@apple-music-auth/example-shared/pages';
-import { isAppleMusicAuthError } from '@apple-music-auth/koa';
+  musicKitPage,
+  TOKEN_SOURCE_PATH,
+  tokenSourceModule,
+} from '@apple-music-auth/example-shared/musickit';
+import { accountSummary, homePage, page, recentList } from '@apple-music-auth/example-shared/pages';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import createSession from 'koa-session';
@@ -20,15 +19,23 @@ const EXAMPLE = 'Koa example';
  * Creates the Koa app around an `AppleMusicKoa`.
  *
  * @param {import('@apple-music-auth/koa').AppleMusicKoa} am
- * @param {{ sessionKeys: string[] }} options
+ * @param {{ sessionKeys: string[], musicKitScriptURL?: string }} options
  */
-export function createExampleApp(am, { sessionKeys }) {
+export function createExampleApp(am, { sessionKeys, musicKitScriptURL }) {
   const app = new Koa();
   app.keys = sessionKeys;
   // The session lives on the server; the browser's cookie holds only its id,
   // so the Music User Token never travels in a cookie. Use Redis or your
   // database in a real app.
   app.use(createSession({ store: memoryStore(), sameSite: 'lax' }, app));
+
+  // No login, or a token Apple no longer accepts (403): sign in, then back here.
+  const requireLogin = am.requireLogin({
+    read: (ctx) => ctx.session?.login?.musicUserToken,
+    clear: (ctx) => {
+      if (ctx.session) ctx.session.login = undefined;
+    },
+  });
 
   const router = new Router();
   router.get(am.routes.loginPath, am.login());
@@ -40,29 +47,35 @@ export function createExampleApp(am, { sessionKeys }) {
       restricted,
     };
   });
-  router.get('/', async (ctx) => {
-    /** @type {Login | undefined} */
-    const login = ctx.session?.login;
-    if (!login) {
-      ctx.body = connectPage({ example: EXAMPLE, loginPath: am.routes.loginPath });
-      return;
-    }
-    let played;
-    try {
-      played = await am.fetchAppleMusic('/v1/me/recent/played', {
-        musicUserToken: login.musicUserToken,
-      });
-    } catch (error) {
-      if (!isAppleMusicAuthError(error) || error.code !== 'ERR_USER_TOKEN_REJECTED') throw error;
-      // Apple no longer accepts this token: ask the user to sign in again.
-      ctx.redirect(`${am.routes.loginPath}?returnTo=/`);
-      return;
-    }
-    ctx.body = page({
-      title: 'Your Apple Music',
+  router.all(am.routes.developerTokenPath, am.developerToken());
+  router.get('/', (ctx) => {
+    ctx.body = homePage({
       example: EXAMPLE,
-      content: `${accountSummary(login)}<h2>Recently played</h2>${recentList(/** @type {import('@apple-music-auth/example-shared/pages').Played} */ (played))}${disconnectForm}`,
+      loginPath: am.routes.loginPath,
+      login: ctx.session?.login,
     });
+  });
+  router.get('/recent', requireLogin, async (ctx) => {
+    /** @type {import('@apple-music-auth/example-shared/pages').Played} */
+    const played = await am.fetchAppleMusic('/v1/me/recent/played', {
+      musicUserToken: ctx.state.musicUserToken,
+    });
+    ctx.body = page({
+      title: 'Recently played',
+      example: EXAMPLE,
+      content: `${accountSummary(ctx.session?.login)}${recentList(played)}<a class="button secondary" href="/">Home</a>`,
+    });
+  });
+  router.get('/musickit', (ctx) => {
+    ctx.body = musicKitPage({
+      example: EXAMPLE,
+      tokenPath: am.routes.developerTokenPath,
+      musicKitScriptURL,
+    });
+  });
+  router.get(TOKEN_SOURCE_PATH, (ctx) => {
+    ctx.type = 'text/javascript';
+    ctx.body = tokenSourceModule;
   });
   router.post('/logout', (ctx) => {
     ctx.session = null;
@@ -71,8 +84,6 @@ export function createExampleApp(am, { sessionKeys }) {
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }
-
-/** @typedef {{ musicUserToken: string, storefront?: { id: string, name: string }, restricted: boolean }} Login */
 
 /** A koa-session store in memory: enough for one process. */
 function memoryStore() {

@@ -35,7 +35,13 @@ export async function startExample(options = {}) {
     endpoints: apple.endpoints,
     ...options.auth,
   });
-  server.on('request', createExampleApp(am, { sessionKeys }).callback());
+  server.on(
+    'request',
+    createExampleApp(am, {
+      sessionKeys,
+      musicKitScriptURL: apple.endpoints.musicKitScript,
+    }).callback(),
+  );
 
   return {
     url: publicURL,

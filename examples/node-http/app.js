@@ -5,15 +5,12 @@
 // use your framework's session store in a real app.
 import { randomBytes } from 'node:crypto';
 import { isAppleMusicAuthError } from '@apple-music-auth/core';
-import { developerTokenSourceScript } from '@apple-music-auth/example-shared/browser-module';
 import {
-  accountSummary,
-  connectPage,
-  disconnectForm,
   musicKitPage,
-  page,
-  recentList,
-} from '@apple-music-auth/example-shared/pages';
+  TOKEN_SOURCE_PATH,
+  tokenSourceModule,
+} from '@apple-music-auth/example-shared/musickit';
+import { accountSummary, homePage, page, recentList } from '@apple-music-auth/example-shared/pages';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 
 const EXAMPLE = 'node:http example';
@@ -62,20 +59,22 @@ export function createExampleHandler(auth, options = {}) {
         },
       });
     }
-    if (route === 'GET /') return html(home(sessionOf(request)?.login));
+    if (route === 'GET /') {
+      const login = sessionOf(request)?.login;
+      return html(homePage({ example: EXAMPLE, loginPath: '/auth/apple-music', login }));
+    }
     if (route === 'GET /recent') return recent(request);
     if (route === 'GET /musickit') {
       return html(
         musicKitPage({
           example: EXAMPLE,
-          tokenRoute: TOKEN_ROUTE,
-          scriptURL: options.musicKitScriptURL,
-          back: { href: '/', label: 'Home' },
+          tokenPath: TOKEN_ROUTE,
+          musicKitScriptURL: options.musicKitScriptURL,
         }),
       );
     }
-    if (route === 'GET /developer-token-source.js') {
-      return new Response(developerTokenSourceScript, {
+    if (route === `GET ${TOKEN_SOURCE_PATH}`) {
+      return new Response(tokenSourceModule, {
         headers: { 'content-type': 'text/javascript' },
       });
     }
@@ -122,19 +121,6 @@ export function createExampleHandler(auth, options = {}) {
   }
 
   return route;
-}
-
-/** @param {import('@apple-music-auth/core').LoginResult | undefined} login */
-function home(login) {
-  if (!login) return connectPage({ example: EXAMPLE, loginPath: '/auth/apple-music' });
-  return page({
-    title: 'Your Apple Music',
-    example: EXAMPLE,
-    content: `${accountSummary(login)}
-<a class="button" href="/recent">Recently played</a>
-<a class="button secondary" href="/musickit">MusicKit in the page</a>
-${disconnectForm}`,
-  });
 }
 
 /** @param {string} body */

@@ -105,31 +105,19 @@ export const disconnectForm =
   '<form method="post" action="/logout"><button class="secondary">Disconnect</button></form>';
 
 /**
- * A page that configures MusicKit JS (it plays nothing) with a developer
- * token from the app's developer-token route, through core/browser's
- * `createDeveloperTokenSource` served at `/developer-token-source.js` (see
- * `developerTokenSourceScript`).
+ * The home page: the connected account with links to "Recently played" and
+ * "MusicKit in the page", or {@link connectPage} without a login.
  *
- * @param {{ example: string, tokenRoute: string, scriptURL?: string, back: { href: string, label: string } }} options
+ * @param {{ example: string, loginPath: string, login: Login | null | undefined }} options
  */
-export function musicKitPage({ example, tokenRoute, scriptURL, back }) {
-  const musicKit = scriptURL ?? 'https://js-cdn.music.apple.com/musickit/v3/musickit.js';
+export function homePage({ example, loginPath, login }) {
+  if (!login) return connectPage({ example, loginPath });
   return page({
-    title: 'MusicKit in the page',
+    title: 'Your Apple Music',
     example,
-    content: `<p class="lead">This page configures MusicKit JS with a developer token from <code>${escapeHTML(tokenRoute)}</code>; it plays nothing.</p>
-<p id="musickit-status" role="status">Loading MusicKit…</p>
-<a class="button secondary" href="${escapeHTML(back.href)}">${escapeHTML(back.label)}</a>
-<script type="module">
-import { createDeveloperTokenSource } from '/developer-token-source.js';
-const status = document.getElementById('musickit-status');
-const tokens = createDeveloperTokenSource({ url: ${JSON.stringify(tokenRoute)} });
-const ready = window.MusicKit ? Promise.resolve() : new Promise((resolve) => document.addEventListener('musickitloaded', resolve, { once: true }));
-ready
-  .then(async () => MusicKit.configure({ developerToken: await tokens.getToken(), app: { name: 'Example Playlist Tool', build: '1.0.0' } }))
-  .then(() => { status.textContent = 'MusicKit is configured.'; status.dataset.state = 'configured'; })
-  .catch((error) => { status.textContent = 'MusicKit could not be configured: ' + (error?.message ?? error); status.dataset.state = 'failed'; });
-</script>
-<script src="${escapeHTML(musicKit)}" async></script>`,
+    content: `${accountSummary(login)}
+<a class="button" href="/recent">Recently played</a>
+<a class="button secondary" href="/musickit">MusicKit in the page</a>
+${disconnectForm}`,
   });
 }

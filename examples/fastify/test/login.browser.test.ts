@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
 import { startExample } from '../server.js';
 
@@ -76,4 +77,11 @@ describeWithChromium('examples/fastify in Chromium against the sandbox', () => {
     await page.waitForURL(`${example.url}/auth/apple-music`);
     expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
   });
+
+  itHandlesWhatComesAfterTheLogin(() => ({
+    browser,
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 });

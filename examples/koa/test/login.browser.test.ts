@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
 import { startExample } from '../server.js';
 
@@ -42,7 +43,10 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
     await page.waitForURL(`${example.url}/`);
     expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
     expect(await page.locator('#restricted').count()).toBe(0);
+    await page.click('a[href="/recent"]');
+    await page.waitForURL(`${example.url}/recent`);
     expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
+    await page.getByRole('link', { name: 'Home' }).click();
     const cookies = await context.cookies();
     expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['koa.sess', 'koa.sess.sig']);
 
@@ -91,4 +95,11 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
     expect(replay.status()).toBe(303);
     expect(replay.headers().location).toBe('/auth/apple-music?error=ERR_STATE_REPLAYED');
   });
+
+  itHandlesWhatComesAfterTheLogin(() => ({
+    browser,
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { violationsInEveryLook } from '../../../testing/accessibility.js';
+import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
 import { startExample } from '../server.js';
 
@@ -149,53 +149,12 @@ describeWithChromium('examples/node-http in Chromium against the sandbox', () =>
     }
   });
 
-  it('sends a visitor without a login from "Recently played" to sign in, and back', async () => {
-    const response = await page.goto(`${example.url}/recent`);
-    expect(response?.url()).toBe(`${example.url}/auth/apple-music?returnTo=%2Frecent`);
-    const popup = page.waitForEvent('popup');
-    await page.getByRole('button', CONTINUE).click();
-    await popup;
-    await page.waitForURL(`${example.url}/recent`);
-    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
-  });
-
-  it('sends the user to sign in again when Apple revokes the token, then back to the page', async () => {
-    const posted: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().endsWith('/auth/apple-music/callback')) return;
-      posted.push(new URLSearchParams(request.postData() ?? '').get('music_user_token') ?? '');
-    });
-    await continueWithApple();
-    await page.waitForURL(`${example.url}/`);
-    expect(example.sandbox?.revokeToken(posted[0] ?? '')).toBe(true);
-    await page.goto(`${example.url}/recent`);
-    expect(page.url()).toBe(`${example.url}/auth/apple-music?returnTo=%2Frecent`);
-    const popup = page.waitForEvent('popup');
-    await page.getByRole('button', CONTINUE).click();
-    await popup;
-    await page.waitForURL(`${example.url}/recent`);
-    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
-    expect(posted).toHaveLength(2);
-    expect(posted[1]).not.toBe(posted[0]);
-  });
-
-  it('configures MusicKit in the page with the developer-token route', async () => {
-    await page.goto(`${example.url}/musickit`);
-    await page.waitForFunction(() =>
-      ['configured', 'failed'].includes(
-        document.getElementById('musickit-status')?.dataset.state ?? '',
-      ),
-    );
-    expect(await page.locator('#musickit-status').textContent()).toBe('MusicKit is configured.');
-  });
-
-  it.each([
-    ['the home page', '/'],
-    ['the MusicKit page', '/musickit'],
-  ])('%s passes axe-core (WCAG 2.1 AA) in every look', async (_name, path) => {
-    const found = await violationsInEveryLook(browser, `${example.url}${path}`);
-    expect(Object.values(found).flat()).toEqual([]);
-  });
+  itHandlesWhatComesAfterTheLogin(() => ({
+    browser,
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 
   describeWithChromium('in musickit mode (the sandbox serves a MusicKit stub)', () => {
     let musicKitExample: Example;

@@ -21,6 +21,11 @@ export interface AppleMusicAuthPluginOptions
   /** The callback route, under the plugin's `prefix`. Default `/auth/apple-music/callback`. */
   callbackPath?: string;
   /**
+   * The developer-token route for MusicKit in the page, under the plugin's
+   * `prefix`. Default: `loginPath` + `/developer-token` (`/auth/apple-music/developer-token`).
+   */
+  developerTokenPath?: string;
+  /**
    * The public callback URL. Leave it out to resolve the prefixed
    * `callbackPath` against each request's origin (see `trustProxy`); when given
    * (recommended in production: `https://app.example/auth/apple-music/callback`),
@@ -48,6 +53,7 @@ export interface AppleMusicAuthPluginOptions
 export interface RouteOptions {
   loginPath: string;
   callbackPath: string;
+  developerTokenPath: string;
   decorator: string;
   session: boolean;
 }
@@ -64,6 +70,7 @@ export function resolveRouteOptions(options: AppleMusicAuthPluginOptions): Route
   const routePath = "must be a path starting with one '/', e.g. '/auth/apple-music'.";
   check('loginPath', options.loginPath, path, routePath);
   check('callbackPath', options.callbackPath, path, routePath);
+  check('developerTokenPath', options.developerTokenPath, path, routePath);
   const identifier = (v: unknown) => typeof v === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(v);
   check('decorator', options.decorator, identifier, 'must be a JavaScript identifier.');
   check('session', options.session, (v) => typeof v === 'boolean', 'must be true or false.');
@@ -76,9 +83,12 @@ export function resolveRouteOptions(options: AppleMusicAuthPluginOptions): Route
       'the plugin builds it from the prefix and `loginPath`: give `loginPath`.',
     );
   }
+  const loginPath = options.loginPath ?? '/auth/apple-music';
   return {
-    loginPath: options.loginPath ?? '/auth/apple-music',
+    loginPath,
     callbackPath: options.callbackPath ?? '/auth/apple-music/callback',
+    developerTokenPath:
+      options.developerTokenPath ?? `${loginPath.replace(/\/$/, '')}/developer-token`,
     decorator: options.decorator ?? DEFAULT_DECORATOR,
     session: options.session ?? false,
   };

@@ -1,4 +1,5 @@
 import {
+  type AppleMusicAuth,
   AppleMusicAuthError,
   type CallbackBody,
   type CallbackRequest,
@@ -18,6 +19,7 @@ import type {
   FastifyRequest,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AppleMusicDecorator } from './decorators.js';
 import {
   type AppleMusicAuthPluginOptions,
   DEFAULT_DECORATOR,
@@ -25,6 +27,7 @@ import {
   type RouteOptions,
   resolveRouteOptions,
 } from './plugin-options.js';
+import { createRequireLogin } from './require-login.js';
 
 /** The content types the callback route parses, in its own context only. */
 const CALLBACK_TYPES = ['application/x-www-form-urlencoded', 'application/json'];
@@ -39,16 +42,18 @@ const CALLBACK_BODY_SCHEMA = {
 async function plugin(fastify: FastifyInstance, options: AppleMusicAuthPluginOptions) {
   const route = resolveRouteOptions(options);
   const { prefix, logLevel, logSerializers, onSuccess, onError, callbackURL, ...rest } = options;
-  const { loginPath, callbackPath, decorator, session, ...coreOptions } = rest;
+  const { loginPath, callbackPath, developerTokenPath, decorator, session, ...coreOptions } = rest;
   if (fastify.hasDecorator(route.decorator)) {
     throw invalid('decorator', `\`${route.decorator}\` is taken: give each instance its own.`);
   }
   if (route.session && !fastify.hasRequestDecorator('session')) {
     throw invalid('session', 'register @fastify/session or @fastify/secure-session first.');
   }
-  if (!fastify.hasRequestDecorator('appleMusicLogin')) {
-    fastify.decorateRequest('appleMusicLogin', null);
+  for (const name of ['appleMusicLogin', 'appleMusicUserToken']) {
+    if (!fastify.hasRequestDecorator(name)) fastify.decorateRequest(name, null);
   }
+  // Set while `routes` registers, before the developer-token scope below.
+  let developerTokenStep: AppleMusicAuth['developerTokenStep'] | undefined;
 
   const routes = async (scope: FastifyInstance) => {
     const callbackRoute = `${scope.prefix}${route.callbackPath}`;
@@ -59,6 +64,7 @@ async function plugin(fastify: FastifyInstance, options: AppleMusicAuthPluginOpt
       state: stateOptions(route, coreOptions.state),
     });
     scope.addHook('onClose', () => auth.close());
+    developerTokenStep = auth.developerTokenStep;
     if (auth.routes.callbackPath !== callbackRoute) {
       throw invalid(
         'callbackURL',
@@ -66,10 +72,13 @@ async function plugin(fastify: FastifyInstance, options: AppleMusicAuthPluginOpt
       );
     }
     fastify.decorate(route.decorator, {
-      routes: auth.routes,
+      routes: { ...auth.routes, developerTokenPath: `${scope.prefix}${route.developerTokenPath}` },
       getDeveloperToken: auth.getDeveloperToken,
       fetchAppleMusic: auth.fetchAppleMusic,
-    });
+      requireLogin: createRequireLogin((request, reply) =>
+        send(reply, auth.loginRequiredStep(flowRequest(request))),
+      ),
+    } satisfies AppleMusicDecorator);
 
     const fail = (
       request: FastifyRequest,
@@ -133,6 +142,16 @@ async function plugin(fastify: FastifyInstance, options: AppleMusicAuthPluginOpt
     );
   };
   await fastify.register(routes, { prefix, logLevel, logSerializers });
+  // Its own scope: Fastify's usual parsers, not the callback's error handler.
+  await fastify.register(
+    async (scope) => {
+      const step = developerTokenStep as AppleMusicAuth['developerTokenStep'];
+      scope.all(route.developerTokenPath, async (request, reply) =>
+        send(reply, await step(flowRequest(request))),
+      );
+    },
+    { prefix, logLevel, logSerializers },
+  );
 }
 
 /** The state options with the plugin's: `session: true`, and names of its own per decorator. */
@@ -172,9 +191,10 @@ function send(reply: FastifyReply, answer: StepReply): FastifyReply {
 }
 
 /**
- * The Apple Music login as a Fastify 5 plugin: registers GET `loginPath`
- * and POST `callbackPath`, decorates the instance with `appleMusic` (or the
- * `decorator` name), and closes the Apple connection pool on close.
+ * The Apple Music login as a Fastify 5 plugin: registers GET `loginPath`,
+ * POST `callbackPath` and the `developerTokenPath` route, decorates the
+ * instance with `appleMusic` (or the `decorator` name), and closes the Apple
+ * connection pool on close.
  */
 export const appleMusicAuth: FastifyPluginAsync<AppleMusicAuthPluginOptions> = fp(plugin, {
   fastify: '5.x',

@@ -14,6 +14,19 @@ describe('the decorators, typed through declare module', () => {
       }),
     ).resolves.toEqualTypeOf<{ data: unknown[] }>();
     expectTypeOf(app.appleMusic.routes.loginPath).toBeString();
+    expectTypeOf(app.appleMusic.routes.developerTokenPath).toBeString();
+  });
+
+  it('types requireLogin() as route options, and request.appleMusicUserToken', () => {
+    const app = Fastify();
+    const guard = app.appleMusic.requireLogin({
+      read: (request) => request.headers['x-token'] as string | undefined,
+      clear: () => undefined,
+    });
+    app.get('/recent', guard, async (request, reply) => {
+      expectTypeOf(request.appleMusicUserToken).toEqualTypeOf<string | null>();
+      return guard.signInAgain(request, reply);
+    });
   });
 
   it('types request.appleMusicLogin as LoginResult | null in every route', () => {

@@ -39,6 +39,7 @@ afterAll(async () => {
 it('gives each instance its own decorator and routes', () => {
   expect(app.appleMusic.routes.loginPath).toBe('/auth/apple-music');
   expect(app.appleMusicTeamB.routes.loginPath).toBe(B.login);
+  expect(app.appleMusicTeamB.routes.developerTokenPath).toBe(`${B.login}/developer-token`);
   expect(app.appleMusicTeamB).not.toBe(app.appleMusic);
 });
 

@@ -10,6 +10,11 @@ import {
 } from '@apple-music-auth/core';
 import { type ParsedBody, readCallbackBody, readPrivateKeySync } from '@apple-music-auth/core/node';
 import type { Context, DefaultContext, DefaultState, Middleware } from 'koa';
+import {
+  createRequireLogin,
+  type MusicUserTokenState,
+  type RequireLoginOptions,
+} from './require-login.js';
 
 /** Options of {@link appleMusicAuth}: core's options, a key file instead of the key, and Koa's own. */
 export interface AppleMusicKoaOptions extends Omit<AppleMusicAuthOptions, 'privateKey'> {
@@ -19,6 +24,11 @@ export interface AppleMusicKoaOptions extends Omit<AppleMusicAuthOptions, 'priva
   privateKeyPath?: string;
   /** Keep the login state in `ctx.session` (koa-session) instead of a cookie: `state.store: 'session'`. */
   session?: boolean;
+  /**
+   * Where `middleware()` serves the developer-token route. Default: the login
+   * path + `/developer-token` (`/auth/apple-music/developer-token`).
+   */
+  developerTokenPath?: string;
   /** Throw the typed error on a failed login (your error middleware answers) instead of the failure page. */
   throwErrors?: boolean;
 }
@@ -31,8 +41,8 @@ export interface AppleMusicState {
 
 /** The Koa middleware for one login setup, and its Apple Music calls. */
 export interface AppleMusicKoa {
-  /** Where the login and callback routes live (from `callbackURL` and `loginURL`). */
-  readonly routes: AppleMusicAuth['routes'];
+  /** Where the login, callback and developer-token routes live. */
+  readonly routes: AppleMusicAuth['routes'] & { developerTokenPath: string };
   /** `GET` login route: the bridge page, or the failure page for `?error=<code>`. */
   login(): Middleware;
   /**
@@ -46,9 +56,25 @@ export interface AppleMusicKoa {
     ContextT
   >;
   /**
-   * Both routes on their paths, for apps without a router; other requests
-   * pass through, so downstream `ctx.state.appleMusic` is set only after a
-   * successful callback.
+   * The developer-token route for MusicKit in the page (mount it for `GET`,
+   * `HEAD` and `OPTIONS`, e.g. `router.all(path, am.developerToken())`): JSON
+   * `{ developerToken, expiresAt }`, cached, with an ETag and CORS for your origins.
+   */
+  developerToken(): Middleware;
+  /**
+   * The guard for routes that need Apple Music: with the token `read` returns,
+   * `next()` runs and `ctx.state.musicUserToken` holds it; without one, a page
+   * navigation goes to the login route with `returnTo` (303), an API call gets
+   * 401 JSON `{ error: 'login_required', login }`. When downstream throws
+   * `ERR_USER_TOKEN_REJECTED` (Apple's 403), `clear` runs and the same answer follows.
+   */
+  requireLogin<StateT = DefaultState, ContextT = DefaultContext>(
+    options: RequireLoginOptions<Context & ContextT>,
+  ): Middleware<StateT & MusicUserTokenState, ContextT>;
+  /**
+   * The login, callback and developer-token routes on their paths, for apps
+   * without a router; other requests pass through, so downstream
+   * `ctx.state.appleMusic` is set only after a successful callback.
    */
   middleware<StateT = DefaultState, ContextT = DefaultContext>(): Middleware<
     StateT & Partial<AppleMusicState>,
@@ -68,7 +94,19 @@ export interface AppleMusicKoa {
  * `ERR_INVALID_KEY` at startup, never at the first login.
  */
 export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
-  const { privateKeyPath, session = false, throwErrors = false, ...rest } = options ?? {};
+  const {
+    privateKeyPath,
+    session = false,
+    throwErrors = false,
+    developerTokenPath: tokenPathOption,
+    ...rest
+  } = options ?? {};
+  if (
+    tokenPathOption !== undefined &&
+    (typeof tokenPathOption !== 'string' || !/^\/(?!\/)/.test(tokenPathOption))
+  ) {
+    throw invalidOption('developerTokenPath', "expected a path starting with one '/'.");
+  }
   checkBoolean('session', session);
   checkBoolean('throwErrors', throwErrors);
   if ((privateKeyPath === undefined) === (rest.privateKey === undefined)) {
@@ -86,6 +124,8 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
     privateKey: privateKeyPath === undefined ? rest.privateKey : readPrivateKeySync(privateKeyPath),
     ...(session ? { state: { ...rest.state, store: 'session' } } : {}),
   } as AppleMusicAuthOptions);
+  const developerTokenPath =
+    tokenPathOption ?? `${auth.routes.loginPath.replace(/\/$/, '')}/developer-token`;
   const usesSession = session || (store !== undefined && store !== 'cookie');
 
   const flowRequest = (ctx: Context): FlowRequest => ({
@@ -114,11 +154,20 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
     if (ctx.body === undefined && ctx.status === 404) send(ctx, { ...outcome, setCookies: [] });
   };
 
+  const developerToken = (): Middleware => async (ctx) => {
+    send(ctx, await auth.developerTokenStep(flowRequest(ctx)));
+  };
+
+  const requireLogin = (guard: RequireLoginOptions) =>
+    createRequireLogin(guard, (ctx) => send(ctx, auth.loginRequiredStep(flowRequest(ctx))));
+
   const middleware = (): Middleware<AppleMusicState> => {
     const loginRoute = login();
     const callbackRoute = callback();
+    const tokenRoute = developerToken();
     const { loginPath, callbackPath } = auth.routes;
     return (ctx, next) => {
+      if (ctx.path === developerTokenPath) return tokenRoute(ctx, next);
       const isCallback =
         ctx.path === callbackPath && (ctx.method === 'POST' || callbackPath !== loginPath);
       if (isCallback) return callbackRoute(ctx, next);
@@ -128,9 +177,11 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
   };
 
   return {
-    routes: auth.routes,
+    routes: { ...auth.routes, developerTokenPath },
     login,
     callback,
+    developerToken,
+    requireLogin,
     middleware,
     getDeveloperToken: auth.getDeveloperToken,
     fetchAppleMusic: auth.fetchAppleMusic,

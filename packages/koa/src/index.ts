@@ -12,3 +12,4 @@ export {
   type AppleMusicState,
   appleMusicAuth,
 } from './apple-music-auth.js';
+export type { MusicUserTokenState, RequireLoginOptions } from './require-login.js';

@@ -60,3 +60,24 @@ describe('ctx.state.appleMusic', () => {
     }>();
   });
 });
+
+describe('ctx.state.musicUserToken', () => {
+  it("is a string in the route after requireLogin(), beside the app's own state", () => {
+    interface AppState {
+      user: { id: string };
+    }
+    const router = new Router<AppState>();
+    const guard = am.requireLogin<AppState>({
+      read: (ctx) => ctx.cookies.get('token'),
+      clear: (ctx) => {
+        ctx.cookies.set('token', null);
+      },
+    });
+    router.get('/recent', guard, (ctx) => {
+      expectTypeOf(ctx.state.musicUserToken).toBeString();
+      expectTypeOf(ctx.state.user.id).toBeString();
+    });
+    expectTypeOf(am.developerToken()).toExtend<Koa.Middleware>();
+    expectTypeOf(am.routes.developerTokenPath).toBeString();
+  });
+});

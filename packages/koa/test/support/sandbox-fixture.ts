@@ -7,6 +7,9 @@ const teamId = 'TEAM123456';
 const keyId = 'KEY1234567';
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
+/** The public half of the key the options sign with. */
+export { publicKey };
+
 /** A sandbox for this test file (started before its tests, closed after), and options that talk to it. */
 export function useSandbox(): {
   sandbox: () => Sandbox;
