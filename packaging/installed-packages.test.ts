@@ -69,7 +69,16 @@ beforeAll(async () => {
   const tarballs = join(project, 'tarballs');
   mkdirSync(tarballs);
   for (const { dir } of manifests) await pnpm(['pack', '--pack-destination', tarballs], dir);
-  writeFileSync(join(project, 'package.json'), '{ "private": true }\n');
+  // The workspace's overrides (pnpm-workspace.yaml) keep the frameworks' own
+  // dependencies on releases that install on Node 20, as a user there pins them.
+  const overrides = Object.fromEntries(
+    [
+      ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(
+        /^ {2}"?([@\w/.-]+)"?: ([\d.]+)$/gm,
+      ),
+    ].map(([, name, version]) => [name, version]),
+  );
+  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ private: true, overrides })}\n`);
   await run(
     'npm',
     [
