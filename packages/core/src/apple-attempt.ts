@@ -1,5 +1,10 @@
 import type { ClientSettings } from './apple-client-options.js';
-import { closedClientError, notJSONError, timeoutError } from './apple-error-mapping.js';
+import {
+  closedClientError,
+  notJSONError,
+  timeoutError,
+  tooLargeError,
+} from './apple-error-mapping.js';
 import type { PreparedRequest } from './apple-request.js';
 import { AppleMusicAuthError } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -44,7 +49,7 @@ export async function sendOnce(
       headersTimeout: settings.timeoutMs,
       bodyTimeout: settings.timeoutMs,
     });
-    const text = await response.body.text();
+    const text = await readCapped(response.body, request);
     const status = response.statusCode;
     if (status >= 200 && status < 300) return { ok: true, value: parseJSON(text, request) };
     return {
@@ -69,6 +74,28 @@ export async function sendOnce(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The longest Apple answer read, in bytes: pages of the API are far smaller. */
+export const MAX_APPLE_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** Reads a body as UTF-8 text, cutting it off past {@link MAX_APPLE_RESPONSE_BYTES}. */
+async function readCapped(
+  body: AsyncIterable<Uint8Array> & { destroy(): unknown },
+  request: PreparedRequest,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > MAX_APPLE_RESPONSE_BYTES) {
+      body.destroy();
+      throw tooLargeError(request.context, MAX_APPLE_RESPONSE_BYTES);
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 /** The `code` of a Node.js or undici error, when it has a string one. */
