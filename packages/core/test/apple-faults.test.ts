@@ -7,7 +7,7 @@ import { openLoginPage } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppleMusicClient } from '../src/apple-client.js';
 import { createAppleMusicAuth, isAppleMusicAuthError } from '../src/index.js';
-import { targetKeys } from './support/core-targets.js';
+import { testAuthOptions } from './support/core-targets.js';
 
 type Fault = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -205,12 +205,7 @@ describe('a callback while Apple misbehaves', () => {
     it(`${name}: the callback answers ${answered} ${code}`, async () => {
       const origin = 'https://app.example';
       const auth = createAppleMusicAuth({
-        teamId: targetKeys.teamId,
-        keyId: targetKeys.keyId,
-        privateKey: targetKeys.privateKey,
-        callbackURL: `${origin}/auth/apple-music/callback`,
-        stateSecret: 'a-state-secret-that-is-long-enough-for-hmac',
-        app: { name: 'Fault App' },
+        ...testAuthOptions(origin),
         endpoints: { api: apiURL },
         timeoutMs: 300,
       });

@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AppleMusicAuth, createAppleMusicAuth } from '../src/index.js';
 import { toNodeListener } from '../src/node/index.js';
-import { targetKeys } from './support/core-targets.js';
+import { targetKeys, testAuthOptions } from './support/core-targets.js';
 
 const CONCURRENT_LOGINS = 200;
 const seconds = Number(process.env.LOAD_SECONDS ?? 2);
@@ -24,18 +24,13 @@ let auth: AppleMusicAuth;
 let target: ScenarioTarget;
 
 beforeAll(async () => {
-  const { teamId, keyId, publicKey, privateKey } = targetKeys;
+  const { teamId, keyId, publicKey } = targetKeys;
   sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
   server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   auth = createAppleMusicAuth({
-    teamId,
-    keyId,
-    privateKey,
-    callbackURL: `${origin}/auth/apple-music/callback`,
-    stateSecret: 'a-state-secret-that-is-long-enough-for-hmac',
-    app: { name: 'Load App' },
+    ...testAuthOptions(origin),
     endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
   });
   server.on(

@@ -28,14 +28,21 @@ export interface CoreTarget extends ScenarioTarget {
 const body = ({ musicUserToken, restricted, storefront, returnTo }: LoginResult) =>
   JSON.stringify({ musicUserToken, restricted, storefront, returnTo });
 
-function createAuth(sandbox: Sandbox, origin: string, now: () => number): AppleMusicAuth {
-  return createAppleMusicAuth({
+/** The options every test app shares: the keys, a state secret, and the callback on `origin`. */
+export function testAuthOptions(origin: string) {
+  return {
     teamId: targetKeys.teamId,
     keyId: targetKeys.keyId,
     privateKey: targetKeys.privateKey,
     callbackURL: `${origin}/auth/apple-music/callback`,
     stateSecret: 'a-state-secret-that-is-long-enough-for-hmac',
-    app: { name: 'Scenario App' },
+    app: { name: 'Test App' },
+  };
+}
+
+function createAuth(sandbox: Sandbox, origin: string, now: () => number): AppleMusicAuth {
+  return createAppleMusicAuth({
+    ...testAuthOptions(origin),
     endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
     timeoutMs: 500,
     now,
