@@ -101,7 +101,9 @@ export function sha256(bytes: Uint8Array): Uint8Array {
 
 /** An HMAC-SHA256 key with its inner and outer pads already hashed. */
 export interface HmacSha256Key {
+  /** The hash state after the key XOR ipad block. */
   readonly inner: Uint32Array;
+  /** The hash state after the key XOR opad block. */
   readonly outer: Uint32Array;
 }
 

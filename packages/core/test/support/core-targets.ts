@@ -20,6 +20,7 @@ export const targetKeys = {
 
 /** A target with the app behind it and every successful login it answered. */
 export interface CoreTarget extends ScenarioTarget {
+  /** The app's core instance, closed after the describe block. */
   auth: AppleMusicAuth;
   /** Every result `onSuccess` was called with, in order. */
   successes: LoginResult[];
