@@ -1,6 +1,12 @@
 import type { ClientSettings } from './apple-client-options.js';
-import { closedClientError, notJSONError, timeoutError } from './apple-error-mapping.js';
+import {
+  closedClientError,
+  notJSONError,
+  timeoutError,
+  tooLargeError,
+} from './apple-error-mapping.js';
 import type { PreparedRequest } from './apple-request.js';
+import { MAX_APPLE_RESPONSE_BYTES, ResponseTooLarge } from './apple-transport.js';
 import { AppleMusicAuthError } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -47,6 +53,9 @@ export async function sendOnce(
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (error instanceof AppleMusicAuthError) throw error;
+    if (error instanceof ResponseTooLarge) {
+      throw tooLargeError(request.context, MAX_APPLE_RESPONSE_BYTES);
+    }
     const kind = timedOut ? 'timeout' : settings.transport.failureKind(error);
     if (kind === 'timeout') {
       throw timeoutError(request.context, settings.timeoutMs, 'timeoutMs', error);

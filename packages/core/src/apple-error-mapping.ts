@@ -39,6 +39,14 @@ export function notJSONError(context: CallContext, cause: unknown): AppleMusicAP
   );
 }
 
+/** `ERR_UPSTREAM`: Apple's answer is longer than any the API gives; it was cut off unread. */
+export function tooLargeError(context: CallContext, maxBytes: number): AppleMusicAPIError {
+  return new AppleMusicAPIError(
+    'ERR_UPSTREAM',
+    `The Apple Music API answered ${describeCall(context)} with a body over ${maxBytes} bytes; it was not read. Check that \`apiURL\` points at the Apple Music API (or the sandbox), and ask for smaller pages (\`limit\`).`,
+  );
+}
+
 /**
  * Maps the last failed attempt of a call to the typed error to throw: 401
  * (and 403 without a user token) to `ERR_DEVELOPER_TOKEN_REJECTED`, 403 to

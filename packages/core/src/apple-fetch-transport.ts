@@ -1,5 +1,5 @@
 import { closedClientError } from './apple-error-mapping.js';
-import { type AppleTransport, isConnectionReset } from './apple-transport.js';
+import { type AppleTransport, isConnectionReset, readCappedText } from './apple-transport.js';
 
 /**
  * A transport over the web-standard `fetch`, for runtimes without undici
@@ -26,7 +26,7 @@ export function createFetchTransport(): AppleTransport {
       } catch (error) {
         throw error instanceof TypeError && error.cause instanceof Error ? error.cause : error;
       }
-      const text = await response.text();
+      const text = await readCappedText(response.body, () => response.body?.cancel());
       return {
         status: response.status,
         text,

@@ -14,6 +14,53 @@ export interface TransportRequest {
   signal: AbortSignal;
 }
 
+/** The longest Apple answer a transport reads, in bytes: pages of the API are far smaller. */
+export const MAX_APPLE_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** Thrown by a transport whose answer is over {@link MAX_APPLE_RESPONSE_BYTES}; the client maps it. */
+export class ResponseTooLarge extends Error {
+  constructor() {
+    super(`Apple's answer is larger than ${MAX_APPLE_RESPONSE_BYTES} bytes.`);
+    this.name = 'ResponseTooLarge';
+  }
+}
+
+/**
+ * Reads a body (a web `ReadableStream` or undici's stream) as UTF-8 text,
+ * stopping past {@link MAX_APPLE_RESPONSE_BYTES}: `cancel` then drops the
+ * rest and {@link ResponseTooLarge} is thrown.
+ */
+export async function readCappedText(
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null,
+  cancel: () => unknown,
+): Promise<string> {
+  if (body === null) return '';
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  const chunks: AsyncIterable<Uint8Array> =
+    'getReader' in body ? readerChunks(body.getReader()) : body;
+  for await (const chunk of chunks) {
+    size += chunk.byteLength;
+    if (size > MAX_APPLE_RESPONSE_BYTES) {
+      await cancel();
+      throw new ResponseTooLarge();
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+async function* readerChunks(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
+
 /** Apple's answer to one request, its body read in full. */
 export interface TransportAnswer {
   /** The HTTP status code. */

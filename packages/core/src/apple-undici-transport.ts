@@ -1,5 +1,10 @@
 import type { Dispatcher } from 'undici';
-import { type AppleTransport, errorCode, isConnectionReset } from './apple-transport.js';
+import {
+  type AppleTransport,
+  errorCode,
+  isConnectionReset,
+  readCappedText,
+} from './apple-transport.js';
 
 /**
  * A transport over an undici `Dispatcher` (the client's own keep-alive
@@ -27,7 +32,7 @@ export function createUndiciTransport(
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const text = await response.body.text();
+      const text = await readCappedText(response.body, () => response.body.destroy());
       return { status: response.statusCode, text, retryAfter: response.headers['retry-after'] };
     },
     failureKind(error) {

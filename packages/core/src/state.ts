@@ -1,8 +1,9 @@
-import { base64url, errors, jwtVerify, SignJWT } from 'jose';
+import { base64url } from 'jose';
 import { constantTimeEqual } from './constant-time.js';
 import { AppleMusicAuthError, invalidOptions } from './errors.js';
 import { clockOption, numberOption } from './option-checks.js';
 import { normalizeReturnTo } from './return-to.js';
+import { type HmacSha256Key, hmacSha256, hmacSha256Key, sha256 } from './sha256.js';
 
 /** The shortest `state.secret` accepted, in characters. */
 export const MIN_STATE_SECRET_LENGTH = 32;
@@ -26,27 +27,30 @@ const MAX_STATE_LENGTH = 8192;
 const MAX_NONCE_LENGTH = 512;
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-/** HMAC keys imported once per secret: importing on every request costs a thread-pool hop. */
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
+/** The protected header of every state, encoded once. */
+const STATE_HEADER = base64url.encode(JSON.stringify({ alg: 'HS256', typ: STATE_TYPE }));
 
-/** At most this many secrets keep an imported key (a rotation list has a few). */
+/** HMAC keys prepared once per secret: their pads are hashed on first use only. */
+const hmacKeys = new Map<string, HmacSha256Key>();
+
+/** At most this many secrets keep a prepared key (a rotation list has a few). */
 const MAX_CACHED_HMAC_KEYS = 16;
 
-function hmacKey(secret: string): Promise<CryptoKey> {
+function hmacKey(secret: string): HmacSha256Key {
   let key = hmacKeys.get(secret);
   if (key === undefined) {
     if (hmacKeys.size >= MAX_CACHED_HMAC_KEYS) hmacKeys.clear();
-    key = crypto.subtle.importKey(
-      'raw',
-      encoder.encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
+    key = hmacSha256Key(encoder.encode(secret));
     hmacKeys.set(secret, key);
   }
   return key;
+}
+
+/** The HS256 signature of a compact JWS's `header.payload`, base64url. */
+function signature(signingInput: string, secret: string): string {
+  return base64url.encode(hmacSha256(hmacKey(secret), encoder.encode(signingInput)));
 }
 
 /**
@@ -103,9 +107,8 @@ export function createNonce(): string {
 }
 
 /** SHA-256 of the nonce, base64url: what a state carries instead of the nonce itself. */
-async function hashNonce(nonce: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(nonce));
-  return base64url.encode(new Uint8Array(digest));
+function hashNonce(nonce: string): string {
+  return base64url.encode(sha256(encoder.encode(nonce)));
 }
 
 /** Options of {@link createState}. */
@@ -123,7 +126,7 @@ export interface CreateStateOptions {
 }
 
 /**
- * Makes a login state: a compact HS256 JWT (via jose) signed with the first
+ * Makes a login state: a compact HS256 JWT (HMAC-SHA256 in plain code) signed with the first
  * secret, carrying the SHA-256 hash of `nonce` (`nh`), the normalized
  * `returnTo` (`rt`), `iat` and `exp`. It is integrity-protected, not
  * encrypted: it holds nothing secret.
@@ -142,13 +145,12 @@ export async function createState(options: CreateStateOptions): Promise<string> 
   }
   const returnTo = options.returnTo === undefined ? undefined : normalizeReturnTo(options.returnTo);
   const issuedAt = Math.floor(now() / 1000);
-  const claims: Record<string, string> = { nh: await hashNonce(nonce) };
+  const claims: Record<string, string | number> = { nh: hashNonce(nonce) };
   if (returnTo !== undefined) claims.rt = returnTo;
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: STATE_TYPE })
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + maxAgeSeconds)
-    .sign(await hmacKey(signingSecret as string));
+  claims.iat = issuedAt;
+  claims.exp = issuedAt + maxAgeSeconds;
+  const signingInput = `${STATE_HEADER}.${base64url.encode(JSON.stringify(claims))}`;
+  return `${signingInput}.${signature(signingInput, signingSecret as string)}`;
 }
 
 /** Options of {@link verifyState}. */
@@ -217,36 +219,53 @@ export function stateReplayed(): AppleMusicAuthError {
   );
 }
 
-/** Verifies the signature under each secret in turn; returns the claims of the first that fits. */
-async function verifySignature(
+/** A base64url part of a compact JWS as a JSON object, or `undefined` when it is not one. */
+function decodeObject(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(decoder.decode(base64url.decode(part)));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks a compact HS256 JWS under each secret in turn, then the claims of a
+ * login state (`typ`, `iat`, `exp`, `nh`), and returns them.
+ */
+function verifySignature(
   state: string,
   secrets: readonly string[],
   currentDate: Date,
-): Promise<Record<string, unknown>> {
-  for (const secret of secrets) {
-    try {
-      const { payload } = await jwtVerify(state, await hmacKey(secret), {
-        algorithms: ['HS256'],
-        typ: STATE_TYPE,
-        requiredClaims: ['iat', 'exp', 'nh'],
-        currentDate,
-      });
-      return payload;
-    } catch (error) {
-      if (error instanceof errors.JWSSignatureVerificationFailed) continue;
-      if (error instanceof errors.JWTExpired) throw stateExpired();
-      if (error instanceof errors.JOSEAlgNotAllowed) {
-        throw stateMalformed('it is not signed with HS256');
-      }
-      if (error instanceof errors.JWTClaimValidationFailed) {
-        throw stateMalformed(`its claims are not those of a login state (${error.message})`);
-      }
-      throw stateMalformed('it is not a signed login state (compact JWT)');
-    }
+): Record<string, unknown> {
+  const parts = state.split('.');
+  const header = parts.length === 3 ? decodeObject(parts[0] as string) : undefined;
+  if (header === undefined) throw stateMalformed('it is not a signed login state (compact JWT)');
+  if (header.alg !== 'HS256') throw stateMalformed('it is not signed with HS256');
+  const [encodedHeader, encodedPayload, given] = parts as [string, string, string];
+  const signingInput = `${encodedHeader}.${encodedPayload}`;
+  if (!secrets.some((secret) => constantTimeEqual(signature(signingInput, secret), given))) {
+    throw stateMalformed(
+      'its signature does not verify: it was altered, or signed with a secret no longer in `state.secret`',
+    );
   }
-  throw stateMalformed(
-    'its signature does not verify: it was altered, or signed with a secret no longer in `state.secret`',
-  );
+  const claims = decodeObject(encodedPayload);
+  if (claims === undefined) throw stateMalformed('it is not a signed login state (compact JWT)');
+  const problem =
+    header.typ !== STATE_TYPE
+      ? 'unexpected "typ" header'
+      : ['iat', 'exp', 'nh'].find((name) => claims[name] === undefined);
+  if (problem !== undefined) {
+    const detail = problem.includes(' ') ? problem : `missing required "${problem}" claim`;
+    throw stateMalformed(`its claims are not those of a login state (${detail})`);
+  }
+  if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') {
+    throw stateMalformed('its claims are not those of a login state (iat and exp must be numbers)');
+  }
+  if (claims.exp <= Math.floor(currentDate.getTime() / 1000)) throw stateExpired();
+  return claims;
 }
 
 /**
@@ -277,13 +296,13 @@ export async function verifyState(options: VerifyStateOptions): Promise<Verified
   if (typeof nonce !== 'string' || nonce.length > MAX_NONCE_LENGTH) {
     throw stateMalformed('the nonce kept by this browser is not one this library made');
   }
-  const claims = await verifySignature(state, secrets, new Date(now()));
+  const claims = verifySignature(state, secrets, new Date(now()));
   const { nh, rt, exp } = claims;
   if (typeof nh !== 'string') throw stateMalformed('its nonce hash is not a string');
   if (rt !== undefined && (typeof rt !== 'string' || rt !== safeReturnTo(rt))) {
     throw stateMalformed('its returnTo is not a same-site path');
   }
-  if (!constantTimeEqual(nh, await hashNonce(nonce))) throw stateMismatch();
+  if (!constantTimeEqual(nh, hashNonce(nonce))) throw stateMismatch();
   return { returnTo: rt, id: nh, expiresAt: (exp as number) * 1000 };
 }
 

@@ -12,6 +12,16 @@ export {
   type DeveloperTokenClaims,
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
 } from './developer-token-check.js';
+export { type HostileRequest, hostileRequests } from './hostile-requests.js';
+export {
+  type CallbackBody,
+  expectRefusal,
+  openLoginPage,
+  type ReportedFailure,
+  readFailure,
+  type StartedLogin,
+  sendCallback,
+} from './login-requests.js';
 export {
   createMusicKitStubHandlers,
   MUSICKIT_SCRIPT_PATH,
