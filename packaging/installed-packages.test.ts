@@ -29,6 +29,7 @@ interface Manifest {
   private?: boolean;
   exports: Record<string, unknown>;
   bin?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 }
 
 /** Every publishable package under packages/, the adapters included once they land. */
@@ -88,11 +89,25 @@ beforeAll(async () => {
       '--ignore-scripts',
       '--loglevel=error',
       ...readdirSync(tarballs).map((file) => join(tarballs, file)),
+      // What an app that uses every entry installs beside them: the peers,
+      // optional ones included (koa's types, fast-check for the sandbox's fuzzer).
+      ...peersToInstall(),
       '@types/node@20',
     ],
     { cwd: project },
   );
 });
+
+/** Every package's peer dependencies outside this workspace, as `name@range`. */
+function peersToInstall(): string[] {
+  const peers = new Map<string, string>();
+  for (const { manifest } of manifests) {
+    for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (!name.startsWith('@apple-music-auth/')) peers.set(name, range);
+    }
+  }
+  return [...peers].map(([name, range]) => `${name}@${range}`);
+}
 
 afterAll(() => {
   if (project !== '') rmSync(project, { recursive: true, force: true });
@@ -120,7 +135,8 @@ describe('the installed tarballs', () => {
       `const names = {};\n${modules
         .map(
           (specifier) =>
-            `names[${JSON.stringify(specifier)}] = Object.keys(${load(specifier)}).sort();`,
+            // require() of ESM marks a module with a default export `__esModule`: interop only.
+            `names[${JSON.stringify(specifier)}] = Object.keys(${load(specifier)}).filter((name) => name !== '__esModule').sort();`,
         )
         .join('\n')}\nconsole.log(JSON.stringify(names));`;
     writeFileSync(

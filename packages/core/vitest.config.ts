@@ -13,6 +13,7 @@ export function coreProject(
   name: string,
   transport: 'default-transport.node.ts' | 'default-transport.ts',
   include: string[],
+  exclude: string[] = [],
 ): UserWorkspaceConfig {
   return defineProject({
     plugins: [
@@ -25,7 +26,7 @@ export function coreProject(
         },
       },
     ],
-    test: { name, include, testTimeout: 20_000 },
+    test: { name, include, exclude, testTimeout: 20_000 },
   });
 }
 
