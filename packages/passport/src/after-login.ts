@@ -10,7 +10,7 @@ export interface LoginStorage {
   clear(req: Request): void | Promise<void>;
 }
 
-/** A guard for routes that need Apple Music; see {@link loginGuard}. */
+/** A guard for routes that need Apple Music, from `strategy.guard(storage)`. */
 export interface LoginGuard {
   /**
    * Lets the request through when `read` gives a token (then in

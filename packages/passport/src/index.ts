@@ -15,4 +15,5 @@ export type {
   VerifyFunctionWithParams,
   VerifyFunctionWithRequest,
   VerifyFunctionWithRequestAndParams,
+  VerifyReturn,
 } from './verify.js';

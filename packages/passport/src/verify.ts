@@ -20,9 +20,9 @@ export interface AppleMusicProfile {
 /** Passport's `done`: an error, or the user (`false` for none) with optional info. */
 export type VerifyCallback = (error: unknown, user?: Express.User | false, info?: object) => void;
 
-/** What a verify may return: nothing (it calls `done`), or a promise of the user. */
+/** What a verify function may return: nothing (it calls `done`), or a promise of the user. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a callback-style async verify resolves to void.
-type VerifyReturn = void | Promise<Express.User | false | undefined | void>;
+export type VerifyReturn = void | Promise<Express.User | false | undefined | void>;
 
 /** `(accessToken, refreshToken, profile, done)`; `accessToken` is the Music User Token. */
 export type VerifyFunction = (
