@@ -3,54 +3,29 @@
 // APPLE_KEY_ID and APPLE_PRIVATE_KEY_PATH (or APPLE_PRIVATE_KEY) are set
 // (then also set PUBLIC_URL, e.g. https://app.example).
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import { createAppleMusicAuth } from '@apple-music-auth/core';
 import { toNodeListener } from '@apple-music-auth/core/node';
-import { appleBackend } from '@apple-music-auth/example-shared/apple';
-import { listen } from '@apple-music-auth/example-shared/run';
+import { serveExample } from '@apple-music-auth/example-shared/run';
 import { createExampleHandler } from './app.js';
 
 /**
  * Starts the example app (and, without Apple credentials or a shared sandbox, a sandbox).
  *
- * @param {{ port?: number, env?: Record<string, string | undefined>, apple?: import('@apple-music-auth/example-shared/apple').AppleBackend, sandbox?: Partial<import('@apple-music-auth/sandbox').SandboxOptions>, auth?: Partial<import('@apple-music-auth/core').AppleMusicAuthOptions> }} [options]
+ * @param {Parameters<typeof serveExample>[0] & { auth?: Partial<import('@apple-music-auth/core').AppleMusicAuthOptions> }} [options]
  */
-export async function startExample(options = {}) {
-  const env = options.env ?? process.env;
-  const apple = await appleBackend({ env, shared: options.apple, sandbox: options.sandbox });
-  const server = createServer();
-  let url;
-  try {
-    url = await listen(server, options.port ?? Number(env.PORT ?? 3000));
-  } catch (error) {
-    await apple.close();
-    throw error;
-  }
-  const publicURL = env.PUBLIC_URL ?? url;
-  const auth = createAppleMusicAuth({
-    ...apple.credentials,
-    callbackURL: `${publicURL}/auth/apple-music/callback`,
-    state: { secret: env.STATE_SECRET ?? randomBytes(32).toString('base64url') },
-    app: { name: 'Example Playlist Tool' },
-    endpoints: apple.endpoints,
-    ...options.auth,
+export function startExample(options = {}) {
+  return serveExample(options, ({ apple, env, publicURL }) => {
+    const auth = createAppleMusicAuth({
+      ...apple.credentials,
+      callbackURL: `${publicURL}/auth/apple-music/callback`,
+      state: { secret: env.STATE_SECRET ?? randomBytes(32).toString('base64url') },
+      app: { name: 'Example Playlist Tool' },
+      endpoints: apple.endpoints,
+      ...options.auth,
+    });
+    const handler = createExampleHandler(auth, {
+      musicKitScriptURL: apple.endpoints.musicKitScript,
+    });
+    return { listener: toNodeListener(handler), close: () => auth.close() };
   });
-  server.on(
-    'request',
-    toNodeListener(
-      createExampleHandler(auth, { musicKitScriptURL: apple.endpoints.musicKitScript }),
-    ),
-  );
-
-  return {
-    url: publicURL,
-    auth,
-    sandbox: apple.sandbox,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve(undefined)));
-      await auth.close();
-      await apple.close();
-    },
-  };
 }

@@ -2,7 +2,8 @@
 // it is, stops cleanly on Ctrl-C (SIGINT) or SIGTERM with exit code 0 (so
 // `pnpm demo` reports no failure), and says in one line what is wrong with a
 // busy port or the Apple variables, instead of a stack trace.
-import { ExampleSetupError } from './apple.js';
+import { createServer } from 'node:http';
+import { appleBackend, ExampleSetupError } from './apple.js';
 
 /**
  * Listens on `port` of 127.0.0.1 and resolves with the server's URL.
@@ -78,4 +79,41 @@ export function runExample(start) {
     ],
     'Example',
   );
+}
+
+/**
+ * The frame every node:http example starts in: its Apple (see
+ * `appleBackend`), a server on `port` (or `PORT`, default 3000), and the
+ * origin it is reached at (`PUBLIC_URL`, else its own). `setup` builds the
+ * app for that Apple and origin; `close` stops the server, the app and Apple.
+ *
+ * @template {{ listener: import('node:http').RequestListener, close(): Promise<void> }} App
+ * @param {{ port?: number, env?: Record<string, string | undefined>, apple?: import('./apple.js').AppleBackend, sandbox?: Partial<import('@apple-music-auth/sandbox').SandboxOptions> }} options
+ * @param {(context: { apple: import('./apple.js').AppleBackend, env: Record<string, string | undefined>, publicURL: string }) => App} setup
+ */
+export async function serveExample(options, setup) {
+  const env = options.env ?? process.env;
+  const apple = await appleBackend({ env, shared: options.apple, sandbox: options.sandbox });
+  const server = createServer();
+  let url;
+  try {
+    url = await listen(server, options.port ?? Number(env.PORT ?? 3000));
+  } catch (error) {
+    await apple.close();
+    throw error;
+  }
+  const publicURL = env.PUBLIC_URL ?? url;
+  const app = setup({ apple, env, publicURL });
+  server.on('request', app.listener);
+  return {
+    app,
+    url: publicURL,
+    sandbox: apple.sandbox,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      await app.close();
+      await apple.close();
+    },
+  };
 }
