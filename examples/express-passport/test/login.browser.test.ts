@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { violationsInEveryLook } from '../../../testing/accessibility.js';
-import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
+import { describeWithChromium } from '../../../testing/chromium.js';
+import { useExampleInChromium } from '../../../testing/example-chromium.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -14,22 +15,12 @@ describeWithChromium('examples/express-passport in Chromium against the sandbox'
   let context: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    example = await startExample({ port: 0, env: {}, sandbox: { outcome: 'allow' } });
-  });
-  afterAll(async () => {
-    await example?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    example.sandbox?.setOutcome('allow');
-    context = await browser.newContext();
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context.close();
-  });
+  useExampleInChromium(
+    () => startExample({ port: 0, env: {}, sandbox: { outcome: 'allow' } }),
+    (suite) => {
+      ({ browser, example, context, page } = suite);
+    },
+  );
 
   async function connect() {
     await page.goto(example.url);

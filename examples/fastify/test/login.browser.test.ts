@@ -1,7 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
-import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
+import { describeWithChromium } from '../../../testing/chromium.js';
+import { useExampleInChromium } from '../../../testing/example-chromium.js';
 import { startExample } from '../server.js';
 
 const CONTINUE = { name: 'Continue with Apple Music' } as const;
@@ -9,28 +10,19 @@ const CONTINUE = { name: 'Continue with Apple Music' } as const;
 describeWithChromium('examples/fastify in Chromium against the sandbox', () => {
   let browser: Browser;
   let example: Awaited<ReturnType<typeof startExample>>;
-  let context: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    example = await startExample({
-      port: 0,
-      env: { LOG_LEVEL: 'silent' },
-      sandbox: { outcome: 'allow' },
-    });
-  });
-  afterAll(async () => {
-    await example?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    example.sandbox?.setOutcome('allow');
-    example.sandbox?.setRestricted(false);
-    context = await browser.newContext();
-    page = await context.newPage();
-  });
-  afterEach(() => context.close());
+  useExampleInChromium(
+    () =>
+      startExample({
+        port: 0,
+        env: { LOG_LEVEL: 'silent' },
+        sandbox: { outcome: 'allow' },
+      }),
+    (suite) => {
+      ({ browser, example, page } = suite);
+    },
+  );
 
   it('logs in: profile, bridge page, Apple popup, callback, storefront, recently played', async () => {
     await page.goto(example.url);

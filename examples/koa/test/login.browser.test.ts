@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
-import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
+import { describeWithChromium } from '../../../testing/chromium.js';
+import { useExampleInChromium } from '../../../testing/example-chromium.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -14,23 +15,12 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
   let context: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    example = await startExample({ port: 0, env: {}, sandbox: { outcome: 'allow' } });
-  });
-  afterAll(async () => {
-    await example?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    example.sandbox?.setOutcome('allow');
-    example.sandbox?.setRestricted(false);
-    context = await browser.newContext();
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context.close();
-  });
+  useExampleInChromium(
+    () => startExample({ port: 0, env: {}, sandbox: { outcome: 'allow' } }),
+    (suite) => {
+      ({ browser, example, context, page } = suite);
+    },
+  );
 
   it('logs in through @koa/router and koa-session, then shows the recently played items', async () => {
     await page.goto(example.url);

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
-import { describeWithChromium, launchChromium } from '../../../testing/chromium.js';
+import { describeWithChromium } from '../../../testing/chromium.js';
+import { useExampleInChromium } from '../../../testing/example-chromium.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -14,26 +15,14 @@ const STATUS = '#apple-music-auth-status';
 describeWithChromium('examples/node-http in Chromium against the sandbox', () => {
   let browser: Browser;
   let example: Example;
-  let context: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    example = await startExample({ port: 0, env: {}, sandbox: { outcome: 'allow' } });
-  });
-  afterAll(async () => {
-    await example?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    example.sandbox?.setOutcome('allow');
-    example.sandbox?.setRestricted(false);
-    context = await browser.newContext();
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context.close();
-  });
+  useExampleInChromium(
+    () => startExample({ port: 0, env: {}, sandbox: { outcome: 'allow' } }),
+    (suite) => {
+      ({ browser, example, page } = suite);
+    },
+  );
 
   /** Opens the bridge page, clicks the button, and waits for Apple's popup. */
   async function continueWithApple(path = '/auth/apple-music') {

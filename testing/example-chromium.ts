@@ -1,0 +1,54 @@
+// Shared by the examples' Chromium tests: one browser and one running
+// example for the suite, a fresh context and page for each test, and the
+// sandbox set back to "allow" and unrestricted before each.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { launchChromium } from './chromium.js';
+
+/** What an example's `startExample` resolves with, as these tests use it. */
+export interface RunningExample {
+  url: string;
+  sandbox?:
+    | { setOutcome(outcome: 'allow'): void; setRestricted(restricted: boolean): void }
+    | undefined;
+  close(): Promise<void>;
+}
+
+/** The suite's browser and example, and the current test's context and page. */
+export interface ExampleInChromium<T extends RunningExample> {
+  browser: Browser;
+  example: T;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Registers the hooks in the calling `describe`: `start` runs once, and
+ * `take` receives the suite's objects before all tests and again with each
+ * test's fresh context and page.
+ */
+export function useExampleInChromium<T extends RunningExample>(
+  start: () => Promise<T>,
+  take: (suite: ExampleInChromium<T>) => void,
+): void {
+  const suite = {} as ExampleInChromium<T>;
+  beforeAll(async () => {
+    suite.browser = await launchChromium();
+    suite.example = await start();
+    take(suite);
+  });
+  afterAll(async () => {
+    await suite.example?.close();
+    await suite.browser?.close();
+  });
+  beforeEach(async () => {
+    suite.example.sandbox?.setOutcome('allow');
+    suite.example.sandbox?.setRestricted(false);
+    suite.context = await suite.browser.newContext();
+    suite.page = await suite.context.newPage();
+    take(suite);
+  });
+  afterEach(async () => {
+    await suite.context?.close();
+  });
+}
