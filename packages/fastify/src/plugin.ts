@@ -11,6 +11,7 @@ import {
   type StateOptions,
   type StepReply,
 } from '@apple-music-auth/core';
+import { flowRequestFrom } from '@apple-music-auth/core/node';
 import type {
   FastifyError,
   FastifyInstance,
@@ -173,13 +174,10 @@ function stateOptions(
 
 /** One plain request for core's steps. */
 function flowRequest(request: FastifyRequest): FlowRequest {
-  return {
-    method: request.method,
+  return flowRequestFrom(request.raw, {
     url: request.url,
-    headers: request.headers,
-    encrypted: (request.raw.socket as { encrypted?: boolean } | null)?.encrypted === true,
     session: (request as { session?: SessionAccess }).session,
-  };
+  });
 }
 
 function addCookies(reply: FastifyReply, setCookies: string[]): void {

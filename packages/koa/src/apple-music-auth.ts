@@ -8,7 +8,12 @@ import {
   type StepReply,
   sessionFromObject,
 } from '@apple-music-auth/core';
-import { type ParsedBody, readCallbackBody, readPrivateKeySync } from '@apple-music-auth/core/node';
+import {
+  flowRequestFrom,
+  type ParsedBody,
+  readCallbackBody,
+  readPrivateKeySync,
+} from '@apple-music-auth/core/node';
 import type { Context, DefaultContext, DefaultState, Middleware } from 'koa';
 import {
   createRequireLogin,
@@ -128,13 +133,11 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
     tokenPathOption ?? `${auth.routes.loginPath.replace(/\/$/, '')}/developer-token`;
   const usesSession = session || (store !== undefined && store !== 'cookie');
 
-  const flowRequest = (ctx: Context): FlowRequest => ({
-    method: ctx.method,
-    url: ctx.url,
-    headers: ctx.headers,
-    encrypted: (ctx.req.socket as { encrypted?: boolean }).encrypted === true,
-    session: usesSession ? sessionFromObject((ctx as { session?: unknown }).session) : undefined,
-  });
+  const flowRequest = (ctx: Context): FlowRequest =>
+    flowRequestFrom(ctx.req, {
+      url: ctx.url,
+      session: usesSession ? sessionFromObject((ctx as { session?: unknown }).session) : undefined,
+    });
 
   const login = (): Middleware => async (ctx) => {
     send(ctx, await auth.loginStep(flowRequest(ctx)));

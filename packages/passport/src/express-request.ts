@@ -1,15 +1,13 @@
 import { type FlowRequest, type StepReply, sessionFromObject } from '@apple-music-auth/core';
+import { flowRequestFrom } from '@apple-music-auth/core/node';
 import type { Request, Response } from 'express';
 
 /** One plain request for core's steps, from Express's (its session wrapped). */
 export function flowRequestOf(req: Request): FlowRequest {
-  return {
-    method: req.method,
-    url: req.originalUrl ?? req.url,
-    headers: req.headers,
-    encrypted: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+  return flowRequestFrom(req, {
+    url: req.originalUrl,
     session: sessionFromObject((req as { session?: unknown }).session),
-  };
+  });
 }
 
 /** Writes a step's answer: status, headers, each `Set-Cookie` value, body. */

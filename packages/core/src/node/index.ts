@@ -1,4 +1,5 @@
 export { type ParsedBody, readCallbackBody } from './callback-body.js';
+export { flowRequestFrom, isTLSRequest } from './flow-request.js';
 export { readPrivateKey, readPrivateKeySync } from './read-private-key.js';
 export {
   sendWebResponse,

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { parseOriginOption } from '../http-url.js';
+import { isTLSRequest } from './flow-request.js';
 
 /** How to turn a Node request into a web `Request`. */
 export interface ToWebRequestOptions {
@@ -98,7 +99,7 @@ function requestPath(target: string | undefined): string {
 }
 
 function defaultOrigin(req: IncomingMessage): string {
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  const scheme = isTLSRequest(req) ? 'https' : 'http';
   const host = req.headers.host ?? req.headers[':authority'];
   return typeof host === 'string' && isHostHeader(host) && URL.canParse(`${scheme}://${host}`)
     ? `${scheme}://${host}`
