@@ -11,6 +11,8 @@ export interface StartedLogin {
   cookieName: string;
   /** The page's HTML. */
   html: string;
+  /** The page's response (its body already read), for its headers. */
+  page: Response;
 }
 
 const CONFIG_BLOCK =
@@ -32,6 +34,7 @@ export async function openLoginPage(target: ScenarioTarget, query = ''): Promise
     cookies: pairs.join('; '),
     cookieName: pairs[0]?.split('=')[0] ?? '',
     html,
+    page,
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { delay, HttpResponse, http } from 'msw';
+import { openLoginPage, readFailure, sendCallback } from './login-requests.js';
 import type { Sandbox } from './start-sandbox.js';
 
 /**
@@ -54,45 +55,6 @@ export interface LoginScenario {
   run(target: ScenarioTarget): Promise<void>;
 }
 
-interface StartedLogin {
-  state: string;
-  cookies: string;
-  page: Response;
-  html: string;
-}
-
-/** Opens the login page and keeps what a browser would: the state and the cookies. */
-async function startLogin(target: ScenarioTarget, query = ''): Promise<StartedLogin> {
-  const page = await target.send(new Request(`${target.loginURL}${query}`));
-  const html = await page.text();
-  assert.equal(page.status, 200, `login page answered ${page.status}: ${html.slice(0, 200)}`);
-  const match =
-    /<script type="application\/json" id="apple-music-auth-config"[^>]*>([^<]*)<\/script>/.exec(
-      html,
-    );
-  assert.ok(match?.[1], 'the login page has no apple-music-auth-config JSON block');
-  const config = JSON.parse(match[1]) as { state?: unknown };
-  assert.equal(typeof config.state, 'string', 'the page config carries no state');
-  const cookies = page.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .join('; ');
-  return { state: config.state as string, cookies, page, html };
-}
-
-/** Posts a callback body the way the bridge page's form does. */
-function postCallback(
-  target: ScenarioTarget,
-  fields: Record<string, string> | string,
-  cookies: string,
-  contentType = 'application/x-www-form-urlencoded',
-): Promise<Response> {
-  const body = typeof fields === 'string' ? fields : new URLSearchParams(fields).toString();
-  const headers = new Headers({ 'content-type': contentType });
-  if (cookies) headers.set('cookie', cookies);
-  return target.send(new Request(target.callbackURL, { method: 'POST', headers, body }));
-}
-
 /** Cookies a response clears (`Max-Age=0` or an expiry in 1970). */
 function clearedCookies(response: Response): string[] {
   return response.headers
@@ -102,7 +64,7 @@ function clearedCookies(response: Response): string[] {
 
 /**
  * Checks a failed answer: the status and code, directly or on the failure
- * page a `303` leads to, which must keep the code in its URL, not a token.
+ * page a `303` leads to (`readFailure`), whose status has the same class.
  */
 async function expectFailure(
   target: ScenarioTarget,
@@ -110,37 +72,19 @@ async function expectFailure(
   status: number,
   code: string,
 ): Promise<void> {
-  let response = answer;
-  if (answer.status === 303) {
-    await answer.body?.cancel();
-    const location = answer.headers.get('location') ?? '';
-    const failurePage = new URL(location, target.loginURL);
+  const followed = answer.status === 303;
+  const failure = await readFailure(target, answer, code);
+  const shown = `got ${failure.status}: ${failure.text.slice(0, 300)}`;
+  if (followed) {
     assert.equal(
-      failurePage.searchParams.get('error'),
-      code,
-      `the 303 after a failure leads to ${location}, not to the failure page of ${code}`,
-    );
-    assert.equal(failurePage.origin, new URL(target.loginURL).origin);
-    response = await target.send(new Request(failurePage));
-    const text = await response.text();
-    assert.equal(
-      Math.floor(response.status / 100),
+      Math.floor(failure.status / 100),
       Math.floor(status / 100),
-      `expected a ${status} failure page for ${code}, got ${response.status}: ${text.slice(0, 300)}`,
+      `expected a ${status} failure page for ${code}, ${shown}`,
     );
-    assert.ok(text.includes(code), `the failure page does not name ${code}: ${text.slice(0, 300)}`);
-    return;
+  } else {
+    assert.equal(failure.status, status, `expected ${status} ${code}, ${shown}`);
   }
-  const text = await response.text();
-  assert.equal(
-    response.status,
-    status,
-    `expected ${status} ${code}, got ${response.status}: ${text.slice(0, 300)}`,
-  );
-  assert.ok(
-    text.includes(code),
-    `the ${status} response does not name ${code}: ${text.slice(0, 300)}`,
-  );
+  assert.ok(failure.text.includes(code), `the answer does not name ${code}: ${shown}`);
 }
 
 interface SuccessBody {
@@ -166,9 +110,9 @@ async function loginWith(
   extra: Record<string, string> = {},
   query = '',
 ): Promise<{ response: Response; token: string }> {
-  const { state, cookies } = await startLogin(target, query);
+  const { state, cookies } = await openLoginPage(target, query);
   const token = target.sandbox.issueToken();
-  const response = await postCallback(
+  const response = await sendCallback(
     target,
     { state, music_user_token: token, restricted: '0', ...extra },
     cookies,
@@ -212,7 +156,7 @@ export const loginScenarios: readonly LoginScenario[] = [
   {
     name: 'serves the bridge page with a state, a state cookie and strict headers',
     async run(target) {
-      const { page, html, cookies } = await startLogin(target);
+      const { page, html, cookies } = await openLoginPage(target);
       assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
       assert.equal(page.headers.get('cache-control'), 'no-store');
       assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
@@ -250,8 +194,8 @@ export const loginScenarios: readonly LoginScenario[] = [
   {
     name: 'leaves no state cookie behind when a login fails too',
     async run(target) {
-      const { state, cookies, page } = await startLogin(target);
-      const response = await postCallback(target, { state, error: 'access_denied' }, cookies);
+      const { state, cookies, page } = await openLoginPage(target);
+      const response = await sendCallback(target, { state, error: 'access_denied' }, cookies);
       await response.body?.cancel();
       if (sessionStore(target)) return assertNoStateCookie(page, response);
       assert.ok(
@@ -263,24 +207,24 @@ export const loginScenarios: readonly LoginScenario[] = [
   {
     name: 'refuses a state used twice (ERR_STATE_REPLAYED)',
     async run(target) {
-      const { state, cookies } = await startLogin(target);
+      const { state, cookies } = await openLoginPage(target);
       const token = target.sandbox.issueToken();
       const fields = { state, music_user_token: token, restricted: '0' };
-      await expectSuccess(await postCallback(target, fields, cookies));
-      const replay = await postCallback(target, fields, cookies);
+      await expectSuccess(await sendCallback(target, fields, cookies));
+      const replay = await sendCallback(target, fields, cookies);
       await expectFailure(target, replay, 403, 'ERR_STATE_REPLAYED');
     },
   },
   {
     name: 'ignores a planted state cookie (a __Host- cookie over https)',
     async run(target) {
-      const attacker = await startLogin(target);
+      const attacker = await openLoginPage(target);
       if (sessionStore(target)) {
         // Nothing to plant: the state is in the attacker's session, not in a cookie.
         assertNoStateCookie(attacker.page);
-        const victim = await startLogin(target);
+        const victim = await openLoginPage(target);
         const token = target.sandbox.issueToken();
-        const response = await postCallback(
+        const response = await sendCallback(
           target,
           { state: attacker.state, music_user_token: token },
           victim.cookies,
@@ -300,7 +244,7 @@ export const loginScenarios: readonly LoginScenario[] = [
         // What a sibling subdomain can set: the same name without the prefix.
         const planted = `${name.replace(/^__Host-/, '')}=${value}`;
         const token = target.sandbox.issueToken();
-        const response = await postCallback(
+        const response = await sendCallback(
           target,
           { state: attacker.state, music_user_token: token },
           planted,
@@ -350,10 +294,10 @@ export const loginScenarios: readonly LoginScenario[] = [
     ([error, status, code]): LoginScenario => ({
       name: `reports ${error} from the popup as ${code}`,
       async run(target) {
-        const { state, cookies } = await startLogin(target);
+        const { state, cookies } = await openLoginPage(target);
         await expectFailure(
           target,
-          await postCallback(target, { state, error }, cookies),
+          await sendCallback(target, { state, error }, cookies),
           status,
           code,
         );
@@ -363,28 +307,28 @@ export const loginScenarios: readonly LoginScenario[] = [
   {
     name: 'refuses a callback without state (ERR_STATE_MISSING)',
     async run(target) {
-      const { cookies } = await startLogin(target);
+      const { cookies } = await openLoginPage(target);
       const token = target.sandbox.issueToken();
-      const response = await postCallback(target, { music_user_token: token }, cookies);
+      const response = await sendCallback(target, { music_user_token: token }, cookies);
       await expectFailure(target, response, 400, 'ERR_STATE_MISSING');
     },
   },
   {
     name: 'refuses a callback without the state cookie (ERR_STATE_MISSING)',
     async run(target) {
-      const { state } = await startLogin(target);
+      const { state } = await openLoginPage(target);
       const token = target.sandbox.issueToken();
-      const response = await postCallback(target, { state, music_user_token: token }, '');
+      const response = await sendCallback(target, { state, music_user_token: token }, '');
       await expectFailure(target, response, 400, 'ERR_STATE_MISSING');
     },
   },
   {
     name: "refuses another browser's state (ERR_STATE_MISMATCH)",
     async run(target) {
-      const attacker = await startLogin(target);
-      const victim = await startLogin(target);
+      const attacker = await openLoginPage(target);
+      const victim = await openLoginPage(target);
       const token = target.sandbox.issueToken();
-      const response = await postCallback(
+      const response = await sendCallback(
         target,
         { state: attacker.state, music_user_token: token },
         victim.cookies,
@@ -395,9 +339,9 @@ export const loginScenarios: readonly LoginScenario[] = [
   {
     name: 'refuses a forged state (ERR_STATE_MALFORMED; a mismatch for the session store)',
     async run(target) {
-      const { cookies } = await startLogin(target);
+      const { cookies } = await openLoginPage(target);
       const token = target.sandbox.issueToken();
-      const response = await postCallback(
+      const response = await sendCallback(
         target,
         { state: 'eyJhbGciOiJIUzI1NiJ9.eyJuIjoieCJ9.c2lnbmF0dXJl', music_user_token: token },
         cookies,
@@ -410,10 +354,10 @@ export const loginScenarios: readonly LoginScenario[] = [
     name: 'refuses an expired state (ERR_STATE_EXPIRED)',
     async run(target) {
       assert.ok(target.advanceTime, 'this scenario needs target.advanceTime');
-      const { state, cookies } = await startLogin(target);
+      const { state, cookies } = await openLoginPage(target);
       target.advanceTime(60 * 60 * 1000);
       const token = target.sandbox.issueToken();
-      const response = await postCallback(target, { state, music_user_token: token }, cookies);
+      const response = await sendCallback(target, { state, music_user_token: token }, cookies);
       await expectFailure(target, response, 400, 'ERR_STATE_EXPIRED');
     },
   },
@@ -421,9 +365,9 @@ export const loginScenarios: readonly LoginScenario[] = [
     ([what, body]): LoginScenario => ({
       name: `refuses ${what} (ERR_CALLBACK_INVALID)`,
       async run(target) {
-        const { state, cookies } = await startLogin(target);
+        const { state, cookies } = await openLoginPage(target);
         const token = target.sandbox.issueToken();
-        const response = await postCallback(
+        const response = await sendCallback(
           target,
           body(encodeURIComponent(state), token),
           cookies,
@@ -456,10 +400,10 @@ export const loginScenarios: readonly LoginScenario[] = [
   {
     name: 'maps a revoked Music User Token (Apple 403) to ERR_USER_TOKEN_REJECTED',
     async run(target) {
-      const { state, cookies } = await startLogin(target);
+      const { state, cookies } = await openLoginPage(target);
       const token = target.sandbox.issueToken();
       target.sandbox.revokeToken(token);
-      const response = await postCallback(target, { state, music_user_token: token }, cookies);
+      const response = await sendCallback(target, { state, music_user_token: token }, cookies);
       await expectFailure(target, response, 401, 'ERR_USER_TOKEN_REJECTED');
     },
   },
