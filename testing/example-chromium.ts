@@ -2,7 +2,7 @@
 // example for the suite, a fresh context and page for each test, and the
 // sandbox set back to "allow" and unrestricted before each.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { launchChromium } from './chromium.js';
 
 /** What an example's `startExample` resolves with, as these tests use it. */
@@ -51,4 +51,19 @@ export function useExampleInChromium<T extends RunningExample>(
   afterEach(async () => {
     await suite.context?.close();
   });
+}
+
+/**
+ * What a new visitor does: opens the example's home page (not connected),
+ * clicks "Connect Apple Music", then "Continue with Apple Music" on the
+ * bridge page, and gets Apple's (the sandbox's) popup.
+ */
+export async function connectFromHome(page: Page, exampleURL: string): Promise<Page> {
+  await page.goto(exampleURL);
+  expect(await page.locator('#status').textContent()).toBe('Not connected.');
+  await page.click('#connect');
+  await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
+  const popup = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Continue with Apple Music' }).click();
+  return popup;
 }

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { violationsInEveryLook } from '../../../testing/accessibility.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
-import { useExampleInChromium } from '../../../testing/example-chromium.js';
+import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -22,15 +22,7 @@ describeWithChromium('examples/express-passport in Chromium against the sandbox'
     },
   );
 
-  async function connect() {
-    await page.goto(example.url);
-    expect(await page.locator('#status').textContent()).toBe('Not connected.');
-    await page.click('#connect');
-    await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
-    const popup = page.waitForEvent('popup');
-    await page.getByRole('button', CONTINUE).click();
-    return popup;
-  }
+  const connect = () => connectFromHome(page, example.url);
 
   it('logs in, keeps the user in the session, and lists recently played items from Apple', async () => {
     const popup = await connect();

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
-import { useExampleInChromium } from '../../../testing/example-chromium.js';
+import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -23,13 +23,8 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
   );
 
   it('logs in through @koa/router and koa-session, then shows the recently played items', async () => {
-    await page.goto(example.url);
-    expect(await page.locator('#status').textContent()).toBe('Not connected.');
-    await page.click('#connect');
-    await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
-    const popup = page.waitForEvent('popup');
-    await page.getByRole('button', CONTINUE).click();
-    expect(new URL((await popup).url()).origin).toBe(example.sandbox?.authorizeOrigin);
+    const popup = await connectFromHome(page, example.url);
+    expect(new URL(popup.url()).origin).toBe(example.sandbox?.authorizeOrigin);
     await page.waitForURL(`${example.url}/`);
     expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
     expect(await page.locator('#restricted').count()).toBe(0);

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
-import { useExampleInChromium } from '../../../testing/example-chromium.js';
+import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -33,13 +33,8 @@ describeWithChromium('examples/node-http in Chromium against the sandbox', () =>
   }
 
   it('logs in: home, bridge page, Apple popup, callback, storefront from Apple', async () => {
-    await page.goto(example.url);
-    expect(await page.locator('#status').textContent()).toBe('Not connected.');
-    await page.click('#connect');
-    await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
-    const popup = page.waitForEvent('popup');
-    await page.getByRole('button', CONTINUE).click();
-    expect(new URL((await popup).url()).origin).toBe(example.sandbox?.authorizeOrigin);
+    const popup = await connectFromHome(page, example.url);
+    expect(new URL(popup.url()).origin).toBe(example.sandbox?.authorizeOrigin);
     await page.waitForURL(`${example.url}/`);
     expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
     expect(await page.locator('#restricted').count()).toBe(0);
