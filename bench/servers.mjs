@@ -1,13 +1,13 @@
 // The servers an HTTP benchmark compares, in a process of their own so that
-// autocannon does not share its event loop: ours (node:http through core's
-// web converters) and a bare node:http route doing the same I/O. Prints one
+// autocannon does not share its event loop: ours (node:http on core's steps,
+// written with sendStepReply) and a bare node:http route doing the same I/O. Prints one
 // JSON line: { ours, bare } ports and what the client needs.
 //   BENCH_ROUTE=login     GET the login page / a static page of the same size
 //   BENCH_ROUTE=callback  POST a callback (verification off) / read the same body
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createAppleMusicAuth } from '@apple-music-auth/core';
-import { toNodeListener } from '@apple-music-auth/core/node';
+import { flowRequestFrom, readCallbackBody, sendStepReply } from '@apple-music-auth/core/node';
 import { BENCH_STATE_SECRET } from './bench-secret.mjs';
 
 const route = process.env.BENCH_ROUTE;
@@ -29,11 +29,14 @@ const auth = createAppleMusicAuth({
   verifyUserToken: false,
 });
 
-const ours = await listen(
-  toNodeListener((request) =>
-    route === 'login' ? auth.handleLogin(request) : auth.handleCallback(request),
-  ),
-);
+const ours = await listen(async (req, res) => {
+  const request = flowRequestFrom(req);
+  const reply =
+    route === 'login'
+      ? await auth.loginStep(request)
+      : await auth.callbackStep({ ...request, body: () => readCallbackBody(req) });
+  sendStepReply(res, reply);
+});
 
 const sample = await auth.handleLogin(new Request('http://127.0.0.1/auth/apple-music'));
 const cookieName = sample.headers.getSetCookie()[0].split('=')[0];

@@ -18,7 +18,7 @@ const result = await build({
   target: 'es2020',
   minify: true,
   legalComments: 'none',
-  charset: 'utf8',
+  charset: 'ascii',
   write: false,
   logLevel: 'warning',
 });

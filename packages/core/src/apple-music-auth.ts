@@ -1,5 +1,5 @@
 import { type AppleMusicClient, createAppleMusicClient, type Storefront } from './apple-client.js';
-import { renderBridgePage } from './bridge/render-bridge-page.js';
+import { type BridgePageTemplate, compileBridgePage } from './bridge/bridge-page-template.js';
 import { createBrowserTokens, tokenCache } from './browser-token.js';
 import { authorizationErrorFor, parseCallback } from './callback.js';
 import { createDeveloperTokenStep } from './developer-token-step.js';
@@ -166,6 +166,9 @@ export interface LoginFlow {
   clearingSetCookies(origin: string | undefined): string[];
 }
 
+/** Bridge pages kept ready: both modes for as many origins as keep a browser token. */
+const MAX_BRIDGE_TEMPLATES = 16;
+
 /**
  * Creates the Apple Music login flow. Every option is validated here, once:
  * a bad one throws `ERR_INVALID_OPTIONS` (a wrong `privateKey`
@@ -194,6 +197,33 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     }
     return given;
   };
+  const templates = new Map<string, BridgePageTemplate>();
+  /** The bridge page for an origin and mode, rendered again only when its developer token is renewed. */
+  const bridgePage = (
+    origin: string,
+    ui: 'popup' | 'musickit',
+    developerToken: string,
+  ): BridgePageTemplate => {
+    const key = `${ui} ${origin}`;
+    let template = templates.get(key);
+    if (template?.developerToken !== developerToken) {
+      if (templates.size >= MAX_BRIDGE_TEMPLATES) templates.clear();
+      template = compileBridgePage({
+        appName: resolved.appName ?? new URL(origin).host,
+        appIconURL: resolved.appIconURL,
+        appBuild: resolved.appBuild,
+        developerToken,
+        callbackURL: `${origin}${resolved.callbackPath}`,
+        authorizeURL: resolved.authorizeURL,
+        ui,
+        musicKitScriptURL: resolved.musicKitScriptURL,
+        apiURL: resolved.apiURL,
+        teamId: resolved.teamId,
+      });
+      templates.set(key, template);
+    }
+    return template;
+  };
   const storeRequest = (
     origin: string,
     input: { cookieHeader?: string | null | undefined; session?: SessionAccess | undefined },
@@ -212,19 +242,8 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
           : normalizeReturnTo(input.returnTo);
       const origin = originOf(input.origin);
       const issued = await stateStore.issue(storeRequest(origin, input), { returnTo });
-      const page = renderBridgePage({
-        appName: resolved.appName ?? new URL(origin).host,
-        appIconURL: resolved.appIconURL,
-        appBuild: resolved.appBuild,
-        developerToken: await browserTokens(origin).getToken(),
-        state: issued.state,
-        callbackURL: `${origin}${resolved.callbackPath}`,
-        authorizeURL: resolved.authorizeURL,
-        ui: input.ui ?? resolved.ui,
-        musicKitScriptURL: resolved.musicKitScriptURL,
-        apiURL: resolved.apiURL,
-        teamId: resolved.teamId,
-      });
+      const developerToken = await browserTokens(origin).getToken();
+      const page = bridgePage(origin, input.ui ?? resolved.ui, developerToken).render(issued.state);
       return {
         status: page.status,
         headers: page.headers,

@@ -1,13 +1,34 @@
+const STANDARD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 /**
- * Standard base64 (`+`, `/`, `=` padding) of `bytes`, on `btoa` so that it
- * runs in browsers and every web-standard runtime (no `Buffer`).
+ * Standard base64 (`+`, `/`, `=` padding) of `bytes`, in plain code so that
+ * it runs in browsers and every web-standard runtime (no `Buffer`).
  */
 export function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let index = 0; index < bytes.length; index += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+  return encode(bytes, STANDARD, '=');
+}
+
+/** Base64url of `bytes` without padding, as JWTs and cookies carry it. */
+export function encodeBase64URL(bytes: Uint8Array): string {
+  return encode(bytes, URL_SAFE, '');
+}
+
+function encode(bytes: Uint8Array, alphabet: string, pad: string): string {
+  let text = '';
+  let index = 0;
+  for (; index + 2 < bytes.length; index += 3) {
+    const n =
+      ((bytes[index] as number) << 16) |
+      ((bytes[index + 1] as number) << 8) |
+      (bytes[index + 2] as number);
+    text += `${alphabet[n >>> 18]}${alphabet[(n >>> 12) & 63]}${alphabet[(n >>> 6) & 63]}${alphabet[n & 63]}`;
   }
-  return btoa(binary);
+  const rest = bytes.length - index;
+  if (rest === 0) return text;
+  const n = ((bytes[index] as number) << 16) | (rest === 2 ? (bytes[index + 1] as number) << 8 : 0);
+  text += `${alphabet[n >>> 18]}${alphabet[(n >>> 12) & 63]}`;
+  return rest === 2 ? `${text}${alphabet[(n >>> 6) & 63]}${pad}` : `${text}${pad}${pad}`;
 }
 
 /**

@@ -171,7 +171,7 @@ export function createLoginSteps(flow: LoginFlow): {
   };
 
   async function loginReply(request: LoginRequest): Promise<StepReply> {
-    const query = new URL(request.url, 'https://request.invalid').searchParams;
+    const query = queryOf(request.url);
     const shown = failureShown(query);
     if (shown !== undefined) return failurePage(shown.error, shown.returnTo);
     const returnTo = query.getAll('returnTo');
@@ -210,6 +210,14 @@ function failureShown(
     returnTo = undefined;
   }
   return { error: { code: known, status: defaultStatusByCode[known] }, returnTo };
+}
+
+/** The query of a request URL (a path or an absolute URL); empty when it has none. */
+function queryOf(url: string): URLSearchParams {
+  const start = url.indexOf('?');
+  if (start === -1) return new URLSearchParams();
+  const end = url.indexOf('#', start);
+  return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end));
 }
 
 function methodNotAllowed(allow: string): StepReply {

@@ -65,15 +65,26 @@ export function resolveRequestOrigin(request: OriginSource, trustProxy: boolean)
       'The request has no valid Host (or X-Forwarded-Host/-Proto behind a trusted proxy): it cannot be answered with a callback URL.',
     );
   }
-  const origin = new URL(`${scheme}://${host}`).origin;
+  const given = `${scheme}://${host}`;
+  const known = checkedOrigins.get(given);
+  if (known !== undefined) return known;
+  const origin = new URL(given).origin;
   if (scheme === 'http' && !isLoopbackHost(new URL(origin).hostname)) {
     throw invalidOptions(
       'callbackURL',
       `is a path and this request came over plain http to ${origin}: serve the app over https, give an absolute https callbackURL, or behind a proxy that terminates TLS set \`trustProxy: true\`.`,
     );
   }
+  if (checkedOrigins.size >= MAX_CHECKED_ORIGINS) checkedOrigins.clear();
+  checkedOrigins.set(given, origin);
   return origin;
 }
+
+/** Origins already normalized and accepted, by `scheme://host` as the request gave them. */
+const checkedOrigins = new Map<string, string>();
+
+/** A site is reached under a few hosts; any more are checked again rather than kept. */
+const MAX_CHECKED_ORIGINS = 64;
 
 function firstValue(value: string | undefined): string | undefined {
   const first = value?.split(',')[0]?.trim();

@@ -3,7 +3,7 @@
 // per call costs a thread-pool hop on Node that dwarfs hashing a few hundred
 // bytes. Plain code runs the same on every runtime (Node, Bun, Deno, Workers).
 
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -14,15 +14,15 @@ const K = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-const INITIAL = new Uint32Array([
+const INITIAL = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
 const BLOCK_BYTES = 64;
-const words = new Uint32Array(64);
+const words = new Int32Array(64);
 
 /** Mixes the 64-byte blocks of `bytes` from `offset` to `end` into `state`. */
-function compress(state: Uint32Array, bytes: Uint8Array, offset: number, end: number): void {
+function compress(state: Int32Array, bytes: Uint8Array, offset: number, end: number): void {
   for (let block = offset; block < end; block += BLOCK_BYTES) {
     for (let i = 0; i < 16; i += 1) {
       const at = block + i * 4;
@@ -76,44 +76,54 @@ function compress(state: Uint32Array, bytes: Uint8Array, offset: number, end: nu
  * Finishes a hash whose `state` has already absorbed `prefixBytes` bytes
  * (whole blocks) and returns the digest of those bytes followed by `bytes`.
  */
-function finish(state: Uint32Array, prefixBytes: number, bytes: Uint8Array): Uint8Array {
+function finish(state: Int32Array, prefixBytes: number, bytes: Uint8Array): Uint8Array {
   const whole = bytes.length - (bytes.length % BLOCK_BYTES);
   compress(state, bytes, 0, whole);
   const rest = bytes.length - whole;
-  const tail = new Uint8Array(rest < 56 ? BLOCK_BYTES : 2 * BLOCK_BYTES);
+  const tailLength = rest < 56 ? BLOCK_BYTES : 2 * BLOCK_BYTES;
+  tail.fill(0, 0, tailLength);
   tail.set(bytes.subarray(whole));
   tail[rest] = 0x80;
   const bits = (prefixBytes + bytes.length) * 8;
-  const view = new DataView(tail.buffer);
-  view.setUint32(tail.length - 8, Math.floor(bits / 2 ** 32));
-  view.setUint32(tail.length - 4, bits >>> 0);
-  compress(state, tail, 0, tail.length);
+  writeWord(tail, tailLength - 8, Math.floor(bits / 2 ** 32));
+  writeWord(tail, tailLength - 4, bits);
+  compress(state, tail, 0, tailLength);
   const digest = new Uint8Array(32);
-  const out = new DataView(digest.buffer);
-  for (let i = 0; i < 8; i += 1) out.setUint32(i * 4, state[i] as number);
+  for (let i = 0; i < 8; i += 1) writeWord(digest, i * 4, state[i] as number);
   return digest;
+}
+
+/** The padded last block or two of the message being finished. */
+const tail = new Uint8Array(2 * BLOCK_BYTES);
+
+/** Writes the low 32 bits of `word` big-endian at `offset`. */
+function writeWord(bytes: Uint8Array, offset: number, word: number): void {
+  bytes[offset] = word >>> 24;
+  bytes[offset + 1] = word >>> 16;
+  bytes[offset + 2] = word >>> 8;
+  bytes[offset + 3] = word;
 }
 
 /** SHA-256 of `bytes`. */
 export function sha256(bytes: Uint8Array): Uint8Array {
-  return finish(new Uint32Array(INITIAL), 0, bytes);
+  return finish(new Int32Array(INITIAL), 0, bytes);
 }
 
 /** An HMAC-SHA256 key with its inner and outer pads already hashed. */
 export interface HmacSha256Key {
   /** The hash state after the key XOR ipad block. */
-  readonly inner: Uint32Array;
+  readonly inner: Int32Array;
   /** The hash state after the key XOR opad block. */
-  readonly outer: Uint32Array;
+  readonly outer: Int32Array;
 }
 
 /** Prepares `secret` as an HMAC-SHA256 key (RFC 2104): done once per secret. */
 export function hmacSha256Key(secret: Uint8Array): HmacSha256Key {
   const block = new Uint8Array(BLOCK_BYTES);
   block.set(secret.length > BLOCK_BYTES ? sha256(secret) : secret);
-  const pad = (byte: number): Uint32Array => {
+  const pad = (byte: number): Int32Array => {
     const padded = block.map((value) => value ^ byte);
-    const state = new Uint32Array(INITIAL);
+    const state = new Int32Array(INITIAL);
     compress(state, padded, 0, BLOCK_BYTES);
     return state;
   };
@@ -122,6 +132,6 @@ export function hmacSha256Key(secret: Uint8Array): HmacSha256Key {
 
 /** HMAC-SHA256 of `message` under a key from {@link hmacSha256Key}. */
 export function hmacSha256(key: HmacSha256Key, message: Uint8Array): Uint8Array {
-  const inner = finish(new Uint32Array(key.inner), BLOCK_BYTES, message);
-  return finish(new Uint32Array(key.outer), BLOCK_BYTES, inner);
+  const inner = finish(new Int32Array(key.inner), BLOCK_BYTES, message);
+  return finish(new Int32Array(key.outer), BLOCK_BYTES, inner);
 }

@@ -163,9 +163,19 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
     const name = cookieName.startsWith('__Host-') ? cookieName : `__Host-${cookieName}`;
     return { name, path: '/', secure: true };
   };
+  /** The attributes after `name=value`, serialized once per scope and lifetime. */
+  const attributes = new Map<string, string>();
+  /** A state cookie; `value` is a base64url nonce or empty, which need no encoding. */
   const cookie = (request: StateStoreRequest, value: string, maxAge: number): string => {
     const { name, path, secure } = scope(request);
-    return serialize(name, value, { httpOnly: true, sameSite: 'lax', secure, path, maxAge });
+    const key = `${secure}:${maxAge}`;
+    let rest = attributes.get(key);
+    if (rest === undefined) {
+      const options = { httpOnly: true, sameSite: 'lax', secure, path, maxAge } as const;
+      rest = serialize(name, '', options).slice(name.length + 1);
+      attributes.set(key, rest);
+    }
+    return `${name}=${value}${rest}`;
   };
 
   return {

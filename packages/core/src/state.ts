@@ -1,7 +1,9 @@
 import { base64url } from 'jose';
+import { encodeBase64URL } from './base64.js';
 import { constantTimeEqual } from './constant-time.js';
 import { AppleMusicAuthError, invalidOptions } from './errors.js';
 import { clockOption, numberOption } from './option-checks.js';
+import { randomBytes } from './random-bytes.js';
 import { normalizeReturnTo } from './return-to.js';
 import { type HmacSha256Key, hmacSha256, hmacSha256Key, sha256 } from './sha256.js';
 
@@ -30,7 +32,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The protected header of every state, encoded once. */
-const STATE_HEADER = base64url.encode(JSON.stringify({ alg: 'HS256', typ: STATE_TYPE }));
+const STATE_HEADER = encodeBase64URL(
+  encoder.encode(JSON.stringify({ alg: 'HS256', typ: STATE_TYPE })),
+);
 
 /** HMAC keys prepared once per secret: their pads are hashed on first use only. */
 const hmacKeys = new Map<string, HmacSha256Key>();
@@ -50,7 +54,7 @@ function hmacKey(secret: string): HmacSha256Key {
 
 /** The HS256 signature of a compact JWS's `header.payload`, base64url. */
 function signature(signingInput: string, secret: string): string {
-  return base64url.encode(hmacSha256(hmacKey(secret), encoder.encode(signingInput)));
+  return encodeBase64URL(hmacSha256(hmacKey(secret), encoder.encode(signingInput)));
 }
 
 /**
@@ -101,14 +105,14 @@ export function assertMaxAgeSeconds(value: unknown, field = 'state.maxAge'): num
   });
 }
 
-/** A new random nonce: 32 bytes from `crypto.getRandomValues`, base64url (43 characters). */
+/** A new random nonce: 32 bytes from the platform's CSPRNG, base64url (43 characters). */
 export function createNonce(): string {
-  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  return encodeBase64URL(randomBytes(32));
 }
 
 /** SHA-256 of the nonce, base64url: what a state carries instead of the nonce itself. */
 function hashNonce(nonce: string): string {
-  return base64url.encode(sha256(encoder.encode(nonce)));
+  return encodeBase64URL(sha256(encoder.encode(nonce)));
 }
 
 /** Options of {@link createState}. */
@@ -149,7 +153,7 @@ export async function createState(options: CreateStateOptions): Promise<string> 
   if (returnTo !== undefined) claims.rt = returnTo;
   claims.iat = issuedAt;
   claims.exp = issuedAt + maxAgeSeconds;
-  const signingInput = `${STATE_HEADER}.${base64url.encode(JSON.stringify(claims))}`;
+  const signingInput = `${STATE_HEADER}.${encodeBase64URL(encoder.encode(JSON.stringify(claims)))}`;
   return `${signingInput}.${signature(signingInput, signingSecret as string)}`;
 }
 

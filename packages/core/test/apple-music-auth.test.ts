@@ -182,6 +182,22 @@ describe('startLogin', () => {
     expect(first?.setCookies[0]).not.toBe(second?.setCookies[0]);
   });
 
+  it("puts the renewed browser token on the page once the old one is due, and each origin's own", async () => {
+    let clock = Math.floor(Date.now() / 1000) * 1000;
+    const auth = createAuth({ callbackURL: CALLBACK_PATH, now: () => clock });
+    const first = bridgeConfig(await auth.startLogin({ origin: APP_ORIGIN })).developerToken;
+    expect(bridgeConfig(await auth.startLogin({ origin: APP_ORIGIN })).developerToken).toBe(first);
+    const other = bridgeConfig(
+      await auth.startLogin({ origin: 'https://other.example' }),
+    ).developerToken;
+    expect((await verified(other)).payload.origin).toEqual(['https://other.example']);
+    clock += 86_400_000;
+    const renewed = bridgeConfig(await auth.startLogin({ origin: APP_ORIGIN })).developerToken;
+    expect(renewed).not.toBe(first);
+    expect(decodeJwt(renewed).iat).toBe(clock / 1000);
+    expect(decodeJwt(first).iat).toBe(clock / 1000 - 86_400);
+  });
+
   it.each(['https://evil.example/', '//evil.example/path', 'javascript:alert(1)'])(
     'refuses returnTo %s',
     async (returnTo) => {

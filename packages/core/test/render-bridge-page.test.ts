@@ -77,12 +77,20 @@ describe('renderBridgePage', () => {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;')
-      .replace(/'/g, '&#39;');
+      .replace(/'/g, '&#39;')
+      .replace(/[^\0-\x7f]/gu, (char) => `&#x${char.codePointAt(0)?.toString(16)};`);
     expect(body).toContain(`<h1>${escaped}</h1>`);
-    expect(body).toContain(`<title>Connect Apple Music · ${escaped}</title>`);
+    expect(body).toContain(`<title>Connect Apple Music &#xb7; ${escaped}</title>`);
     const { raw, value } = configBlock(body);
     expect(raw).not.toMatch(/[<>&\u2028\u2029]/);
     expect((value as { appName: string }).appName).toBe(appName);
+  });
+
+  it('is ASCII only, whatever the app name, so Node writes it without re-encoding', () => {
+    const { body, headers } = renderBridgePage(baseOptions({ appName: 'Café Müsik 音楽 🎵' }));
+    expect(body).toMatch(/^[\0-\x7f]*$/);
+    expect(body).toContain('<h1>Caf&#xe9; M&#xfc;sik &#x97f3;&#x697d; &#x1f3b5;</h1>');
+    expect(Object.values(headers).join('')).toMatch(/^[\0-\x7f]*$/);
   });
 
   it('puts the exact config in the JSON block', () => {

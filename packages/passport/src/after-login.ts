@@ -1,6 +1,7 @@
 import { type AppleMusicAuth, isAppleMusicAuthError } from '@apple-music-auth/core';
+import { sendStepReply } from '@apple-music-auth/core/node';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { flowRequestOf, writeReply } from './express-request.js';
+import { flowRequestOf } from './express-request.js';
 
 /** How the app keeps its login: the guard reads the token through it, and clears it when Apple refuses it. */
 export interface LoginStorage {
@@ -29,7 +30,7 @@ export interface LoginGuard {
 /** The guard for `auth`'s login route, over the app's own storage of the login. */
 export function loginGuard(auth: AppleMusicAuth, storage: LoginStorage): LoginGuard {
   const signIn = (req: Request, res: Parameters<RequestHandler>[1]) =>
-    writeReply(res, auth.loginRequiredStep(flowRequestOf(req)));
+    sendStepReply(res, auth.loginRequiredStep(flowRequestOf(req)));
   return {
     require(req, res, next) {
       Promise.resolve(storage.read(req)).then((token) => {
@@ -55,6 +56,6 @@ export function loginGuard(auth: AppleMusicAuth, storage: LoginStorage): LoginGu
  */
 export function developerTokenHandler(auth: AppleMusicAuth): RequestHandler {
   return (req, res, next) => {
-    auth.developerTokenStep(flowRequestOf(req)).then((reply) => writeReply(res, reply), next);
+    auth.developerTokenStep(flowRequestOf(req)).then((reply) => sendStepReply(res, reply), next);
   };
 }

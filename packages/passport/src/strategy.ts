@@ -6,7 +6,7 @@ import {
   invalidOptions,
   type LoginResult,
 } from '@apple-music-auth/core';
-import { readCallbackBody } from '@apple-music-auth/core/node';
+import { readCallbackBody, sendStepReply } from '@apple-music-auth/core/node';
 import type { Request } from 'express';
 import { Strategy as PassportStrategy } from 'passport-strategy';
 import {
@@ -15,7 +15,7 @@ import {
   type LoginStorage,
   loginGuard,
 } from './after-login.js';
-import { flowRequestOf, writeReply } from './express-request.js';
+import { flowRequestOf } from './express-request.js';
 import { resolveStrategyOptions, type StrategyOptions } from './strategy-options.js';
 import {
   type AnyVerifyFunction,
@@ -108,7 +108,7 @@ export class Strategy extends PassportStrategy {
     if (req.method !== 'POST') {
       this.auth
         .loginStep({ ...flow, ui: options.ui })
-        .then((reply) => writeReply(res, reply))
+        .then((reply) => sendStepReply(res, reply))
         .catch(fault);
       return;
     }

@@ -125,10 +125,10 @@ export function renderBridgePage(options: RenderBridgePageOptions): BridgePage {
   return { status: 200, headers, body };
 }
 
-/** JSON that is safe inside a `<script>` element: no `<`, `>`, `&`, U+2028 or U+2029 left raw. */
+/** JSON that is safe inside a `<script>` element: no `<`, `>`, `&` or anything but ASCII left raw. */
 function scriptSafeJSON(value: unknown): string {
   return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
+    /[<>&]|[^\0-\x7f]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
