@@ -1,5 +1,6 @@
 import { describeValue } from './describe-value.js';
 import { AppleMusicAuthError, AuthorizationError, type AuthorizationErrorCode } from './errors.js';
+import { utf8Length } from './utf8.js';
 
 /**
  * The field names of the callback body that the bridge page posts. On
@@ -69,7 +70,6 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/u;
 const VISIBLE_ASCII = /^[\u0021-\u007e]+$/u;
-const encoder = new TextEncoder();
 
 function invalidCallback(problem: string, status = 400): AppleMusicAuthError {
   return new AppleMusicAuthError(
@@ -116,7 +116,7 @@ function toEntries(
   options: ParseCallbackOptions,
 ): { entries: Array<[string, unknown]>; json: boolean } {
   if (typeof body === 'string') {
-    checkSize(encoder.encode(body).length);
+    checkSize(utf8Length(body));
     const contentType = options.contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
     const json =
       contentType === 'application/json' ||
@@ -131,7 +131,7 @@ function toEntries(
     return { entries: [...new URLSearchParams(body)], json: false };
   }
   if (body instanceof URLSearchParams) {
-    checkSize(encoder.encode(body.toString()).length);
+    checkSize(utf8Length(body.toString()));
     return { entries: [...body], json: false };
   }
   if (body === undefined || body === null) {
@@ -148,7 +148,7 @@ function toEntries(
   } catch {
     throw invalidCallback('it cannot be serialized to measure its size');
   }
-  checkSize(encoder.encode(serialized).length);
+  checkSize(utf8Length(serialized));
   const entries = Object.entries(body).filter(([, value]) => value !== undefined);
   return { entries, json: true };
 }

@@ -17,7 +17,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
  * text, refusing a declared `Content-Length` or a body over `maxBytes` (413,
  * `ERR_CALLBACK_INVALID`) without buffering more than that.
  */
-export async function readStreamText(
+async function readStreamText(
   stream: AsyncIterable<Uint8Array | string>,
   declaredLength: string | null | undefined,
   maxBytes: number,
@@ -50,7 +50,7 @@ export async function readStreamText(
 export function decodeBodyBytes(bytes: Uint8Array, maxBytes: number): string {
   if (bytes.byteLength > maxBytes) throw bodyTooLarge(maxBytes);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return utf8Decoder.decode(bytes);
   } catch (cause) {
     throw new AppleMusicAuthError(
       'ERR_CALLBACK_INVALID',
@@ -71,7 +71,11 @@ export function bodyTooLarge(maxBytes: number): AppleMusicAuthError {
 
 const encoder = new TextEncoder();
 
-function checkDeclaredLength(value: string | null | undefined, maxBytes: number): void {
+/** Throws on bytes that are not UTF-8; without `stream`, each `decode` starts afresh. */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Refuses a declared `Content-Length` over `maxBytes` (413) before a byte is read. */
+export function checkDeclaredLength(value: string | null | undefined, maxBytes: number): void {
   const declared = Number(value);
   if (value !== null && value !== undefined && Number.isFinite(declared) && declared > maxBytes) {
     throw bodyTooLarge(maxBytes);

@@ -59,6 +59,8 @@ export function resolveRequestOrigin(request: OriginSource, trustProxy: boolean)
     if (forwardedProto !== undefined) scheme = forwardedProto.toLowerCase();
     if (forwardedHost !== undefined) host = forwardedHost;
   }
+  const known = checkedOrigins.get(`${scheme}://${host}`);
+  if (known !== undefined) return known;
   if (host === undefined || !HOST.test(host) || (scheme !== 'http' && scheme !== 'https')) {
     throw new AppleMusicAuthError(
       'ERR_CALLBACK_INVALID',
@@ -66,8 +68,6 @@ export function resolveRequestOrigin(request: OriginSource, trustProxy: boolean)
     );
   }
   const given = `${scheme}://${host}`;
-  const known = checkedOrigins.get(given);
-  if (known !== undefined) return known;
   const origin = new URL(given).origin;
   if (scheme === 'http' && !isLoopbackHost(new URL(origin).hostname)) {
     throw invalidOptions(
@@ -80,7 +80,7 @@ export function resolveRequestOrigin(request: OriginSource, trustProxy: boolean)
   return origin;
 }
 
-/** Origins already normalized and accepted, by `scheme://host` as the request gave them. */
+/** Origins already checked, normalized and accepted, by `scheme://host` as the request gave them. */
 const checkedOrigins = new Map<string, string>();
 
 /** A site is reached under a few hosts; any more are checked again rather than kept. */

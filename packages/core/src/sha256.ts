@@ -81,9 +81,9 @@ function finish(state: Int32Array, prefixBytes: number, bytes: Uint8Array): Uint
   compress(state, bytes, 0, whole);
   const rest = bytes.length - whole;
   const tailLength = rest < 56 ? BLOCK_BYTES : 2 * BLOCK_BYTES;
-  tail.fill(0, 0, tailLength);
-  tail.set(bytes.subarray(whole));
+  for (let i = 0; i < rest; i += 1) tail[i] = bytes[whole + i] as number;
   tail[rest] = 0x80;
+  tail.fill(0, rest + 1, tailLength);
   const bits = (prefixBytes + bytes.length) * 8;
   writeWord(tail, tailLength - 8, Math.floor(bits / 2 ** 32));
   writeWord(tail, tailLength - 4, bits);

@@ -49,26 +49,32 @@ export function createMemorySingleUseStore(
     integer: true,
   });
   const now = clockOption('now', options.now);
-  // Insertion order is expiry order when every id gets the same lifetime;
+  // `order` is the ids in the order they were marked, from `head` on:
+  // insertion order is expiry order when every id gets the same lifetime;
   // with mixed lifetimes an expired id may wait behind a live one, which only
-  // costs memory until the bound.
+  // costs memory until the bound. A queue, because a Map iterated from its
+  // start after many deletions walks every deleted slot again.
   const used = new Map<string, number>();
+  const order: string[] = [];
+  let head = 0;
+  const dropOldest = (): void => {
+    used.delete(order[head] as string);
+    head += 1;
+  };
 
   return {
     consume(id, ttlSeconds) {
       const time = now();
-      for (const [oldId, expiresAt] of used) {
-        if (expiresAt > time) break;
-        used.delete(oldId);
-      }
+      while (head < order.length && !((used.get(order[head] as string) ?? 0) > time)) dropOldest();
       const expiresAt = used.get(id);
       if (expiresAt !== undefined && expiresAt > time) return false;
-      used.delete(id);
-      if (used.size >= maxEntries) {
-        const oldest = used.keys().next();
-        if (!oldest.done) used.delete(oldest.value);
+      while (used.size >= maxEntries) dropOldest();
+      if (head > 1024 && head * 2 > order.length) {
+        order.splice(0, head);
+        head = 0;
       }
       used.set(id, time + Math.max(1, ttlSeconds) * 1000);
+      order.push(id);
       return true;
     },
   };

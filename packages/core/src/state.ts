@@ -1,4 +1,3 @@
-import { base64url } from 'jose';
 import { encodeBase64URL } from './base64.js';
 import { constantTimeEqual } from './constant-time.js';
 import { AppleMusicAuthError, invalidOptions } from './errors.js';
@@ -6,6 +5,7 @@ import { clockOption, numberOption } from './option-checks.js';
 import { randomBytes } from './random-bytes.js';
 import { normalizeReturnTo } from './return-to.js';
 import { type HmacSha256Key, hmacSha256, hmacSha256Key, sha256 } from './sha256.js';
+import { utf8Bytes } from './utf8.js';
 
 /** The shortest `state.secret` accepted, in characters. */
 export const MIN_STATE_SECRET_LENGTH = 32;
@@ -28,13 +28,13 @@ const MAX_STATE_LENGTH = 8192;
 /** Longest nonce accepted; the ones {@link createNonce} makes have 43 characters. */
 const MAX_NONCE_LENGTH = 512;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** The protected header of every state. */
+const STATE_HEADER_FIELDS: Readonly<Record<string, unknown>> = { alg: 'HS256', typ: STATE_TYPE };
+
 /** The protected header of every state, encoded once. */
-const STATE_HEADER = encodeBase64URL(
-  encoder.encode(JSON.stringify({ alg: 'HS256', typ: STATE_TYPE })),
-);
+const STATE_HEADER = encodeBase64URL(utf8Bytes(JSON.stringify(STATE_HEADER_FIELDS)));
 
 /** HMAC keys prepared once per secret: their pads are hashed on first use only. */
 const hmacKeys = new Map<string, HmacSha256Key>();
@@ -46,7 +46,7 @@ function hmacKey(secret: string): HmacSha256Key {
   let key = hmacKeys.get(secret);
   if (key === undefined) {
     if (hmacKeys.size >= MAX_CACHED_HMAC_KEYS) hmacKeys.clear();
-    key = hmacSha256Key(encoder.encode(secret));
+    key = hmacSha256Key(utf8Bytes(secret));
     hmacKeys.set(secret, key);
   }
   return key;
@@ -54,7 +54,7 @@ function hmacKey(secret: string): HmacSha256Key {
 
 /** The HS256 signature of a compact JWS's `header.payload`, base64url. */
 function signature(signingInput: string, secret: string): string {
-  return encodeBase64URL(hmacSha256(hmacKey(secret), encoder.encode(signingInput)));
+  return encodeBase64URL(hmacSha256(hmacKey(secret), utf8Bytes(signingInput)));
 }
 
 /**
@@ -112,7 +112,7 @@ export function createNonce(): string {
 
 /** SHA-256 of the nonce, base64url: what a state carries instead of the nonce itself. */
 function hashNonce(nonce: string): string {
-  return encodeBase64URL(sha256(encoder.encode(nonce)));
+  return encodeBase64URL(sha256(utf8Bytes(nonce)));
 }
 
 /** Options of {@link createState}. */
@@ -153,7 +153,7 @@ export async function createState(options: CreateStateOptions): Promise<string> 
   if (returnTo !== undefined) claims.rt = returnTo;
   claims.iat = issuedAt;
   claims.exp = issuedAt + maxAgeSeconds;
-  const signingInput = `${STATE_HEADER}.${encodeBase64URL(encoder.encode(JSON.stringify(claims)))}`;
+  const signingInput = `${STATE_HEADER}.${encodeBase64URL(utf8Bytes(JSON.stringify(claims)))}`;
   return `${signingInput}.${signature(signingInput, signingSecret as string)}`;
 }
 
@@ -225,8 +225,13 @@ export function stateReplayed(): AppleMusicAuthError {
 
 /** A base64url part of a compact JWS as a JSON object, or `undefined` when it is not one. */
 function decodeObject(part: string): Record<string, unknown> | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
   try {
-    const value: unknown = JSON.parse(decoder.decode(base64url.decode(part)));
+    const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const text = /^[\0-\x7f]*$/.test(binary)
+      ? binary
+      : decoder.decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+    const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;
@@ -245,7 +250,12 @@ function verifySignature(
   currentDate: Date,
 ): Record<string, unknown> {
   const parts = state.split('.');
-  const header = parts.length === 3 ? decodeObject(parts[0] as string) : undefined;
+  const header =
+    parts.length !== 3
+      ? undefined
+      : parts[0] === STATE_HEADER
+        ? STATE_HEADER_FIELDS
+        : decodeObject(parts[0] as string);
   if (header === undefined) throw stateMalformed('it is not a signed login state (compact JWT)');
   if (header.alg !== 'HS256') throw stateMalformed('it is not signed with HS256');
   const [encodedHeader, encodedPayload, given] = parts as [string, string, string];

@@ -2,7 +2,8 @@
 // body-parser 1.x in front: it must read what a parser left, and read the
 // stream itself when the parser skipped it (body-parser then sets `body = {}`
 // without reading, which used to end in a misleading "neither token nor error").
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import bodyParser from 'body-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,5 +119,58 @@ describe('readCallbackBody', () => {
 
   it('takes the empty object of a parser that read an empty body', async () => {
     expect(await post('/urlencoded', FORM, '')).toEqual({ status: 200, kind: 'object', body: {} });
+  });
+
+  it('joins a body sent in pieces, a character split between two of them', async () => {
+    const server = createServer((req, res) => {
+      readCallbackBody(req).then((body) => res.end(JSON.stringify({ body })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const bytes = Buffer.from('state=s&music_user_token=caf\u00e9');
+      const client = request({
+        port: (server.address() as AddressInfo).port,
+        host: '127.0.0.1',
+        method: 'POST',
+        headers: { 'content-type': FORM, 'content-length': bytes.length },
+      });
+      client.write(bytes.subarray(0, bytes.length - 1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      client.end(bytes.subarray(bytes.length - 1));
+      const [response] = (await once(client, 'response')) as [IncomingMessage];
+      let text = '';
+      for await (const chunk of response) text += chunk;
+      expect(JSON.parse(text)).toEqual({ body: 'state=s&music_user_token=caf\u00e9' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('fails, instead of waiting forever, when the client goes away mid-body', async () => {
+    let settled: Promise<unknown> | undefined;
+    const server = createServer((req) => {
+      settled = readCallbackBody(req).then(
+        () => 'read',
+        (error: unknown) => error,
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = request({
+        port: (server.address() as AddressInfo).port,
+        host: '127.0.0.1',
+        method: 'POST',
+        headers: { 'content-type': FORM, 'content-length': 100 },
+      });
+      client.on('error', () => {});
+      client.write('state=s&music_user');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      client.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await settled).toBeInstanceOf(Error);
+      expect(await settled).not.toBe('read');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -154,6 +154,32 @@ describe('verifyState', () => {
     expect(other.id).not.toBe(verified.id);
   });
 
+  it('reads any JSON spelling of the header and UTF-8 in the claims, as a JWT library would', async () => {
+    const nonce = createNonce();
+    const state = await forge(
+      { nh: await sha256Base64url(nonce), note: 'Café 音楽' },
+      { typ: 'apple-music-auth-state+jwt', alg: 'HS256' },
+    );
+    const verified = await verifyState({ state, nonce, secret: SECRET, now: clock(T0) });
+    expect(verified.id).toBe(await sha256Base64url(nonce));
+  });
+
+  it('refuses a part with base64 padding or a character outside base64url (ERR_STATE_MALFORMED)', async () => {
+    const { nonce, state } = await issued();
+    const [header, payload, signature] = state.split('.') as [string, string, string];
+    for (const spelling of [
+      `${header}.${payload}=.${signature}`,
+      `${header}=.${payload}.${signature}`,
+      `${header}.${payload} .${signature}`,
+      `${header}.+${payload.slice(1)}.${signature}`,
+    ]) {
+      const error = await rejectionOf(
+        verifyState({ state: spelling, nonce, secret: SECRET, now: clock(T0) }),
+      );
+      expect(error.code).toBe('ERR_STATE_MALFORMED');
+    }
+  });
+
   it('verifies with every secret of a rotation list, and fails once the old one is gone', async () => {
     const nonce = createNonce();
     const state = await createState({ secret: OLD_SECRET, nonce });

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { MAX_CALLBACK_BODY_BYTES } from '../callback.js';
 import type { CallbackBody } from '../login-steps.js';
-import { bodyTooLarge, decodeBodyBytes, readStreamText } from '../request-body.js';
+import { bodyTooLarge, checkDeclaredLength, decodeBodyBytes } from '../request-body.js';
 
 /** What a body parser may have left on the request (Express) or beside it (Koa's `ctx.request`). */
 export interface ParsedBody {
@@ -27,9 +27,7 @@ export async function readCallbackBody(
   const { rawBody, body } = parsed;
   if (typeof rawBody === 'string') return checkTextSize(rawBody);
   if (rawBody instanceof Uint8Array) return decodeBodyBytes(rawBody, MAX_CALLBACK_BODY_BYTES);
-  if (!req.readableEnded) {
-    return readStreamText(req, req.headers['content-length'], MAX_CALLBACK_BODY_BYTES);
-  }
+  if (!req.readableEnded) return readRequestText(req, MAX_CALLBACK_BODY_BYTES);
   if (typeof body === 'string') return checkTextSize(body);
   if (body instanceof Uint8Array) return decodeBodyBytes(body, MAX_CALLBACK_BODY_BYTES);
   if (typeof body === 'object' && body !== null) return body as Record<string, unknown>;
@@ -41,4 +39,49 @@ function checkTextSize(text: string): string {
     throw bodyTooLarge(MAX_CALLBACK_BODY_BYTES);
   }
   return text;
+}
+
+/**
+ * The request's body as UTF-8 text, read with `data` and `end` events
+ * (a Node stream's async iterator costs several promises per request),
+ * refusing more than `maxBytes` (413) without buffering it.
+ */
+function readRequestText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  checkDeclaredLength(req.headers['content-length'], maxBytes);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (finish: () => void): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      finish();
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += bytes.length;
+      if (size > maxBytes) {
+        settle(() => reject(bodyTooLarge(maxBytes)));
+        req.resume();
+        return;
+      }
+      chunks.push(bytes);
+    };
+    const onEnd = (): void =>
+      settle(() => {
+        try {
+          resolve(decodeBodyBytes(Buffer.concat(chunks, size), maxBytes));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    const onError = (error: Error): void => settle(() => reject(error));
+    const onClose = (): void =>
+      settle(() => reject(new Error('The request closed before its body was read to the end.')));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
