@@ -45,9 +45,7 @@ describe('createMemorySingleUseStore', () => {
   });
 
   it.each([0, 1.5, -1, 'many'])('refuses maxEntries %j', (maxEntries) => {
-    const error = thrownBy(() =>
-      createMemorySingleUseStore({ maxEntries: maxEntries as number }),
-    );
+    const error = thrownBy(() => createMemorySingleUseStore({ maxEntries: maxEntries as number }));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toContain('maxEntries');
   });
