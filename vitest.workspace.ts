@@ -4,5 +4,6 @@ export default defineWorkspace([
   'packages/*',
   'examples/*',
   'packaging',
+  'readme-snippets',
   'packages/core/vitest.fetch.config.ts',
 ]);
