@@ -12,11 +12,15 @@ const extensionByLanguage = new Map([
 ]);
 
 /**
- * The marker that leaves the next block unchecked. It must sit on the line
- * right above the fence and give a reason, so every exception is visible in
- * the README and says why: `<!-- readme-snippets: skip (a fragment of ...) -->`.
+ * The markers a checked block may have on the line right above its fence:
+ *
+ * - `<!-- readme-snippets: continues -->`: the block continues the previous
+ *   checked block of the file (it is checked as one module with it), for a
+ *   text that grows one example step by step;
+ * - `<!-- readme-snippets: skip (why) -->`: the block is not checked; the
+ *   reason is required, so every exception is visible in the README.
  */
-const skipMarker = /^\s*<!--\s*readme-snippets:\s*skip\b\s*(.*?)\s*-->\s*$/;
+const marker = /^\s*<!--\s*readme-snippets:\s*(\S+)\s*(.*?)\s*-->\s*$/;
 
 const fenceOpening = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/;
 
@@ -38,6 +42,7 @@ function closesFence(line, fence) {
  * @property {'ts' | 'js'} extension What the block is checked as.
  * @property {string} code The block's code, its fence's indentation removed.
  * @property {string | undefined} skipReason Why the block is not checked, when a skip marker says so.
+ * @property {boolean} continues True when the block continues the previous checked block.
  */
 
 /**
@@ -64,11 +69,11 @@ export function snippetsInMarkdown(markdown) {
   for (let index = 0; index < lines.length; index += 1) {
     const opening = fenceOpening.exec(lines[index] ?? '');
     if (!opening) {
-      const marker = skipMarker.exec(lines[index] ?? '');
-      if (marker && !fenceOpening.test(lines[index + 1] ?? '')) {
+      const found = marker.exec(lines[index] ?? '');
+      if (found && !fenceOpening.test(lines[index + 1] ?? '')) {
         problems.push({
           line: index + 1,
-          message: 'a readme-snippets skip marker must stand on the line right above a code fence',
+          message: 'a readme-snippets marker must stand on the line right above a code fence',
         });
       }
       continue;
@@ -77,26 +82,38 @@ export function snippetsInMarkdown(markdown) {
     const closing = lines.findIndex((line, at) => at > index && closesFence(line, fence));
     const end = closing === -1 ? lines.length : closing;
     const extension = extensionByLanguage.get(language.toLowerCase());
-    const marker = skipMarker.exec(lines[index - 1] ?? '');
-    if (marker && !extension) {
+    const [, kind, reason = ''] = marker.exec(lines[index - 1] ?? '') ?? [];
+    const markerLine = index;
+    if (kind !== undefined && !extension) {
       problems.push({
-        line: index,
-        message: `a readme-snippets skip marker stands above a \`${language || 'plain'}\` block, which is not checked anyway`,
+        line: markerLine,
+        message: `a readme-snippets marker stands above a \`${language || 'plain'}\` block, which is not checked anyway`,
+      });
+    } else if (kind !== undefined && kind !== 'skip' && kind !== 'continues') {
+      problems.push({
+        line: markerLine,
+        message: `unknown readme-snippets marker \`${kind}\`: use \`skip (why)\` or \`continues\``,
+      });
+    }
+    const skipReason = kind === 'skip' ? reason.replace(/^\((.*)\)$/, '$1').trim() : undefined;
+    if (skipReason === '') {
+      problems.push({
+        line: markerLine,
+        message: 'a readme-snippets skip marker needs a reason: <!-- readme-snippets: skip (why) -->',
       });
     }
     if (extension === 'ts' || extension === 'js') {
-      const skipReason = marker ? marker[1]?.replace(/^\((.*)\)$/, '$1').trim() : undefined;
-      if (marker && !skipReason) {
-        problems.push({
-          line: index,
-          message: 'a readme-snippets skip marker needs a reason: <!-- readme-snippets: skip (why) -->',
-        });
-      }
       const code = lines
         .slice(index + 1, end)
         .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line.trimStart()))
         .join('\n');
-      snippets.push({ line: index + 2, extension, code: `${code}\n`, skipReason: skipReason || undefined });
+      snippets.push({
+        line: index + 2,
+        extension,
+        code: `${code}\n`,
+        skipReason: skipReason || undefined,
+        continues: kind === 'continues',
+      });
     }
     index = end;
   }

@@ -25,6 +25,15 @@ const pageGlobals = path.join(packageDir, 'page-globals.d.ts');
  */
 
 /**
+ * One module of the throwaway folder: a block, and the blocks that continue it.
+ *
+ * @typedef {object} SnippetModule
+ * @property {string} file The Markdown file, relative to the root.
+ * @property {'ts' | 'js'} extension What the module is checked as.
+ * @property {{ line: number; code: string }[]} parts Each block's first line and code, in order.
+ */
+
+/**
  * @typedef {object} SkippedSnippet
  * @property {string} file The Markdown file, relative to the root.
  * @property {number} line The block's first line of code.
@@ -68,40 +77,60 @@ function compilerOptions(/** @type {string} */ root) {
 export function typeCheckSnippets({ root, markdownFiles }) {
   const folder = mkdtempSync(path.join(packageDir, '.snippets-'));
   try {
-    /** @type {Map<string, { file: string; line: number }>} */
-    const origins = new Map();
+    /** @type {Map<string, SnippetModule>} */
+    const modules = new Map();
     /** @type {SkippedSnippet[]} */
     const skipped = [];
     /** @type {SnippetError[]} */
     const errors = [];
+    let checked = 0;
     for (const markdownFile of markdownFiles) {
       const file = path.relative(root, markdownFile);
       const { snippets, problems } = snippetsInMarkdown(readFileSync(markdownFile, 'utf8'));
       for (const problem of problems) errors.push({ file, ...problem });
+      /** @type {SnippetModule | undefined} */
+      let previous;
       for (const snippet of snippets) {
         if (snippet.skipReason !== undefined) {
           skipped.push({ file, line: snippet.line, reason: snippet.skipReason });
           continue;
         }
+        checked += 1;
+        if (snippet.continues && previous?.extension === snippet.extension) {
+          previous.parts.push({ line: snippet.line, code: snippet.code });
+          continue;
+        }
+        if (snippet.continues) {
+          errors.push({
+            file,
+            line: snippet.line - 1,
+            message: previous
+              ? `a \`${snippet.extension}\` block cannot continue a \`${previous.extension}\` block`
+              : 'a block marked `continues` needs a checked block above it',
+          });
+        }
+        previous = { file, extension: snippet.extension, parts: [{ line: snippet.line, code: snippet.code }] };
         const modulePath = path.join(
           folder,
           path.dirname(file),
           `${path.basename(file, '.md')}-line-${snippet.line}.${snippet.extension}`,
         );
-        mkdirSync(path.dirname(modulePath), { recursive: true });
-        writeFileSync(modulePath, snippet.code);
-        origins.set(modulePath, { file, line: snippet.line });
+        modules.set(modulePath, previous);
       }
     }
+    for (const [modulePath, snippetModule] of modules) {
+      mkdirSync(path.dirname(modulePath), { recursive: true });
+      writeFileSync(modulePath, snippetModule.parts.map((part) => part.code).join(''));
+    }
     const program = ts.createProgram({
-      rootNames: [...origins.keys(), pageGlobals],
+      rootNames: [...modules.keys(), pageGlobals],
       options: compilerOptions(root),
     });
     for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
-      errors.push(locate(diagnostic, origins, root));
+      errors.push(locate(diagnostic, modules, root));
     }
     errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    return { checked: origins.size, skipped, errors };
+    return { checked, skipped, errors };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -111,16 +140,24 @@ export function typeCheckSnippets({ root, markdownFiles }) {
  * Where a diagnostic points: the Markdown line for a block's module, else the file itself.
  *
  * @param {ts.Diagnostic} diagnostic
- * @param {Map<string, { file: string; line: number }>} origins
+ * @param {Map<string, SnippetModule>} modules
  * @param {string} root
  * @returns {SnippetError}
  */
-function locate(diagnostic, origins, root) {
+function locate(diagnostic, modules, root) {
   const message = `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
   const source = diagnostic.file;
   if (!source || diagnostic.start === undefined) return { file: '(compiler)', line: 0, message };
   const { line } = source.getLineAndCharacterOfPosition(diagnostic.start);
-  const origin = origins.get(path.normalize(source.fileName));
-  if (origin) return { file: origin.file, line: origin.line + line, message };
-  return { file: path.relative(root, source.fileName), line: line + 1, message };
+  const snippetModule = modules.get(path.normalize(source.fileName));
+  if (!snippetModule) return { file: path.relative(root, source.fileName), line: line + 1, message };
+  let linesBefore = 0;
+  for (const part of snippetModule.parts) {
+    const partLines = part.code.split('\n').length - 1;
+    if (line < linesBefore + partLines) {
+      return { file: snippetModule.file, line: part.line + line - linesBefore, message };
+    }
+    linesBefore += partLines;
+  }
+  return { file: snippetModule.file, line: snippetModule.parts[0]?.line ?? 0, message };
 }
