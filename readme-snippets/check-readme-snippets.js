@@ -1,7 +1,8 @@
 /**
- * `node readme-snippets/check-readme-snippets.js` (part of `pnpm typecheck`):
- * type-checks the TypeScript and JavaScript blocks of every README.md in the
- * repository and prints each error as `README path:line`. Exits 1 on any.
+ * `node readme-snippets/check-readme-snippets.js [file.md ...]` (part of
+ * `pnpm typecheck`): type-checks the TypeScript and JavaScript blocks of the
+ * given Markdown files, by default every README.md in the repository, and
+ * prints each error as `path:line: message`. Exits 1 on any.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -31,7 +32,8 @@ function readmesUnder(folder) {
   });
 }
 
-const markdownFiles = readmesUnder(root).sort();
+const given = process.argv.slice(2).map((file) => path.resolve(file));
+const markdownFiles = given.length > 0 ? given : readmesUnder(root).sort();
 const { checked, skipped, errors } = typeCheckSnippets({ root, markdownFiles });
 for (const error of errors) console.error(`${error.file}:${error.line}: ${error.message}`);
 for (const skip of skipped) console.warn(`${skip.file}:${skip.line}: not checked: ${skip.reason}`);
@@ -42,6 +44,6 @@ if (errors.length > 0) {
   process.exitCode = 1;
 } else {
   process.stdout.write(
-    `readme-snippets: ${checked} code blocks in ${markdownFiles.length} READMEs type-check (${skipped.length} marked not checked)\n`,
+    `readme-snippets: ${checked} code blocks in ${markdownFiles.length} Markdown files type-check (${skipped.length} marked not checked)\n`,
   );
 }

@@ -99,7 +99,8 @@ export function snippetsInMarkdown(markdown) {
     if (skipReason === '') {
       problems.push({
         line: markerLine,
-        message: 'a readme-snippets skip marker needs a reason: <!-- readme-snippets: skip (why) -->',
+        message:
+          'a readme-snippets skip marker needs a reason: <!-- readme-snippets: skip (why) -->',
       });
     }
     if (extension === 'ts' || extension === 'js') {

@@ -109,7 +109,11 @@ export function typeCheckSnippets({ root, markdownFiles }) {
               : 'a block marked `continues` needs a checked block above it',
           });
         }
-        previous = { file, extension: snippet.extension, parts: [{ line: snippet.line, code: snippet.code }] };
+        previous = {
+          file,
+          extension: snippet.extension,
+          parts: [{ line: snippet.line, code: snippet.code }],
+        };
         const modulePath = path.join(
           folder,
           path.dirname(file),
@@ -150,7 +154,8 @@ function locate(diagnostic, modules, root) {
   if (!source || diagnostic.start === undefined) return { file: '(compiler)', line: 0, message };
   const { line } = source.getLineAndCharacterOfPosition(diagnostic.start);
   const snippetModule = modules.get(path.normalize(source.fileName));
-  if (!snippetModule) return { file: path.relative(root, source.fileName), line: line + 1, message };
+  if (!snippetModule)
+    return { file: path.relative(root, source.fileName), line: line + 1, message };
   let linesBefore = 0;
   for (const part of snippetModule.parts) {
     const partLines = part.code.split('\n').length - 1;
