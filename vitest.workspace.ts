@@ -4,6 +4,6 @@ export default defineWorkspace([
   'packages/*',
   'examples/*',
   'packaging',
-  'readme-snippets',
+  'readme-checks',
   'packages/core/vitest.fetch.config.ts',
 ]);

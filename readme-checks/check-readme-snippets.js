@@ -1,5 +1,5 @@
 /**
- * `node readme-snippets/check-readme-snippets.js [file.md ...]` (part of
+ * `node readme-checks/check-readme-snippets.js [file.md ...]` (part of
  * `pnpm typecheck`): type-checks the TypeScript and JavaScript blocks of the
  * given Markdown files, by default every README.md in the repository, and
  * prints each error as `path:line: message`. Exits 1 on any.

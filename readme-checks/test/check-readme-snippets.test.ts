@@ -38,7 +38,7 @@ describe('check-readme-snippets', () => {
     expect(code).toBe(1);
     const line = lineOf('wrong-option.md', "teamID: 'ABCDE12345'");
     expect(stderr).toContain(
-      `readme-snippets/test/fixtures/wrong-option.md:${line}: TS2561: Object literal may only specify known properties, but 'teamID' does not exist in type 'AppleMusicAuthOptions'.`,
+      `readme-checks/test/fixtures/wrong-option.md:${line}: TS2561: Object literal may only specify known properties, but 'teamID' does not exist in type 'AppleMusicAuthOptions'.`,
     );
     // The sh block is not checked: the one error is the option's.
     expect(stderr.match(/wrong-option\.md:\d+:/g)).toHaveLength(1);
