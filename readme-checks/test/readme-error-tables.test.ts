@@ -18,7 +18,12 @@ function tablesOf(readme: string): { header: string[]; rows: string[][] }[] {
   let current: string[][] = [];
   for (const line of [...lines, '']) {
     if (line.startsWith('|')) {
-      current.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+      current.push(
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
       continue;
     }
     const [header, , ...rows] = current;
@@ -54,27 +59,26 @@ function errorTable(readme: string, withStatus: boolean) {
   }));
 }
 
-describe.each([
-  'packages/core/README.md',
-  'packages/fastify/README.md',
-  'packages/koa/README.md',
-])('the errors table of %s', (readme) => {
-  it('lists every code of core exactly once', () => {
-    const listed = errorTable(readme, true).flatMap((row) => row.codes);
-    expect([...listed].sort()).toEqual([...everyCode].sort());
-  });
+describe.each(['packages/core/README.md', 'packages/fastify/README.md', 'packages/koa/README.md'])(
+  'the errors table of %s',
+  (readme) => {
+    it('lists every code of core exactly once', () => {
+      const listed = errorTable(readme, true).flatMap((row) => row.codes);
+      expect([...listed].sort()).toEqual([...everyCode].sort());
+    });
 
-  it("gives each code core's default status (first, when a code has several)", () => {
-    for (const { codes, statuses } of errorTable(readme, true)) {
-      const expected = codes.map((code) => defaultStatusByCode[code]);
-      const stated =
-        codes.length > 1 && statuses.length === codes.length
-          ? statuses
-          : codes.map(() => statuses[0]);
-      expect(stated, `the row of ${codes.join(', ')}`).toEqual(expected);
-    }
-  });
-});
+    it("gives each code core's default status (first, when a code has several)", () => {
+      for (const { codes, statuses } of errorTable(readme, true)) {
+        const expected = codes.map((code) => defaultStatusByCode[code]);
+        const stated =
+          codes.length > 1 && statuses.length === codes.length
+            ? statuses
+            : codes.map(() => statuses[0]);
+        expect(stated, `the row of ${codes.join(', ')}`).toEqual(expected);
+      }
+    });
+  },
+);
 
 describe('the outcomes table of packages/passport/README.md', () => {
   it('names every code of core', () => {
