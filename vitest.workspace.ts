@@ -4,5 +4,6 @@ export default defineWorkspace([
   'packages/*',
   'examples/*',
   'packaging',
+  'readme-checks',
   'packages/core/vitest.fetch.config.ts',
 ]);
