@@ -306,8 +306,8 @@ async function checkCase(target: FuzzTarget, c: CallbackCase, report: FuzzReport
     return;
   }
   if (called !== undefined) assert.equal(called, 0, 'onSuccess ran for a refused callback');
-  assert.ok(!isHonest(c), `the honest callback was refused with ${answer.status}`);
   const code = await refusalCode(answer);
+  assert.ok(!isHonest(c), `the honest callback was refused with ${answer.status} (${code})`);
   assert.ok(
     answer.status === 303 || (answer.status >= 400 && answer.status < 500),
     `answered ${answer.status} (${code}): a callback gets a 4xx or core's 303 to the failure page`,

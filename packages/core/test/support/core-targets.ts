@@ -45,7 +45,7 @@ function createAuth(sandbox: Sandbox, origin: string, now: () => number): AppleM
   return createAppleMusicAuth({
     ...testAuthOptions(origin),
     endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
-    timeoutMs: 500,
+    timeoutMs: 2000,
     now,
   });
 }

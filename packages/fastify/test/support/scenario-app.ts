@@ -28,7 +28,7 @@ export function sandboxOptions(
     state: { secret: stateSecret },
     app: { name: 'Fastify Scenario App' },
     endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
-    timeoutMs: 500,
+    timeoutMs: 2000,
     ...extra,
   };
 }

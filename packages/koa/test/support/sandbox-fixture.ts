@@ -33,7 +33,7 @@ export function useSandbox(): {
       callbackURL: `${origin}/auth/apple-music/callback`,
       state: { secret: 'a-state-secret-that-is-long-enough-for-hmac' },
       endpoints: { authorize: started().authorizeURL, api: started().apiURL },
-      timeoutMs: 500,
+      timeoutMs: 2000,
       ...extra,
     }),
   };

@@ -22,7 +22,7 @@ export function sandboxOptions(
     callbackURL: '/auth/apple-music/callback',
     state: { secret: stateSecret },
     endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
-    timeoutMs: 500,
+    timeoutMs: 2000,
     ...extra,
   } as StrategyOptionsWithoutRequest;
 }
