@@ -1,0 +1,26 @@
+// Shared by the scale-out tests: a real Redis (Debian's `redis-server`, which
+// .ci/run installs) on a free loopback port, without persistence.
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { ChildProcesses } from './child-processes.js';
+
+/** A loopback port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Starts `redis-server` on loopback as one of `processes`; returns its `redis://` URL. */
+export async function startRedisServer(processes: ChildProcesses): Promise<string> {
+  const port = await freePort();
+  await processes.start(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+    /Ready to accept connections/,
+  );
+  return `redis://127.0.0.1:${port}`;
+}
