@@ -48,7 +48,7 @@ export class ChildProcesses {
   async stopAll(): Promise<void> {
     await Promise.all(
       this.#children.splice(0).map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
+        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
         const exited = once(child, 'exit');
         child.kill('SIGTERM');
         const stubborn = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);

@@ -16,11 +16,19 @@ async function freePort(): Promise<number> {
 /** Starts `redis-server` on loopback as one of `processes`; returns its `redis://` URL. */
 export async function startRedisServer(processes: ChildProcesses): Promise<string> {
   const port = await freePort();
-  await processes.start(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {},
-    /Ready to accept connections/,
-  );
+  try {
+    await processes.start(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {},
+      /Ready to accept connections/,
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(
+      "redis-server is not installed: install Debian's redis-server (apt-get install redis-server), as .ci/run does",
+      { cause: error },
+    );
+  }
   return `redis://127.0.0.1:${port}`;
 }

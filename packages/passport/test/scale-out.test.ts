@@ -98,69 +98,57 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-describe("session mode: express-session's sessions in the shared Redis", () => {
-  it('finishes on the second process a login started on the first, with its token', async () => {
-    const login = await loginOn(first, 'session');
-    expect(login.cookieName).toBe('connect.sid');
+/** The answer to a callback the adapter refused with `code`: Passport's 403 for a state failure. */
+function refused(code: string): Answer {
+  return { status: 403, body: { code } };
+}
+
+describe.each([
+  ['session', 'connect.sid'],
+  ['cookie', 'apple_music_auth_state'],
+] as const)('%s mode, across the processes sharing the Redis', (mode, cookieName) => {
+  it(`finishes on the second process a login started on the first (in a ${cookieName} cookie), with its token`, async () => {
+    const login = await loginOn(first, mode);
+    expect(login.cookieName).toBe(cookieName);
     expect(await login.finishOn(second)).toEqual({
       status: 200,
       body: { musicUserToken: login.token },
     });
   });
+});
 
+describe("session mode: express-session's sessions in the shared Redis", () => {
   it('refuses the state replayed afterwards on either process (ERR_STATE_REPLAYED)', async () => {
     const login = await loginOn(first, 'session');
     expect((await login.finishOn(second)).status).toBe(200);
-    const replayed = { status: 403, body: { code: 'ERR_STATE_REPLAYED' } };
-    expect(await login.finishOn(first)).toEqual(replayed);
-    expect(await login.finishOn(second)).toEqual(replayed);
+    expect(await login.finishOn(first)).toEqual(refused('ERR_STATE_REPLAYED'));
+    expect(await login.finishOn(second)).toEqual(refused('ERR_STATE_REPLAYED'));
   });
 
   it("refuses a state posted with another browser's session in the middle of a login (ERR_STATE_MISMATCH)", async () => {
     const attacker = await loginOn(first, 'session');
     const victim = await loginOn(first, 'session');
-    expect(await attacker.finishOn(second, victim.cookies)).toEqual({
-      status: 403,
-      body: { code: 'ERR_STATE_MISMATCH' },
-    });
+    expect(await attacker.finishOn(second, victim.cookies)).toEqual(refused('ERR_STATE_MISMATCH'));
   });
 
   it("refuses a state posted with another browser's session that has no login pending (ERR_STATE_MISSING)", async () => {
     const attacker = await loginOn(first, 'session');
     const victim = await loginOn(first, 'session');
     expect((await victim.finishOn(second)).status).toBe(200);
-    expect(await attacker.finishOn(second, victim.cookies)).toEqual({
-      status: 403,
-      body: { code: 'ERR_STATE_MISSING' },
-    });
+    expect(await attacker.finishOn(second, victim.cookies)).toEqual(refused('ERR_STATE_MISSING'));
   });
 
   it('without the shared Redis, another process knows nothing of the session (ERR_STATE_MISSING)', async () => {
     const login = await loginOn(alone, 'session');
-    expect(await login.finishOn(first)).toEqual({
-      status: 403,
-      body: { code: 'ERR_STATE_MISSING' },
-    });
+    expect(await login.finishOn(first)).toEqual(refused('ERR_STATE_MISSING'));
   });
 });
 
 describe('cookie mode: the used states in the shared Redis', () => {
-  it('finishes on the second process a login started on the first, with its token', async () => {
-    const login = await loginOn(first, 'cookie');
-    expect(login.cookieName).toBe('apple_music_auth_state');
-    expect(await login.finishOn(second)).toEqual({
-      status: 200,
-      body: { musicUserToken: login.token },
-    });
-  });
-
   it('refuses on the second process a state already used on the first (ERR_STATE_REPLAYED)', async () => {
     const login = await loginOn(first, 'cookie');
     expect((await login.finishOn(first)).status).toBe(200);
-    expect(await login.finishOn(second)).toEqual({
-      status: 403,
-      body: { code: 'ERR_STATE_REPLAYED' },
-    });
+    expect(await login.finishOn(second)).toEqual(refused('ERR_STATE_REPLAYED'));
   });
 
   it('without the shared Redis, a replay on another process goes through: the Redis store is what refuses it', async () => {
