@@ -1,8 +1,5 @@
 // Several app processes behind one site: node:http through core, sharing
 // (or not) the state secret, and sharing used states through a real Redis.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
   openLoginPage,
@@ -12,51 +9,21 @@ import {
   startSandbox,
 } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChildProcesses } from '../../../testing/child-processes.js';
+import { startRedisServer } from '../../../testing/redis-server.js';
 import { targetKeys } from './support/core-targets.js';
 
 const secret = 'the-secret-every-instance-of-the-site-shares';
 const otherSecret = 'a-secret-of-some-other-deployment-entirely';
 const newSecret = 'the-secret-that-replaces-the-shared-one-now';
 
-const children: ChildProcess[] = [];
+const processes = new ChildProcesses();
 let sandbox: Sandbox;
 let redisURL: string;
 
-/** Starts a process and waits for a stdout line matching `ready`; returns the match. */
-async function startProcess(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<RegExpExecArray> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: 'pipe' });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk;
-      const match = ready.exec(output);
-      if (match) resolve(match);
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
-
 /** Starts one app instance; returns its origin. */
 async function startInstance(secrets: string[], redis = false): Promise<string> {
-  const [, port] = await startProcess(
+  const [, port] = await processes.start(
     process.execPath,
     [fileURLToPath(new URL('./scale-out/server.mjs', import.meta.url))],
     {
@@ -102,26 +69,11 @@ async function loginOn(first: string): Promise<{
 beforeAll(async () => {
   const { teamId, keyId, publicKey } = targetKeys;
   sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
-  const port = await freePort();
-  await startProcess(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {},
-    /Ready to accept connections/,
-  );
-  redisURL = `redis://127.0.0.1:${port}`;
+  redisURL = await startRedisServer(processes);
 }, 30_000);
 
 afterAll(async () => {
-  await Promise.all(
-    children.map(async (child) => {
-      if (child.exitCode !== null) return;
-      child.removeAllListeners('exit');
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    }),
-  );
+  await processes.stopAll();
   await sandbox.close();
 });
 

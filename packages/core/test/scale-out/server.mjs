@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { createAppleMusicAuth } from '@apple-music-auth/core';
 import { toNodeListener } from '@apple-music-auth/core/node';
 import { createClient } from 'redis';
-import { createRedisSingleUseStore } from './redis-single-use-store.mjs';
+import { createRedisSingleUseStore } from '../../../../testing/redis-single-use-store.mjs';
 
 const env = process.env;
 const redis = env.REDIS_URL ? await createClient({ url: env.REDIS_URL }).connect() : undefined;
