@@ -6,6 +6,7 @@ export default defineProject({
     include: ['*.test.ts'],
     // Packing and one npm install of every package, from the registry.
     hookTimeout: 240_000,
-    testTimeout: 60_000,
+    // Each test runs tsc or node on the installed copy: seconds alone, a minute on a busy machine.
+    testTimeout: 180_000,
   },
 });

@@ -249,11 +249,15 @@ describe('a callback while Apple misbehaves', () => {
 
 it('leaves no socket, timer or listener behind once the clients are closed', async () => {
   // Closed sockets leave the resource list on the next turns of the event loop.
-  for (let turn = 0; turn < 50 && (sockets.size > 0 || !sameAsBaseline()); turn += 1) {
+  for (
+    let turn = 0;
+    turn < 50 && (sockets.size > 0 || Object.keys(beyondBaseline()).length > 0);
+    turn += 1
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   expect(sockets.size).toBe(0);
-  expect(withoutServer(activeResources())).toEqual(baseline);
+  expect(beyondBaseline()).toEqual({});
   expect(countProcessListeners()).toBe(processListeners);
 });
 
@@ -267,6 +271,14 @@ function withoutServer(counts: Record<string, number>): Record<string, number> {
   return result;
 }
 
-function sameAsBaseline(): boolean {
-  return JSON.stringify(withoutServer(activeResources())) === JSON.stringify(baseline);
+/**
+ * The resources of each type now held beyond those held before the suite
+ * (the test runner's own timers may end meanwhile: fewer is fine).
+ */
+function beyondBaseline(): Record<string, number> {
+  const extra: Record<string, number> = {};
+  for (const [type, count] of Object.entries(withoutServer(activeResources()))) {
+    if (count > (baseline[type] ?? 0)) extra[type] = count - (baseline[type] ?? 0);
+  }
+  return extra;
 }
