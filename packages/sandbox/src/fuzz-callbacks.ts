@@ -3,12 +3,6 @@ import fc from 'fast-check';
 import { openLoginPage, type StartedLogin } from './login-requests.js';
 import type { ScenarioTarget } from './scenarios.js';
 
-/** A {@link ScenarioTarget} that may also say how often the app's `onSuccess` ran. */
-export interface FuzzTarget extends ScenarioTarget {
-  /** How many successful logins the app has handed to its `onSuccess` so far. */
-  successCount?: () => number;
-}
-
 /** Options of {@link fuzzCallbacks}. */
 export interface FuzzCallbacksOptions {
   /** Generated callbacks to send (default 10,000). */
@@ -208,7 +202,7 @@ interface Sent {
   token: string | undefined;
 }
 
-async function buildRequest(target: FuzzTarget, c: CallbackCase): Promise<Sent> {
+async function buildRequest(target: ScenarioTarget, c: CallbackCase): Promise<Sent> {
   const login = await openLoginPage(target);
   let other: StartedLogin | undefined;
   const otherLogin = async () => {
@@ -283,7 +277,11 @@ async function refusalCode(answer: Response): Promise<string | undefined> {
   return /ERR_[A-Z_]+/.exec(text)?.[0];
 }
 
-async function checkCase(target: FuzzTarget, c: CallbackCase, report: FuzzReport): Promise<void> {
+async function checkCase(
+  target: ScenarioTarget,
+  c: CallbackCase,
+  report: FuzzReport,
+): Promise<void> {
   const { request, token } = await buildRequest(target, c);
   const before = target.successCount?.();
   const answer = await target.send(request);
@@ -334,7 +332,7 @@ async function checkCase(target: FuzzTarget, c: CallbackCase, report: FuzzReport
  * @throws Error naming the seed and the counterexample when the property fails.
  */
 export async function fuzzCallbacks(
-  target: FuzzTarget,
+  target: ScenarioTarget,
   options: FuzzCallbacksOptions = {},
 ): Promise<FuzzReport> {
   const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;

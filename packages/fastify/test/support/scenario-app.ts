@@ -35,21 +35,21 @@ export function sandboxOptions(
 
 /**
  * The app the shared scenario table expects: the plugin with core's default
- * failure answer, and a successful login answered with 200 JSON.
+ * failure answer, and a successful login answered with 200 JSON. `onLogin`
+ * runs in each `onSuccess`, e.g. to count them.
  */
 export async function createScenarioApp(
   options: AppleMusicAuthPluginOptions,
   fastifyOptions: FastifyServerOptions = {},
+  onLogin: () => void = () => {},
 ): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions);
   await app.register(appleMusicAuth, {
     ...options,
-    onSuccess: (_request, _reply, { musicUserToken, restricted, storefront, returnTo }) => ({
-      musicUserToken,
-      restricted,
-      storefront,
-      returnTo,
-    }),
+    onSuccess: (_request, _reply, { musicUserToken, restricted, storefront, returnTo }) => {
+      onLogin();
+      return { musicUserToken, restricted, storefront, returnTo };
+    },
   });
   return app;
 }
