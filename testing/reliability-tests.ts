@@ -8,13 +8,17 @@ import { expect, it } from 'vitest';
 /** FUZZ_SEED replays a failed fuzzing run (the failure prints its seed). */
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
+const httpRuns = Number(process.env.FUZZ_HTTP_RUNS ?? 2_000);
+
 /**
- * Generated callbacks per target. Over loopback HTTP 10,000 take 30 to 60 s
+ * Generated callbacks per target. Over loopback HTTP 10,000 take 25 to 50 s
  * on 2 cores, so a local `pnpm test` sends 2,000 and .ci/run sets
  * FUZZ_HTTP_RUNS=10000; in-process they take about 15 s (FUZZ_RUNS).
  */
 export const fuzzRuns = {
-  http: Number(process.env.FUZZ_HTTP_RUNS ?? 2_000),
+  http: httpRuns,
+  /** A second setup of the same adapter (a body parser in front): a quarter, to keep each adapter's run short. */
+  secondSetup: Math.round(httpRuns / 4),
   inProcess: Number(process.env.FUZZ_RUNS ?? 10_000),
 };
 
@@ -31,14 +35,17 @@ export function itRefusesEveryHostileRequest(target: () => ScenarioTarget): void
 /**
  * Registers the fuzzing test in the calling suite: `runs` generated
  * callbacks through `target`, each a 4xx naming a client error code or a
- * login it earned, never a 5xx; the run must reach honest logins and at
- * least five kinds of refusal, or it proved nothing.
+ * login it earned, never a 5xx; the run must reach honest logins, at
+ * least five kinds of refusal and, on a target with `bodyParserRefuses`,
+ * the parser's own refusals, or it proved nothing.
  */
 export function itFuzzesCallbacks(target: () => ScenarioTarget, runs = fuzzRuns.http): void {
   it(`answers ${runs} generated callbacks with a 4xx or an earned login, never a 5xx`, async () => {
-    const report = await fuzzCallbacks(target(), { runs, ...(seed === undefined ? {} : { seed }) });
+    const subject = target();
+    const report = await fuzzCallbacks(subject, { runs, ...(seed === undefined ? {} : { seed }) });
     expect(report.runs).toBe(runs);
     expect(report.successes).toBeGreaterThan(runs / 50);
     expect(Object.keys(report.refusals).length).toBeGreaterThanOrEqual(5);
+    if (subject.bodyParserRefuses?.length) expect(report.parserRefusals).toBeGreaterThan(0);
   }, 300_000);
 }

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../../src/index.js';
@@ -31,6 +32,18 @@ export function sandboxOptions(
     timeoutMs: 500,
     ...extra,
   };
+}
+
+/** Fastify's logger at `info`, keeping each line it writes in `lines`. */
+export function collectedLogs(): { lines: string[]; logger: FastifyServerOptions['logger'] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: { level: 'info', stream } };
 }
 
 /**
