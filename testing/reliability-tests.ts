@@ -8,6 +8,14 @@ import { expect, it } from 'vitest';
 /** FUZZ_SEED replays a failed fuzzing run (the failure prints its seed). */
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
+/**
+ * The Apple timeout (`timeoutMs`) for an app under the reliability tests: the
+ * scenarios' 500 ms turns a slow answer from the sandbox on a loaded machine
+ * into a 504, and these tests assume a healthy Apple (the fault tests cover
+ * its timeouts).
+ */
+export const RELIABILITY_APPLE_TIMEOUT_MS = 10_000;
+
 const httpRuns = Number(process.env.FUZZ_HTTP_RUNS ?? 2_000);
 
 /**

@@ -5,6 +5,7 @@ import { createTestClock, loopbackTarget } from '../../../testing/loopback-targe
 import {
   itFuzzesCallbacks,
   itRefusesEveryHostileRequest,
+  RELIABILITY_APPLE_TIMEOUT_MS,
 } from '../../../testing/reliability-tests.js';
 import {
   collectedLogs,
@@ -23,7 +24,11 @@ const { lines: log, logger } = collectedLogs();
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  app = await createScenarioApp(sandboxOptions(sandbox, { now: clock.now }), { logger }, () => {
+  const options = sandboxOptions(sandbox, {
+    now: clock.now,
+    timeoutMs: RELIABILITY_APPLE_TIMEOUT_MS,
+  });
+  app = await createScenarioApp(options, { logger }, () => {
     logins += 1;
   });
   origin = await app.listen({ port: 0, host: '127.0.0.1' });

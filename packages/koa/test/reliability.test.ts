@@ -5,6 +5,7 @@ import {
   fuzzRuns,
   itFuzzesCallbacks,
   itRefusesEveryHostileRequest,
+  RELIABILITY_APPLE_TIMEOUT_MS,
 } from '../../../testing/reliability-tests.js';
 import {
   type KoaTestApp,
@@ -34,7 +35,8 @@ for (const [name, setup, runs] of setups) {
     beforeAll(async () => {
       app = await startKoaTestApp({
         ...setup,
-        auth: (origin) => authOptions(origin, { now: clock.now }),
+        auth: (origin) =>
+          authOptions(origin, { now: clock.now, timeoutMs: RELIABILITY_APPLE_TIMEOUT_MS }),
       });
     });
     afterAll(() => app.close());

@@ -5,6 +5,7 @@ import {
   fuzzRuns,
   itFuzzesCallbacks,
   itRefusesEveryHostileRequest,
+  RELIABILITY_APPLE_TIMEOUT_MS,
 } from '../../../testing/reliability-tests.js';
 import { expressVersions, type ScenarioApp, startExpressApp } from './support/express-app.js';
 import { keyId, publicKey, teamId } from './support/fixtures.js';
@@ -27,7 +28,14 @@ for (const [name, bodyParser, bodyParserRefuses] of setups) {
     let app: ScenarioApp;
     beforeAll(async () => {
       const express = expressVersions['Express 5'];
-      app = await startExpressApp({ express, bodyParser, mode: 'cookie', sandbox, now: clock.now });
+      app = await startExpressApp({
+        express,
+        bodyParser,
+        mode: 'cookie',
+        sandbox,
+        now: clock.now,
+        options: { timeoutMs: RELIABILITY_APPLE_TIMEOUT_MS },
+      });
     });
     afterAll(() => app.close());
 
