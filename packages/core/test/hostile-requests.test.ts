@@ -1,5 +1,6 @@
 import { hostileRequests, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { itRefusesEveryHostileRequest } from '../../../testing/reliability-tests.js';
 import { describeCoreTargets, targetKeys } from './support/core-targets.js';
 
 let sandbox: Sandbox;
@@ -16,16 +17,5 @@ it('the catalogue holds at least 30 named hostile requests', () => {
 
 describeCoreTargets(
   () => sandbox,
-  (target) => {
-    for (const hostile of hostileRequests) {
-      it(hostile.name, async () => {
-        const app = target();
-        const before = app.successes.length;
-        await hostile.run(app);
-        // Only the replay's first, honest callback may log in.
-        const earned = hostile.code === 'ERR_STATE_REPLAYED' ? 1 : 0;
-        expect(app.successes.length - before).toBe(earned);
-      });
-    }
-  },
+  (target) => itRefusesEveryHostileRequest(target),
 );

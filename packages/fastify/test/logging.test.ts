@@ -1,23 +1,21 @@
-import { Writable } from 'node:stream';
 import type { Sandbox } from '@apple-music-auth/sandbox';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { injectBrowser } from './support/inject-browser.js';
-import { createScenarioApp, sandboxOptions, startTestSandbox } from './support/scenario-app.js';
+import {
+  collectedLogs,
+  createScenarioApp,
+  sandboxOptions,
+  startTestSandbox,
+} from './support/scenario-app.js';
 
 let sandbox: Sandbox;
 let app: FastifyInstance;
-const lines: string[] = [];
+const { lines, logger } = collectedLogs();
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  app = await createScenarioApp(sandboxOptions(sandbox), { logger: { level: 'info', stream } });
+  app = await createScenarioApp(sandboxOptions(sandbox), { logger });
 });
 afterAll(async () => {
   await app.close();

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openLoginPage, type StartedLogin } from './login-requests.js';
-import type { ScenarioTarget } from './scenarios.js';
-
-/** A {@link ScenarioTarget} that may also say how often the app's `onSuccess` ran. */
-export interface FuzzTarget extends ScenarioTarget {
-  /** How many successful logins the app has handed to its `onSuccess` so far. */
-  successCount?: () => number;
-}
+import type { BodyParserRefusal, ScenarioTarget } from './scenarios.js';
 
 /** Options of {@link fuzzCallbacks}. */
 export interface FuzzCallbacksOptions {
@@ -27,6 +21,8 @@ export interface FuzzReport {
   successes: number;
   /** How many refusals named each error code. */
   refusals: Record<string, number>;
+  /** Callbacks the app's own body parser refused before the adapter (see `bodyParserRefuses`). */
+  parserRefusals: number;
 }
 
 /** Codes of the refusals a callback may earn: the client's fault or the user's, never a 5xx. */
@@ -146,10 +142,31 @@ function honest(c: CallbackCase): CallbackCase {
   };
 }
 
-/** One callback in four is honest, so that the earned side of the property is exercised too. */
+/** The bridge page's callback after the popup refused: a known `error` and no token. */
+function declined(c: CallbackCase): CallbackCase {
+  return {
+    ...honest(c),
+    token: { ...c.token, kind: 'none' },
+    error: { ...c.error, kind: 'known' },
+  };
+}
+
+/** The honest callback with a made-up token, which Apple refuses. */
+function madeUpToken(c: CallbackCase): CallbackCase {
+  return { ...honest(c), token: { ...c.token, kind: 'text' } };
+}
+
+/**
+ * One callback in four and a half is honest, so that the earned side of the
+ * property is exercised too; one in eighteen each is declined or carries a
+ * made-up token, so that even a short run meets the refusals that need a
+ * valid state and cookie (the popup's errors, Apple's 401).
+ */
 const callbackCase = fc.oneof(
-  { weight: 1, arbitrary: anyCase.map(honest) },
-  { weight: 3, arbitrary: anyCase },
+  { weight: 4, arbitrary: anyCase.map(honest) },
+  { weight: 1, arbitrary: anyCase.map(declined) },
+  { weight: 1, arbitrary: anyCase.map(madeUpToken) },
+  { weight: 12, arbitrary: anyCase },
 );
 
 const KNOWN_ERRORS = ['access_denied', 'unavailable', 'cancelled', 'popup_blocked'];
@@ -206,9 +223,38 @@ function isHonest(c: CallbackCase): boolean {
 interface Sent {
   request: Request;
   token: string | undefined;
+  /** What a body parser in front of the adapter may refuse of this request. */
+  parserRefusal: BodyParserRefusal | undefined;
 }
 
-async function buildRequest(target: FuzzTarget, c: CallbackCase): Promise<Sent> {
+/** Whether a parsed JSON value holds a `__proto__` key at any depth. */
+function hasProtoKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Object.hasOwn(value, '__proto__')) return true;
+  return Object.values(value).some(hasProtoKey);
+}
+
+/**
+ * What a strict JSON body parser (body-parser's, co-body's) refuses of a
+ * body declared as JSON: anything but an object or array, and, under
+ * co-body, a `__proto__` key. An empty body parses as `{}`.
+ */
+function jsonParserRefusal(
+  body: string | Uint8Array,
+  contentType: string | undefined,
+): BodyParserRefusal | undefined {
+  if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) return undefined;
+  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+  if (text === '') return undefined;
+  if (!/^[ \t\n\r]*[[{]/.test(text)) return 'unparsable-json';
+  try {
+    return hasProtoKey(JSON.parse(text)) ? 'json-proto-key' : undefined;
+  } catch {
+    return 'unparsable-json';
+  }
+}
+
+async function buildRequest(target: ScenarioTarget, c: CallbackCase): Promise<Sent> {
   const login = await openLoginPage(target);
   let other: StartedLogin | undefined;
   const otherLogin = async () => {
@@ -269,6 +315,7 @@ async function buildRequest(target: FuzzTarget, c: CallbackCase): Promise<Sent> 
   return {
     request: new Request(target.callbackURL, { method: 'POST', headers, body }),
     token: issued,
+    parserRefusal: jsonParserRefusal(body, contentType),
   };
 }
 
@@ -283,8 +330,12 @@ async function refusalCode(answer: Response): Promise<string | undefined> {
   return /ERR_[A-Z_]+/.exec(text)?.[0];
 }
 
-async function checkCase(target: FuzzTarget, c: CallbackCase, report: FuzzReport): Promise<void> {
-  const { request, token } = await buildRequest(target, c);
+async function checkCase(
+  target: ScenarioTarget,
+  c: CallbackCase,
+  report: FuzzReport,
+): Promise<void> {
+  const { request, token, parserRefusal } = await buildRequest(target, c);
   const before = target.successCount?.();
   const answer = await target.send(request);
   const called =
@@ -308,6 +359,15 @@ async function checkCase(target: FuzzTarget, c: CallbackCase, report: FuzzReport
   if (called !== undefined) assert.equal(called, 0, 'onSuccess ran for a refused callback');
   const code = await refusalCode(answer);
   assert.ok(!isHonest(c), `the honest callback was refused with ${answer.status} (${code})`);
+  if (
+    answer.status === 400 &&
+    code === undefined &&
+    parserRefusal !== undefined &&
+    target.bodyParserRefuses?.includes(parserRefusal)
+  ) {
+    report.parserRefusals += 1;
+    return;
+  }
   assert.ok(
     answer.status === 303 || (answer.status >= 400 && answer.status < 500),
     `answered ${answer.status} (${code}): a callback gets a 4xx or core's 303 to the failure page`,
@@ -327,19 +387,20 @@ async function checkCase(target: FuzzTarget, c: CallbackCase, report: FuzzReport
  * core's `303` to the failure page), or a success it earned: a fresh state
  * with the cookie of the same login and an issued token, whose result carries that very
  * token; the honest callback must succeed. No answer may be a 5xx and no
- * promise may be left rejected unhandled.
+ * promise may be left rejected unhandled. A body the target's own body
+ * parser refuses (`target.bodyParserRefuses`) may get that parser's `400`.
  *
  * Needs `fast-check` installed beside the sandbox (a peer dependency).
  *
  * @throws Error naming the seed and the counterexample when the property fails.
  */
 export async function fuzzCallbacks(
-  target: FuzzTarget,
+  target: ScenarioTarget,
   options: FuzzCallbacksOptions = {},
 ): Promise<FuzzReport> {
   const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;
   const runs = options.runs ?? 10_000;
-  const report: FuzzReport = { seed, runs, successes: 0, refusals: {} };
+  const report: FuzzReport = { seed, runs, successes: 0, refusals: {}, parserRefusals: 0 };
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);

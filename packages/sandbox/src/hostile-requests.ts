@@ -7,7 +7,7 @@ import {
   type StartedLogin,
   sendCallback,
 } from './login-requests.js';
-import type { ScenarioTarget } from './scenarios.js';
+import type { BodyParserRefusal, ScenarioTarget } from './scenarios.js';
 
 /**
  * One named hostile request: what it sends and the refusal it must get.
@@ -21,9 +21,16 @@ export interface HostileRequest {
   /** The error code the answer must name. */
   code: string;
   /**
-   * Sends the request to `target` and checks the refusal: status, code, and
-   * that no HTML the request carried comes back unescaped. Throws an
-   * `AssertionError` on a mismatch.
+   * The kind of body an app's own body parser may refuse before the adapter
+   * reads it: on a target whose `bodyParserRefuses` lists it, the request
+   * expects the parser's `400` instead of `status` and `code`.
+   */
+  parserRefusal?: BodyParserRefusal;
+  /**
+   * Sends the request to `target` and checks the refusal: status, code,
+   * that no HTML the request carried comes back unescaped, and (with
+   * `target.successCount`) that no refused callback reached the app's
+   * success hook. Throws an `AssertionError` on a mismatch.
    */
   run(target: ScenarioTarget): Promise<void>;
 }
@@ -37,6 +44,9 @@ interface Attack {
   name: string;
   status: number;
   code: string;
+  parserRefusal?: BodyParserRefusal;
+  /** Logins the attack earns on its way (a replay's first, honest callback). */
+  earns?: number;
   attack(target: ScenarioTarget): Promise<Response>;
 }
 
@@ -163,6 +173,7 @@ const stateAttacks: Attack[] = [
     name: 'a replayed state: the same callback posted after it succeeded',
     status: 403,
     code: 'ERR_STATE_REPLAYED',
+    earns: 1,
     async attack(target) {
       const login = await openLoginPage(target);
       const fields = { state: login.state, music_user_token: target.sandbox.issueToken() };
@@ -268,6 +279,7 @@ const bodyAttacks: Attack[] = [
     name: 'a form body declared as JSON',
     status: 400,
     code: 'ERR_CALLBACK_INVALID',
+    parserRefusal: 'unparsable-json',
     attack: afterLogin(
       (login, token) => ({ state: login.state, music_user_token: token }),
       'application/json',
@@ -304,6 +316,7 @@ const bodyAttacks: Attack[] = [
     name: 'a __proto__ key in JSON',
     status: 400,
     code: 'ERR_CALLBACK_INVALID',
+    parserRefusal: 'json-proto-key',
     attack: afterLogin(
       (login, token) =>
         `{"__proto__":{"admin":true},"state":${JSON.stringify(login.state)},"music_user_token":"${token}"}`,
@@ -449,13 +462,35 @@ const htmlAttacks: Attack[] = [
   },
 ];
 
-function toHostileRequest({ name, status, code, attack }: Attack): HostileRequest {
+/** Checks the `400` an app's own body parser answers before the adapter sees the body. */
+async function expectParserRefusal(answer: Response): Promise<string> {
+  const text = await answer.text();
+  assert.equal(
+    answer.status,
+    400,
+    `expected the body parser's 400, got ${answer.status}: ${text.slice(0, 300)}`,
+  );
+  return text;
+}
+
+function toHostileRequest(entry: Attack): HostileRequest {
+  const { name, status, code, parserRefusal, earns = 0, attack } = entry;
   return {
     name: `refuses ${name} (${status} ${code})`,
     status,
     code,
+    ...(parserRefusal === undefined ? {} : { parserRefusal }),
     async run(target) {
-      const text = await expectRefusal(target, await attack(target), status, code);
+      const before = target.successCount?.();
+      const answer = await attack(target);
+      const text =
+        parserRefusal !== undefined && target.bodyParserRefuses?.includes(parserRefusal)
+          ? await expectParserRefusal(answer)
+          : await expectRefusal(target, answer, status, code);
+      if (before !== undefined) {
+        const earned = (target.successCount?.() ?? before) - before;
+        assert.equal(earned, earns, `the app's success hook ran ${earned} times, not ${earns}`);
+      }
       assert.ok(!text.includes(HTML), 'the answer echoes the request’s HTML unescaped');
       assert.ok(!/<img src=x/i.test(text), 'the answer echoes the request’s HTML unescaped');
     },

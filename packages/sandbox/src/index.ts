@@ -36,7 +36,12 @@ export {
   type PopupOutcome,
 } from './popup-page.js';
 export { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
-export { type LoginScenario, loginScenarios, type ScenarioTarget } from './scenarios.js';
+export {
+  type BodyParserRefusal,
+  type LoginScenario,
+  loginScenarios,
+  type ScenarioTarget,
+} from './scenarios.js';
 export { type ServedHandlers, type ServeHandlersOptions, serveHandlers } from './serve.js';
 export { type Sandbox, type SandboxOptions, startSandbox } from './start-sandbox.js';
 export {

@@ -30,7 +30,29 @@ export interface ScenarioTarget {
    * sets no state cookie and reports a forged state as a mismatch).
    */
   stateStore?: 'cookie' | 'session';
+  /**
+   * How many successful logins the app has handed to its success hook
+   * (`onSuccess`, Passport's verify, the middleware after `callback()`) so
+   * far. With it, the hostile requests and the fuzzer also check that no
+   * refused callback reached that hook.
+   */
+  successCount?: () => number;
+  /**
+   * What the app's own body parser, mounted before the callback route (e.g.
+   * `express.json()`, `@koa/bodyparser`, `koa-body`), refuses itself with a
+   * `400` of its own: such a body never reaches the adapter, so a hostile
+   * request of that kind expects the parser's `400`, which names none of
+   * core's codes. Default: none.
+   */
+  bodyParserRefuses?: readonly BodyParserRefusal[];
 }
+
+/** A kind of callback body an app's own body parser may refuse before the adapter reads it. */
+export type BodyParserRefusal =
+  /** A body declared as JSON that is not JSON. */
+  | 'unparsable-json'
+  /** JSON with a `__proto__` key (co-body's default, under `@koa/bodyparser` and `koa-body`). */
+  | 'json-proto-key';
 
 /** True when the target keeps the state in its session: no state cookie exists. */
 function sessionStore(target: ScenarioTarget): boolean {

@@ -96,6 +96,7 @@ export function describeCoreTargets(
           target = {
             auth,
             successes,
+            successCount: () => successes.length,
             send: handle(auth),
             loginURL: `${origin}/auth/apple-music`,
             callbackURL: `${origin}/auth/apple-music/callback`,
@@ -120,6 +121,7 @@ export function describeCoreTargets(
         target = {
           auth,
           successes,
+          successCount: () => successes.length,
           send: (request) => fetch(request, { redirect: 'manual' }),
           loginURL: `${origin}/auth/apple-music`,
           callbackURL: `${origin}/auth/apple-music/callback`,

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../../src/index.js';
@@ -33,23 +34,35 @@ export function sandboxOptions(
   };
 }
 
+/** Fastify's logger at `info`, keeping each line it writes in `lines`. */
+export function collectedLogs(): { lines: string[]; logger: FastifyServerOptions['logger'] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: { level: 'info', stream } };
+}
+
 /**
  * The app the shared scenario table expects: the plugin with core's default
- * failure answer, and a successful login answered with 200 JSON.
+ * failure answer, and a successful login answered with 200 JSON. `onLogin`
+ * runs in each `onSuccess`, e.g. to count them.
  */
 export async function createScenarioApp(
   options: AppleMusicAuthPluginOptions,
   fastifyOptions: FastifyServerOptions = {},
+  onLogin: () => void = () => {},
 ): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions);
   await app.register(appleMusicAuth, {
     ...options,
-    onSuccess: (_request, _reply, { musicUserToken, restricted, storefront, returnTo }) => ({
-      musicUserToken,
-      restricted,
-      storefront,
-      returnTo,
-    }),
+    onSuccess: (_request, _reply, { musicUserToken, restricted, storefront, returnTo }) => {
+      onLogin();
+      return { musicUserToken, restricted, storefront, returnTo };
+    },
   });
   return app;
 }

@@ -41,6 +41,12 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** A running scenario app that also counts its verify calls. */
+export interface ScenarioApp extends RunningApp {
+  /** How many times the strategy's verify ran. */
+  verifyCalls(): number;
+}
+
 type VerifiedRequest = Request & { verified?: boolean };
 
 /**
@@ -50,7 +56,7 @@ type VerifiedRequest = Request & { verified?: boolean };
  * `fail()` a 303 to the login route's failure page. A verify called on a
  * failure makes the answer a 500, which the table reports.
  */
-export async function startExpressApp(setup: AppSetup): Promise<RunningApp> {
+export async function startExpressApp(setup: AppSetup): Promise<ScenarioApp> {
   const app = setup.express();
   if (setup.mode === 'session') {
     app.use(session({ secret: stateSecret, resave: false, saveUninitialized: false }));
@@ -58,7 +64,9 @@ export async function startExpressApp(setup: AppSetup): Promise<RunningApp> {
   if (setup.bodyParser)
     app.use(setup.express.urlencoded({ extended: false }), setup.express.json());
   const authenticator = new passport.Passport();
+  let verifyCalls = 0;
   const verify: VerifyFunctionWithRequestAndParams = (req, _at, _rt, params, _profile, done) => {
+    verifyCalls += 1;
     (req as VerifiedRequest).verified = true;
     done(null, params);
   };
@@ -102,7 +110,7 @@ export async function startExpressApp(setup: AppSetup): Promise<RunningApp> {
       )(req, res, next);
     },
   );
-  return listen(app, strategy);
+  return { ...(await listen(app, strategy)), verifyCalls: () => verifyCalls };
 }
 
 /** Serves an Express app on a loopback port. */
