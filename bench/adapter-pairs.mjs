@@ -16,14 +16,13 @@ const FRAMEWORKS = {
 
 /** The most callbacks per second any app is expected to finish (to sign enough ahead). */
 const MAX_CALLBACKS_PER_SECOND = 20_000;
-const ROUNDS = 3;
 
 function ratioRow(figure, ratio, minimum) {
   return { figure, value: `${ratio.toFixed(2)}x`, target: `>= ${minimum}x`, met: ratio >= minimum };
 }
 
-/** Runs the pairs of `apps` (names of apps/); returns the table's rows. */
-export async function runAdapterPairs(apps, seconds) {
+/** Runs the pairs of `apps` (names of apps/), `rounds` of `seconds` per side; returns the table's rows. */
+export async function runAdapterPairs(apps, { seconds, rounds }) {
   const rows = [];
   let callbacks;
   for (const app of apps) {
@@ -33,7 +32,7 @@ export async function runAdapterPairs(apps, seconds) {
       const login = await comparePair({
         ours: `${server.base}${LOGIN_PATH}`,
         bare: `${server.base}${BARE_LOGIN_PATH}`,
-        rounds: ROUNDS,
+        rounds,
         seconds,
       });
       console.log(`${framework} login rounds (req/s, p99 ms):`, login.rows);
@@ -41,7 +40,7 @@ export async function runAdapterPairs(apps, seconds) {
         ratioRow(`${framework} login route / bare route, same page size`, login.ratio, 0.9),
       );
 
-      callbacks ??= await signCallbacks(MAX_CALLBACKS_PER_SECOND * seconds * ROUNDS, {
+      callbacks ??= await signCallbacks(MAX_CALLBACKS_PER_SECOND * seconds * rounds, {
         cookieName: server.cookieName,
       });
       const posts = callbackPosts(callbacks);
@@ -49,7 +48,7 @@ export async function runAdapterPairs(apps, seconds) {
         ours: `${server.base}${CALLBACK_PATH}`,
         bare: `${server.base}${BARE_CALLBACK_PATH}`,
         request: posts.request,
-        rounds: ROUNDS,
+        rounds,
         seconds,
       });
       console.log(`${framework} callback rounds (req/s, p99 ms):`, callback.rows);
@@ -66,7 +65,7 @@ export async function runAdapterPairs(apps, seconds) {
         const legacy = await comparePair({
           ours: `${server.base}${LOGIN_PATH}`,
           bare: `${server.base}${LEGACY_LOGIN_PATH}`,
-          rounds: ROUNDS,
+          rounds,
           seconds,
         });
         console.log('ours / passport-apple-music login rounds (req/s, p99 ms):', legacy.rows);

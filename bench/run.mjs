@@ -1,6 +1,7 @@
 // `pnpm bench`: every figure of the performance targets, each beside its
 // target, after a line that says which machine ran it. BENCH_SECONDS sets
-// the length of each autocannon round (default 3), BENCH_CYCLES the
+// the length of each autocannon round (default 3), BENCH_ROUNDS the rounds
+// per side of each throughput pair (default 3), BENCH_CYCLES the
 // login+callback cycles of the memory run (default 100,000), BENCH_ONLY a
 // comma-separated list of the sections to run (node-http, express, fastify,
 // koa, verify, memory, functions; default all).
@@ -13,6 +14,7 @@ import { machineLine, printTable } from './report.mjs';
 import { runVerification } from './verification.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const cycles = Number(process.env.BENCH_CYCLES ?? 100_000);
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section) => only === undefined || only.includes(section);
@@ -24,7 +26,7 @@ console.log(machineLine());
 benchPrivateKey();
 
 const apps = ['node-http', 'express', 'fastify', 'koa'].filter(runs);
-if (apps.length > 0) rows.push(...(await runAdapterPairs(apps, seconds)));
+if (apps.length > 0) rows.push(...(await runAdapterPairs(apps, { seconds, rounds })));
 if (runs('verify')) rows.push(...(await runVerification(seconds)));
 
 if (runs('memory')) {

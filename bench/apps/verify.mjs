@@ -6,11 +6,10 @@
 // BENCH_UPSTREAM_BARE), so the connections ours opens are counted alone.
 import { createServer } from 'node:http';
 import { APPLE_CONNECTIONS_PER_ORIGIN, createAppleMusicAuth } from '@apple-music-auth/core';
-import { flowRequestFrom, readCallbackBody, sendStepReply } from '@apple-music-auth/core/node';
 import { Agent } from 'undici';
-import { benchAuthOptions, CALLBACK_PATH, LOGIN_PATH } from '../bench-options.mjs';
+import { benchAuthOptions } from '../bench-options.mjs';
 import { BARE_CALLBACK_PATH, readFormBody } from './bare-routes.mjs';
-import { sendCallbackOutcome } from './failed-callback.mjs';
+import { serveOurs } from './node-ours.mjs';
 
 /** Creates the verification app's server (not listening yet). */
 export function createApp() {
@@ -24,11 +23,7 @@ export function createApp() {
   const bareOrigin = process.env.BENCH_UPSTREAM_BARE;
   return createServer(async (req, res) => {
     const path = req.url.split('?', 1)[0];
-    if (path === LOGIN_PATH) return sendStepReply(res, await auth.loginStep(flowRequestFrom(req)));
-    if (path === CALLBACK_PATH) {
-      const request = { ...flowRequestFrom(req), body: () => readCallbackBody(req) };
-      return sendCallbackOutcome(res, await auth.callbackStep(request));
-    }
+    if (await serveOurs(auth, req, res, path)) return;
     if (path === BARE_CALLBACK_PATH) {
       const form = await readFormBody(req);
       const answer = await agent.request({
