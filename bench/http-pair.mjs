@@ -9,20 +9,14 @@ import autocannon from 'autocannon';
 
 /**
  * Starts `script` (a file of bench/) as a child process with `env` added and
- * waits for its first JSON line. BENCH_PROFILE=dir runs it with
- * `--cpu-prof` into that directory. `ask()` writes a line to its stdin and
+ * waits for its first JSON line. `ask()` writes a line to its stdin and
  * returns the next JSON line it prints; `stop()` ends it.
  */
 export async function startChild(script, env = {}) {
-  const profile = process.env.BENCH_PROFILE;
-  const child = spawn(
-    process.execPath,
-    [
-      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
-      fileURLToPath(new URL(script, import.meta.url)),
-    ],
-    { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const nextLine = async () => {
     const { value, done } = await lines.next();

@@ -2,8 +2,9 @@
 // routes under load, summarized by self time. <app> is one of apps/
 // (node-http, express, fastify, koa); <route> is login, callback or legacy
 // (passport-apple-music's login route, on express). The app runs in its own
-// process with `--cpu-prof`; autocannon loads only the route asked for.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// process, profiled from its start-up's end to its stop; autocannon loads
+// only the route asked for.
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALLBACK_PATH, LEGACY_LOGIN_PATH, LOGIN_PATH } from './bench-options.mjs';
@@ -11,9 +12,8 @@ import { callbackPosts, signCallbacks } from './callbacks.mjs';
 import { load, startServers } from './http-pair.mjs';
 
 const [app, route, seconds = '5'] = process.argv.slice(2);
-const directory = mkdtempSync(join(tmpdir(), 'bench-profile-'));
-process.env.BENCH_PROFILE = directory;
-const server = await startServers(app);
+const file = join(mkdtempSync(join(tmpdir(), 'bench-profile-')), `${app}-${route}.cpuprofile`);
+const server = await startServers(app, { BENCH_PROFILE: file });
 let options = { url: `${server.base}${route === 'legacy' ? LEGACY_LOGIN_PATH : LOGIN_PATH}` };
 if (route === 'callback') {
   const callbacks = await signCallbacks(20_000 * Number(seconds), {
@@ -25,8 +25,7 @@ const result = await load({ ...options, duration: Number(seconds) });
 await server.stop();
 console.log(`${app} ${route}: ${result.requests.average} req/s while profiled`);
 
-const [file] = readdirSync(directory).filter((name) => name.endsWith('.cpuprofile'));
-const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(join(directory, file), 'utf8'));
+const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(nodes.map((node) => [node.id, node]));
 const selfTime = new Map();
 let total = 0;
@@ -43,4 +42,4 @@ samples.forEach((id, index) => {
 const top = [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, 25);
 for (const [key, time] of top)
   console.log(`${((100 * time) / total).toFixed(1).padStart(5)}%  ${key}`);
-console.log(`profile: ${join(directory, file)}`);
+console.log(`profile: ${file}`);

@@ -3,8 +3,11 @@
 // node-http, express, fastify, koa or verify; each serves ours on
 // /auth/apple-music and /auth/apple-music/callback, and its bare routes on
 // /bare/login and /bare/callback. Prints one JSON line: { port, cookieName }.
-// BENCH_PROFILE=dir writes a CPU profile of this process there on exit.
+// BENCH_PROFILE=file writes a CPU profile there on SIGTERM, of the time from
+// that line on (the load, without the start-up).
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { barePage } from './apps/bare-routes.mjs';
 import { LOGIN_PATH } from './bench-options.mjs';
 
@@ -23,5 +26,16 @@ barePage.body = 'x'.repeat(page.byteLength);
 barePage.contentType = sample.headers.get('content-type') ?? barePage.contentType;
 const cookieName = sample.headers.getSetCookie()[0]?.split('=')[0];
 
+const profile = process.env.BENCH_PROFILE;
+const inspector = new Session();
+if (profile) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+}
 process.stdout.write(`${JSON.stringify({ port, cookieName, pageBytes: page.byteLength })}\n`);
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', async () => {
+  if (profile)
+    await writeFile(profile, JSON.stringify((await inspector.post('Profiler.stop')).profile));
+  process.exit(0);
+});

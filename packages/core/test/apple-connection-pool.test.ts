@@ -22,16 +22,19 @@ async function heldStorefront(holdUntil: number) {
   const held: ServerResponse[] = [];
   let releasing = false;
   let connections = 0;
-  const answer = (res: ServerResponse) =>
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify(storefrontResponse));
+  const answer = (res: ServerResponse): void => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(storefrontResponse));
+  };
   const server = createServer((_req, res) => {
-    if (releasing) return answer(res);
+    if (releasing) {
+      answer(res);
+      return;
+    }
     held.push(res);
     if (held.length < holdUntil) return;
     releasing = true;
-    held.splice(0).forEach(answer);
+    for (const waiting of held.splice(0)) answer(waiting);
   });
   server.on('connection', () => {
     connections += 1;
