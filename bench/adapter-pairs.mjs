@@ -35,7 +35,7 @@ export async function runAdapterPairs(apps, { seconds, rounds }) {
         rounds,
         seconds,
       });
-      console.log(`${framework} login rounds (req/s, p99 ms):`, login.rows);
+      console.log(`${framework} login rounds (req/s, p50 and p99 ms):`, login.rows);
       rows.push(
         ratioRow(`${framework} login route / bare route, same page size`, login.ratio, 0.9),
       );
@@ -51,7 +51,7 @@ export async function runAdapterPairs(apps, { seconds, rounds }) {
         rounds,
         seconds,
       });
-      console.log(`${framework} callback rounds (req/s, p99 ms):`, callback.rows);
+      console.log(`${framework} callback rounds (req/s, p50 and p99 ms):`, callback.rows);
       if (posts.used() > callbacks.length) console.log('note: the pre-signed callbacks ran out');
       rows.push(
         ratioRow(
@@ -68,7 +68,10 @@ export async function runAdapterPairs(apps, { seconds, rounds }) {
           rounds,
           seconds,
         });
-        console.log('ours / passport-apple-music login rounds (req/s, p99 ms):', legacy.rows);
+        console.log(
+          'ours / passport-apple-music login rounds (req/s, p50 and p99 ms):',
+          legacy.rows,
+        );
         rows.push(
           ratioRow(
             'Express: our login route / passport-apple-music 1.0.1 login route',

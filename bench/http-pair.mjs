@@ -75,7 +75,7 @@ export async function load(options) {
 /**
  * Alternates `rounds` autocannon runs of `seconds` on `ours` and `bare`
  * (URLs; `request(side)` gives extra autocannon options per side, `options`
- * to both) and returns each round's requests/s and p99 latency (ms) and the
+ * to both) and returns each round's requests/s, p50 and p99 latency (ms), and the
  * median of the per-round ratios of requests/s.
  */
 export async function comparePair({
@@ -95,6 +95,8 @@ export async function comparePair({
     rows.push({
       ours: a.requests.average,
       bare: b.requests.average,
+      oursP50: a.latency.p50,
+      bareP50: b.latency.p50,
       oursP99: a.latency.p99,
       bareP99: b.latency.p99,
     });

@@ -1,12 +1,14 @@
 // `node profile.mjs <app> <route> [seconds]`: a CPU profile of one of ours'
 // routes under load, summarized by self time. <app> is one of apps/
-// (node-http, express, fastify, koa); <route> is login, callback or legacy
-// (passport-apple-music's login route, on express). The app runs in its own
+// (node-http, express, fastify, koa); <route> is login, callback, legacy
+// (passport-apple-music's login route, on express), or bare-login or
+// bare-callback (the bare routes, to compare with). The app runs in its own
 // process, profiled from its start-up's end to its stop; autocannon loads
 // only the route asked for.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BARE_CALLBACK_PATH, BARE_LOGIN_PATH } from './apps/bare-routes.mjs';
 import { CALLBACK_PATH, LEGACY_LOGIN_PATH, LOGIN_PATH } from './bench-options.mjs';
 import { callbackPosts, signCallbacks } from './callbacks.mjs';
 import { load, startServers } from './http-pair.mjs';
@@ -14,12 +16,19 @@ import { load, startServers } from './http-pair.mjs';
 const [app, route, seconds = '5'] = process.argv.slice(2);
 const file = join(mkdtempSync(join(tmpdir(), 'bench-profile-')), `${app}-${route}.cpuprofile`);
 const server = await startServers(app, { BENCH_PROFILE: file });
-let options = { url: `${server.base}${route === 'legacy' ? LEGACY_LOGIN_PATH : LOGIN_PATH}` };
-if (route === 'callback') {
+const PATHS = {
+  login: LOGIN_PATH,
+  callback: CALLBACK_PATH,
+  legacy: LEGACY_LOGIN_PATH,
+  'bare-login': BARE_LOGIN_PATH,
+  'bare-callback': BARE_CALLBACK_PATH,
+};
+let options = { url: `${server.base}${PATHS[route]}` };
+if (route.endsWith('callback')) {
   const callbacks = await signCallbacks(20_000 * Number(seconds), {
     cookieName: server.cookieName,
   });
-  options = { url: `${server.base}${CALLBACK_PATH}`, ...callbackPosts(callbacks).request('ours') };
+  options = { ...options, ...callbackPosts(callbacks).request('ours') };
 }
 const result = await load({ ...options, duration: Number(seconds) });
 await server.stop();

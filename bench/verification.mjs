@@ -52,11 +52,11 @@ export async function runVerification(seconds) {
         ours,
         bare: `${server.base}${BARE_CALLBACK_PATH}`,
         request: posts.request,
-        options: { connections: CONNECTIONS, overallRate: RATE },
+        options: { connections: CONNECTIONS, overallRate: RATE, ignoreCoordinatedOmission: true },
         rounds: ROUNDS,
         seconds,
       });
-      console.log(`verification rounds at ${RATE} req/s (req/s, p99 ms):`, rows);
+      console.log(`verification rounds at ${RATE} req/s (req/s, p50 and p99 ms):`, rows);
       if (posts.used() > callbacks.length) console.log('note: the pre-signed callbacks ran out');
       const added = median(rows.map((row) => row.oursP99 - row.bareP99));
       const seen = await upstream.ask('connections');
