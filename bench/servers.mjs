@@ -2,7 +2,8 @@
 // autocannon does not share its event loop. BENCH_APP picks it (apps/*.mjs):
 // node-http, express, fastify, koa or verify; each serves ours on
 // /auth/apple-music and /auth/apple-music/callback, and its bare routes on
-// /bare/login and /bare/callback. Prints one JSON line: { port, cookieName }.
+// /bare/login and /bare/callback (verify: /bare/callback only). Prints one
+// JSON line: { port, cookieName, pageBytes } (the size of ours' login page).
 // BENCH_PROFILE=file writes a CPU profile there on SIGTERM, of the time from
 // that line on (the load, without the start-up).
 import { once } from 'node:events';
