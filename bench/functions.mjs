@@ -8,7 +8,7 @@ import {
   verifyState,
 } from '@apple-music-auth/core';
 import { Bench } from 'tinybench';
-import { BENCH_STATE_SECRET } from './bench-secret.mjs';
+import { BENCH_STATE_SECRET } from './bench-options.mjs';
 
 /** Runs the function benchmarks; returns tinybench's table rows. */
 export async function runFunctionBench() {

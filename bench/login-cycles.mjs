@@ -3,7 +3,7 @@
 // signed (each page carries one; distinct tokens = signings).
 import { generateKeyPairSync } from 'node:crypto';
 import { createAppleMusicAuth } from '@apple-music-auth/core';
-import { BENCH_STATE_SECRET } from './bench-secret.mjs';
+import { BENCH_STATE_SECRET } from './bench-options.mjs';
 
 const CONFIG = /id="apple-music-auth-config"[^>]*>([^<]*)</;
 

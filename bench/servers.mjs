@@ -1,63 +1,42 @@
-// The servers an HTTP benchmark compares, in a process of their own so that
-// autocannon does not share its event loop: ours (node:http on core's steps,
-// written with sendStepReply) and a bare node:http route doing the same I/O. Prints one
-// JSON line: { ours, bare } ports and what the client needs.
-//   BENCH_ROUTE=login     GET the login page / a static page of the same size
-//   BENCH_ROUTE=callback  POST a callback (verification off) / read the same body
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:http';
-import { createAppleMusicAuth } from '@apple-music-auth/core';
-import { flowRequestFrom, readCallbackBody, sendStepReply } from '@apple-music-auth/core/node';
-import { BENCH_STATE_SECRET } from './bench-secret.mjs';
+// The app a benchmark runs against, in a process of its own so that
+// autocannon does not share its event loop. BENCH_APP picks it (apps/*.mjs):
+// node-http, express, fastify, koa or verify; each serves ours on
+// /auth/apple-music and /auth/apple-music/callback, and its bare routes on
+// /bare/login and /bare/callback (verify: /bare/callback only). Prints one
+// JSON line: { port, cookieName, pageBytes } (the size of ours' login page).
+// BENCH_PROFILE=file writes a CPU profile there on SIGTERM, of the time from
+// that line on (the load, without the start-up).
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { barePage } from './apps/bare-routes.mjs';
+import { LOGIN_PATH } from './bench-options.mjs';
 
-const route = process.env.BENCH_ROUTE;
-const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-
-async function listen(listener) {
-  const server = createServer(listener);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server.address().port;
+const { createApp } = await import(`./apps/${process.env.BENCH_APP}.mjs`);
+const server = await createApp();
+if (!server.listening) {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
 }
+const { port } = server.address();
 
-const auth = createAppleMusicAuth({
-  teamId: 'TEAM123456',
-  keyId: 'KEY1234567',
-  privateKey,
-  callbackURL: '/auth/apple-music/callback',
-  stateSecret: BENCH_STATE_SECRET,
-  app: { name: 'Bench App' },
-  verifyUserToken: false,
-});
+// The bare page: as many bytes, and the same type, as ours answers.
+const sample = await fetch(`http://127.0.0.1:${port}${LOGIN_PATH}`);
+const page = await sample.arrayBuffer();
+barePage.body = 'x'.repeat(page.byteLength);
+barePage.contentType = sample.headers.get('content-type') ?? barePage.contentType;
+const cookieName = sample.headers.getSetCookie()[0]?.split('=')[0];
 
-const ours = await listen(async (req, res) => {
-  const request = flowRequestFrom(req);
-  const reply =
-    route === 'login'
-      ? await auth.loginStep(request)
-      : await auth.callbackStep({ ...request, body: () => readCallbackBody(req) });
-  sendStepReply(res, reply);
-});
-
-const sample = await auth.handleLogin(new Request('http://127.0.0.1/auth/apple-music'));
-const cookieName = sample.headers.getSetCookie()[0].split('=')[0];
-let bare;
-if (route === 'login') {
-  const page = 'x'.repeat(Buffer.byteLength(await sample.text()));
-  bare = await listen((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(page);
-  });
-} else {
-  bare = await listen((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      Buffer.concat(chunks).toString('utf8');
-      res.writeHead(303, { location: '/', 'cache-control': 'no-store' });
-      res.end();
-    });
-  });
+const profile = process.env.BENCH_PROFILE;
+const inspector = new Session();
+if (profile) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
 }
-
-process.stdout.write(`${JSON.stringify({ ours, bare, cookieName })}\n`);
-process.on('SIGTERM', () => process.exit(0));
+process.stdout.write(`${JSON.stringify({ port, cookieName, pageBytes: page.byteLength })}\n`);
+process.on('SIGTERM', async () => {
+  if (profile)
+    await writeFile(profile, JSON.stringify((await inspector.post('Profiler.stop')).profile));
+  process.exit(0);
+});

@@ -14,6 +14,15 @@ export interface TransportRequest {
   signal: AbortSignal;
 }
 
+/**
+ * The most connections the client's own undici `Agent` keeps open to one
+ * origin (Apple's API, or the sandbox): more calls at once wait in its queue
+ * for a free connection instead of opening more, so a burst of logins cannot
+ * open an unbounded number of sockets to Apple. A `dispatcher` passed in
+ * keeps its own limits.
+ */
+export const APPLE_CONNECTIONS_PER_ORIGIN = 32;
+
 /** The longest Apple answer a transport reads, in bytes: pages of the API are far smaller. */
 export const MAX_APPLE_RESPONSE_BYTES = 4 * 1024 * 1024;
 

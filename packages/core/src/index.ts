@@ -19,6 +19,7 @@ export {
   type LoginResult,
   type StartLoginInput,
 } from './apple-music-auth.js';
+export { APPLE_CONNECTIONS_PER_ORIGIN } from './apple-transport.js';
 export { type AuthorizeURLOptions, buildAuthorizeURL } from './authorize-url.js';
 export {
   type BridgePage,
