@@ -1,0 +1,30 @@
+// The Stryker options every package's stryker.config.mjs shares: `pnpm test:mutation`.
+// Each package lists the files it mutates and keeps, beside its config,
+// vitest.mutation.config.ts (the fast tests run per mutant) and
+// mutation-equivalents.mjs (the mutants no test can kill, with the reason);
+// scripts/mutation-score.mjs then fails the package under 95%.
+
+/**
+ * Stryker's options for one package, mutating the files in `mutate`.
+ * @param {string[]} mutate
+ * @returns {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export function mutationConfig(mutate) {
+  return {
+    testRunner: 'vitest',
+    plugins: ['@stryker-mutator/vitest-runner'],
+    vitest: { configFile: 'vitest.mutation.config.ts' },
+    // Each mutant runs only the tests that reached it in the first run.
+    coverageAnalysis: 'perTest',
+    // Module-level values (tables, patterns, messages) would rerun every test per mutant.
+    ignoreStatic: true,
+    mutate,
+    reporters: ['json', 'clear-text', 'progress'],
+    jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+    concurrency: 2,
+    // A mutant that loops forever is cut after its tests' own time x 1.5 + 3 s.
+    timeoutMS: 3_000,
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: 'always',
+  };
+}
