@@ -14,7 +14,7 @@ export default defineProject({
       'test/{web-handlers,web-converters,flow-request,hostile-requests,apple-music-auth}.test.ts',
       'test/{login-required,session-packages,options}.test.ts',
     ],
-    testTimeout: 20_000,
+    testTimeout: 3_000,
     // One module graph for all files: a mutant run does not import them again.
     isolate: false,
   },
