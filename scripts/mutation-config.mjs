@@ -13,7 +13,9 @@ export function mutationConfig(mutate) {
   return {
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner'],
-    vitest: { configFile: 'vitest.mutation.config.ts' },
+    // Every file of the subset runs in the first run, not only those vitest
+    // finds importing the mutated files.
+    vitest: { configFile: 'vitest.mutation.config.ts', related: false },
     // Each mutant runs only the tests that reached it in the first run.
     coverageAnalysis: 'perTest',
     // Module-level values (tables, patterns, messages) would rerun every test per mutant.
@@ -26,6 +28,10 @@ export function mutationConfig(mutate) {
     // the runner; a mutant that only leaves a request unanswered fails sooner,
     // on the 3 s test timeout of each vitest.mutation.config.ts, without a restart.
     timeoutMS: 5_000,
+    // Mutate the package's files where they are (Stryker puts them back at the
+    // end): tests that import the workspace's ../../../testing helpers would not
+    // find them from a sandbox copy.
+    inPlace: true,
     tempDirName: '.stryker-tmp',
     cleanTempDir: 'always',
   };

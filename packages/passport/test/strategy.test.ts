@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -84,6 +85,32 @@ describe('the login page', () => {
       action: 'error',
       error: { code: 'ERR_INVALID_OPTIONS', message: expect.stringContaining('req.res') },
     });
+  });
+});
+
+describe('faults on the way', () => {
+  it('ends in error() when writing the page throws (headers already sent)', async () => {
+    const strategy = strategyWith(() => undefined);
+    const sent = new Error('Cannot set headers after they are sent to the client');
+    const req = {
+      method: 'GET',
+      url: '/auth/apple-music',
+      originalUrl: '/auth/apple-music',
+      headers: { host: 'app.example' },
+      socket: { encrypted: true },
+      res: {
+        setHeader: () => {
+          throw sent;
+        },
+        appendHeader: () => undefined,
+        end: () => undefined,
+      },
+    };
+    const error = await new Promise<Error>((resolve) => {
+      const actor = Object.assign(Object.create(strategy) as Strategy, { error: resolve });
+      actor.authenticate(req as never);
+    });
+    expect(error).toBe(sent);
   });
 });
 
@@ -193,6 +220,58 @@ describe('verify, chosen by arity', () => {
       challenge: { message: 'unknown account' },
       status: 401,
     });
+  });
+
+  it('settles once when verify calls done twice, or calls done and also returns a user', async () => {
+    for (const verify of [
+      (_a: string, _r: undefined, _p: unknown, done: (e: null, user: object) => void) => {
+        done(null, { first: true });
+        done(null, { second: true });
+      },
+      async (_a: string, _r: undefined, _p: unknown, done: (e: null, user: object) => void) => {
+        done(null, { first: true });
+        return { second: true };
+      },
+    ]) {
+      const strategy = strategyWith(verify);
+      const { state, cookie } = await startLogin(strategy);
+      const actions: string[] = [];
+      const req = Object.assign(
+        Readable.from([
+          new URLSearchParams({
+            state,
+            music_user_token: sandbox.issueToken(),
+            restricted: '0',
+          }).toString(),
+        ]),
+        {
+          method: 'POST',
+          url: '/auth/apple-music/callback',
+          originalUrl: '/auth/apple-music/callback',
+          headers: {
+            host: 'app.example',
+            cookie,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          socket: { encrypted: true },
+          res: { appendHeader: () => undefined },
+        },
+      );
+      await new Promise<void>((resolve) => {
+        const actor = Object.assign(Object.create(strategy) as Strategy, {
+          success: (user: object) => {
+            actions.push(JSON.stringify(user));
+            setTimeout(resolve, 50);
+          },
+          error: (error: Error) => {
+            actions.push(`error ${error.message}`);
+            resolve();
+          },
+        });
+        actor.authenticate(req as never);
+      });
+      expect(actions).toEqual(['{"first":true}']);
+    }
   });
 
   it('ends in error() when verify throws, or its promise rejects', async () => {
