@@ -45,9 +45,12 @@ beforeAll(async () => {
     '/broken',
     guard.require,
     (req: Request) => {
-      throw req.headers['x-error'] === 'typed'
-        ? new AppleMusicAuthError('ERR_UPSTREAM', 'Apple answered 500.')
-        : new Error('a bug in the route');
+      const kind = req.headers['x-error'];
+      if (kind === 'typed') throw new AppleMusicAuthError('ERR_UPSTREAM', 'Apple answered 500.');
+      if (kind === 'lookalike') {
+        throw Object.assign(new Error('not ours'), { code: 'ERR_USER_TOKEN_REJECTED' });
+      }
+      throw new Error('a bug in the route');
     },
     guard.rejected,
     (error: Error, _req: Request, res: Response, _next: () => void) => {
@@ -126,7 +129,7 @@ describe('strategy.guard()', () => {
 
   it("passes any error but Apple's refusal of the token on to the app's error handler", async () => {
     logins.set('grace', sandbox.issueToken());
-    for (const kind of ['plain', 'typed']) {
+    for (const kind of ['plain', 'typed', 'lookalike']) {
       const response = await fetch(`${origin}/broken`, {
         headers: { 'x-user': 'grace', 'x-error': kind },
         redirect: 'manual',
