@@ -137,7 +137,9 @@ describe('verify, chosen by arity', () => {
       expiresIn: expect.any(Number),
     });
     expect(profile).not.toHaveProperty('id');
+    // The default 180-day developer token, counted in seconds from now.
     expect((profile as { expiresIn: number }).expiresIn).toBeGreaterThan(179 * 24 * 3600);
+    expect((profile as { expiresIn: number }).expiresIn).toBeLessThanOrEqual(180 * 24 * 3600);
     clearsStateCookie(res.setCookiesAtAction);
   });
 
