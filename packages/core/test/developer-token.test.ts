@@ -2,7 +2,9 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   assertAppleId,
+  assertOrigin,
   assertOrigins,
+  checkTokenClaims,
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
   parseExpiresIn,
   signDeveloperToken,
@@ -281,5 +283,18 @@ describe('assertOrigins', () => {
     const error = thrownBy(() => assertOrigins(value));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('option shapes', () => {
+  it('refuses token claims of null with ERR_INVALID_OPTIONS', () => {
+    expect(thrownBy(() => checkTokenClaims(null)).code).toBe('ERR_INVALID_OPTIONS');
+  });
+
+  it('suggests adding the scheme only to a string that lacks one', () => {
+    expect(thrownBy(() => assertOrigin('app.example', 'o')).message).toContain(
+      "Add the scheme: 'https://app.example'",
+    );
+    expect(thrownBy(() => assertOrigin(42, 'o')).message).not.toMatch(/Add the scheme/);
   });
 });

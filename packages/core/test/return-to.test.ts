@@ -75,3 +75,14 @@ describe('normalizeReturnTo', () => {
     expect(thrownBy(() => normalizeReturnTo(grows)).message).toMatch(/too long/);
   });
 });
+
+describe('normalizeReturnTo: what its errors say', () => {
+  it.each(['//evil.example', '/\\evil.example'])('says %j points to another host', (value) => {
+    expect(thrownBy(() => normalizeReturnTo(value)).message).toMatch(/points to another host/);
+  });
+
+  it('refuses a value over the limit even when it would normalize to a short path', () => {
+    const value = `/${'./'.repeat(MAX_RETURN_TO_LENGTH)}`;
+    expect(thrownBy(() => normalizeReturnTo(value)).message).toMatch(/too long/);
+  });
+});

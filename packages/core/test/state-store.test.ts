@@ -2,6 +2,7 @@ import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
 import { createMemorySingleUseStore } from '../src/single-use-store.js';
 import {
+  assertSessionKey,
   type CookieStateStoreOptions,
   createCookieStateStore,
   createSessionStateStore,
@@ -9,6 +10,7 @@ import {
   type SessionAccess,
   type StateStore,
   type StateStoreRequest,
+  sessionFromObject,
 } from '../src/state-store.js';
 import { rejectionOf, thrownBy } from './support/errors.js';
 import { fakeSession } from './support/session.js';
@@ -467,5 +469,113 @@ describe('createSessionStateStore', () => {
     const error = thrownBy(() => createSessionStateStore(value as never));
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('state store option and session checks', () => {
+  it.each<[string, () => unknown]>([
+    ['cookie store options of null', () => createCookieStateStore(null as never)],
+    ['session store options of null', () => createSessionStateStore(null as never)],
+    [
+      'a cookiePath that is a list',
+      () => createCookieStateStore({ secret: SECRET, cookiePath: [CALLBACK_PATH] as never }),
+    ],
+    [
+      'a numeric cookieName',
+      () => createCookieStateStore({ secret: SECRET, cookiePath: '/', cookieName: 42 as never }),
+    ],
+    ...[null, {}, Object.assign(() => undefined, { consume: async () => true })].map(
+      (usedStates): [string, () => unknown] => [
+        `usedStates ${typeof usedStates === 'function' ? 'as a function' : JSON.stringify(usedStates)}`,
+        () =>
+          createCookieStateStore({
+            secret: SECRET,
+            cookiePath: '/',
+            usedStates: usedStates as never,
+          }),
+      ],
+    ),
+  ])('refuses %s with ERR_INVALID_OPTIONS', (_what, create) => {
+    expect(thrownBy(create).code).toBe('ERR_INVALID_OPTIONS');
+  });
+
+  it('takes a session key of exactly 100 characters and refuses 101', () => {
+    expect(assertSessionKey('key', 'k'.repeat(100))).toBe('k'.repeat(100));
+    expect(thrownBy(() => assertSessionKey('key', 'k'.repeat(101))).code).toBe(
+      'ERR_INVALID_OPTIONS',
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['an object without set', { get: () => undefined }],
+    ['an object without get', { set: () => undefined }],
+  ])('says a session middleware must run first for a session of %s', async (_what, session) => {
+    const store = createSessionStateStore();
+    const error = await rejectionOf(
+      store.consume({ secure: true, session: session as SessionAccess }, 's'),
+    );
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+  });
+
+  it('reads null under the key as no pending login', async () => {
+    const session = fakeSession();
+    session.set('appleMusicAuth', null);
+    const error = await rejectionOf(
+      createSessionStateStore().consume({ session, secure: true }, 's'),
+    );
+    expect(error.code).toBe('ERR_STATE_MISSING');
+  });
+
+  it('refuses a function under the key, even one shaped like a used login', async () => {
+    const stored = Object.assign(() => undefined, { used: 's', expiresAt: Date.now() + 60_000 });
+    const error = await rejectionOf(
+      createSessionStateStore().consume(
+        { session: { get: () => stored, set: () => undefined }, secure: true },
+        's',
+      ),
+    );
+    expect(error.code).toBe('ERR_STATE_MALFORMED');
+  });
+
+  it.each([undefined, null, ''])(
+    'answers a callback state of %j ERR_STATE_MISSING',
+    async (state) => {
+      const store = createSessionStateStore();
+      const session = fakeSession();
+      await store.issue({ session, secure: true }, {});
+      const error = await rejectionOf(store.consume({ session, secure: true }, state));
+      expect(error.code).toBe('ERR_STATE_MISSING');
+    },
+  );
+
+  it('answers a callback state that is not a string ERR_STATE_MISMATCH', async () => {
+    const store = createSessionStateStore();
+    const session = fakeSession();
+    await store.issue({ session, secure: true }, {});
+    const error = await rejectionOf(store.consume({ session, secure: true }, 42 as never));
+    expect(error.code).toBe('ERR_STATE_MISMATCH');
+  });
+
+  it('forgets a used state when it would have expired: a late replay is missing, not replayed', async () => {
+    let now = T0;
+    const store = createSessionStateStore({ maxAgeSeconds: 60, now: () => now });
+    const session = fakeSession();
+    const { state } = await store.issue({ session, secure: true }, {});
+    await store.consume({ session, secure: true }, state);
+    now = T0 + 60_000;
+    const error = await rejectionOf(store.consume({ session, secure: true }, state));
+    expect(error.code).toBe('ERR_STATE_MISSING');
+  });
+
+  it('wraps only a session object, and deletes a key set to undefined', () => {
+    expect(sessionFromObject(undefined)).toBeUndefined();
+    expect(sessionFromObject(null)).toBeUndefined();
+    expect(sessionFromObject('session')).toBeUndefined();
+    const target: Record<string, unknown> = { kept: 1, appleMusicAuth: { state: 's' } };
+    const session = sessionFromObject(target);
+    session?.set('appleMusicAuth', undefined);
+    expect(Object.hasOwn(target, 'appleMusicAuth')).toBe(false);
+    expect(session?.get('kept')).toBe(1);
   });
 });

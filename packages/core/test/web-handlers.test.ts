@@ -12,6 +12,7 @@ import {
   type SessionAccess,
   TokenError,
 } from '../src/index.js';
+import { toResponse } from '../src/web-handlers.js';
 import { fakeSession } from './support/session.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -471,5 +472,45 @@ describe('handleLogin and handleCallback with the session store', () => {
     const body = await response.text();
     expect(body).toContain('ERR_INVALID_OPTIONS');
     expect(body).not.toContain('session middleware');
+  });
+});
+
+describe('handleCallback: what it leaves alone', () => {
+  it('calls no onError after a success without onSuccess', async () => {
+    const { state, cookie } = await login();
+    const errors: AppleMusicAuthError[] = [];
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+      {
+        onError: (error) => {
+          errors.push(error);
+          return new Response('failed', { status: 500 });
+        },
+      },
+    );
+    expect(response.status).toBe(303);
+    expect(errors).toEqual([]);
+  });
+
+  it("returns onSuccess's own Response when there is no cookie to clear (session store)", async () => {
+    const sessionAuth = createAuth({ stateStore: 'session', stateSecret: undefined });
+    const session = fakeSession();
+    const { state } = await login(sessionAuth, '', session);
+    const own = new Response('welcome', { status: 201, statusText: 'Made' });
+    const response = await sessionAuth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }),
+      { session, onSuccess: () => own },
+    );
+    expect(response).toBe(own);
+  });
+});
+
+describe('toResponse', () => {
+  it('sends no body for an empty one, nor for a 304', async () => {
+    const empty = toResponse({ status: 303, headers: { location: '/' }, setCookies: [], body: '' });
+    expect(empty.body).toBeNull();
+    const notModified = toResponse({ status: 304, headers: {}, setCookies: [], body: 'stale' });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body).toBeNull();
   });
 });

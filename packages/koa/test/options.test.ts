@@ -86,4 +86,53 @@ describe('appleMusicAuth options, checked at the call', () => {
     expect(am.routes.loginPath).toBe('/auth/apple-music');
     await am.close();
   });
+
+  it.each([
+    ['a relative path', 'developer-token'],
+    ['a protocol-relative path', '//evil.example/token'],
+    ['a number', 42],
+  ])('refuses a developerTokenPath that is %s', (_what, developerTokenPath) => {
+    const error = thrownBy({
+      ...base,
+      privateKey: pem,
+      developerTokenPath: developerTokenPath as string,
+    });
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toContain('`developerTokenPath`');
+  });
+
+  it('serves the developer token at developerTokenPath, or under the login path', async () => {
+    const own = appleMusicAuth({ ...base, privateKey: pem, developerTokenPath: '/token' });
+    expect(own.routes.developerTokenPath).toBe('/token');
+    await own.close();
+    const derived = appleMusicAuth({
+      ...base,
+      privateKey: pem,
+      loginURL: 'https://app.example/login/',
+    });
+    expect(derived.routes.developerTokenPath).toBe('/login/developer-token');
+    await derived.close();
+  });
+
+  it('takes a top-level stateSecret without a state group', async () => {
+    const { state: _state, ...withoutGroup } = base;
+    const am = appleMusicAuth({
+      ...withoutGroup,
+      privateKey: pem,
+      stateSecret: 'a-state-secret-that-is-long-enough-for-hmac',
+    });
+    expect(am.routes.loginPath).toBe('/auth/apple-music');
+    await am.close();
+  });
+
+  it("accepts session: true beside state.store: 'session'", async () => {
+    const am = appleMusicAuth({
+      ...base,
+      state: { store: 'session' },
+      privateKey: pem,
+      session: true,
+    });
+    expect(am.routes.loginPath).toBe('/auth/apple-music');
+    await am.close();
+  });
 });

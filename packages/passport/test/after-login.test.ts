@@ -1,5 +1,7 @@
 // After the login, through Express: the developer-token route for MusicKit in
 // the page, and the guard that sends users back to sign in.
+
+import { AppleMusicAuthError } from '@apple-music-auth/core';
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import type { Request, Response } from 'express';
 import { jwtVerify } from 'jose';
@@ -38,6 +40,22 @@ beforeAll(async () => {
       res.json(played);
     },
     guard.rejected,
+  );
+  app.get(
+    '/broken',
+    guard.require,
+    (req: Request) => {
+      const kind = req.headers['x-error'];
+      if (kind === 'typed') throw new AppleMusicAuthError('ERR_UPSTREAM', 'Apple answered 500.');
+      if (kind === 'lookalike') {
+        throw Object.assign(new Error('not ours'), { code: 'ERR_USER_TOKEN_REJECTED' });
+      }
+      throw new Error('a bug in the route');
+    },
+    guard.rejected,
+    (error: Error, _req: Request, res: Response, _next: () => void) => {
+      res.status(599).send(error.message);
+    },
   );
   ({ origin, close } = await listen(app, strategy));
 });
@@ -98,5 +116,26 @@ describe('strategy.guard()', () => {
     expect(revoked.headers.get('location')).toBe('/auth/apple-music?returnTo=%2Frecent');
     expect(cleared).toEqual(['ada']);
     expect(logins.has('ada')).toBe(false);
+  });
+
+  it('sends to sign in when the stored token is empty', async () => {
+    logins.set('blank', '');
+    const response = await fetch(`${origin}/recent`, {
+      headers: { accept: 'text/html', 'x-user': 'blank' },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+  });
+
+  it("passes any error but Apple's refusal of the token on to the app's error handler", async () => {
+    logins.set('grace', sandbox.issueToken());
+    for (const kind of ['plain', 'typed', 'lookalike']) {
+      const response = await fetch(`${origin}/broken`, {
+        headers: { 'x-user': 'grace', 'x-error': kind },
+        redirect: 'manual',
+      });
+      expect(response.status).toBe(599);
+    }
+    expect(logins.has('grace')).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -87,6 +88,32 @@ describe('the login page', () => {
   });
 });
 
+describe('faults on the way', () => {
+  it('ends in error() when writing the page throws (headers already sent)', async () => {
+    const strategy = strategyWith(() => undefined);
+    const sent = new Error('Cannot set headers after they are sent to the client');
+    const req = {
+      method: 'GET',
+      url: '/auth/apple-music',
+      originalUrl: '/auth/apple-music',
+      headers: { host: 'app.example' },
+      socket: { encrypted: true },
+      res: {
+        setHeader: () => {
+          throw sent;
+        },
+        appendHeader: () => undefined,
+        end: () => undefined,
+      },
+    };
+    const error = await new Promise<Error>((resolve) => {
+      const actor = Object.assign(Object.create(strategy) as Strategy, { error: resolve });
+      actor.authenticate(req as never);
+    });
+    expect(error).toBe(sent);
+  });
+});
+
 describe('verify, chosen by arity', () => {
   it('(accessToken, refreshToken, profile, done): the Music User Token, no refresh token, a profile without id', async () => {
     const verify = vi.fn(
@@ -110,7 +137,9 @@ describe('verify, chosen by arity', () => {
       expiresIn: expect.any(Number),
     });
     expect(profile).not.toHaveProperty('id');
+    // The default 180-day developer token, counted in seconds from now.
     expect((profile as { expiresIn: number }).expiresIn).toBeGreaterThan(179 * 24 * 3600);
+    expect((profile as { expiresIn: number }).expiresIn).toBeLessThanOrEqual(180 * 24 * 3600);
     clearsStateCookie(res.setCookiesAtAction);
   });
 
@@ -193,6 +222,58 @@ describe('verify, chosen by arity', () => {
       challenge: { message: 'unknown account' },
       status: 401,
     });
+  });
+
+  it('settles once when verify calls done twice, or calls done and also returns a user', async () => {
+    for (const verify of [
+      (_a: string, _r: undefined, _p: unknown, done: (e: null, user: object) => void) => {
+        done(null, { first: true });
+        done(null, { second: true });
+      },
+      async (_a: string, _r: undefined, _p: unknown, done: (e: null, user: object) => void) => {
+        done(null, { first: true });
+        return { second: true };
+      },
+    ]) {
+      const strategy = strategyWith(verify);
+      const { state, cookie } = await startLogin(strategy);
+      const actions: string[] = [];
+      const req = Object.assign(
+        Readable.from([
+          new URLSearchParams({
+            state,
+            music_user_token: sandbox.issueToken(),
+            restricted: '0',
+          }).toString(),
+        ]),
+        {
+          method: 'POST',
+          url: '/auth/apple-music/callback',
+          originalUrl: '/auth/apple-music/callback',
+          headers: {
+            host: 'app.example',
+            cookie,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          socket: { encrypted: true },
+          res: { appendHeader: () => undefined },
+        },
+      );
+      await new Promise<void>((resolve) => {
+        const actor = Object.assign(Object.create(strategy) as Strategy, {
+          success: (user: object) => {
+            actions.push(JSON.stringify(user));
+            setTimeout(resolve, 50);
+          },
+          error: (error: Error) => {
+            actions.push(`error ${error.message}`);
+            resolve();
+          },
+        });
+        actor.authenticate(req as never);
+      });
+      expect(actions).toEqual(['{"first":true}']);
+    }
   });
 
   it('ends in error() when verify throws, or its promise rejects', async () => {

@@ -1,11 +1,17 @@
-// Reads Stryker's JSON report, sets aside the equivalent mutants listed in
-// mutation-equivalents.mjs (each with its reason), prints the survivors left,
-// and exits 1 when fewer than 95% of the remaining mutants were killed.
+// Run from a package after `stryker run`: reads Stryker's JSON report, sets
+// aside the equivalent mutants listed in the package's mutation-equivalents.mjs
+// (each with its reason), prints the survivors left, and exits 1 when fewer
+// than 95% of the remaining mutants were killed.
 import { readFileSync } from 'node:fs';
-import { equivalentMutants } from '../mutation-equivalents.mjs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const THRESHOLD = 95;
 const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8'));
+const { equivalentMutants } = await import(
+  pathToFileURL(join(process.cwd(), 'mutation-equivalents.mjs')).href
+);
+const { name } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const isEquivalent = (file, lineText, mutant) =>
   equivalentMutants.some(
@@ -43,6 +49,6 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
 const score = counted === 0 ? 100 : (killed / counted) * 100;
 for (const survivor of survivors) process.stdout.write(`survived: ${survivor}\n`);
 process.stdout.write(
-  `mutation score: ${score.toFixed(1)}% of ${counted} non-equivalent mutants killed (${equivalent} equivalent set aside); threshold ${THRESHOLD}%\n`,
+  `${name} mutation score: ${score.toFixed(1)}% of ${counted} non-equivalent mutants killed (${equivalent} equivalent set aside); threshold ${THRESHOLD}%\n`,
 );
 process.exit(score >= THRESHOLD ? 0 : 1);
