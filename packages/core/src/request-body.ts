@@ -17,7 +17,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
  * text, refusing a declared `Content-Length` or a body over `maxBytes` (413,
  * `ERR_CALLBACK_INVALID`) without buffering more than that.
  */
-async function readStreamText(
+export async function readStreamText(
   stream: AsyncIterable<Uint8Array | string>,
   declaredLength: string | null | undefined,
   maxBytes: number,
