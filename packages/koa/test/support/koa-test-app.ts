@@ -21,8 +21,8 @@ export interface KoaTestAppOptions {
   bodyParser?: 'none' | '@koa/bodyparser' | 'koa-body';
   /** Mount with `@koa/router` (`login()`, `callback()`) or `middleware()`. */
   mount?: 'router' | 'middleware';
-  /** koa-session with an in-memory external store, and `session: true`. */
-  session?: boolean;
+  /** koa-session with an in-memory external store, and `session: true` (`'state.store'`: `state.store: 'session'` instead). */
+  session?: boolean | 'state.store';
   /** Middleware that runs first, e.g. an error middleware. */
   before?: Koa.Middleware;
   /** The middleware after `callback()`; default: answer 200 JSON with the result. */
@@ -50,7 +50,8 @@ export async function startKoaTestApp(options: KoaTestAppOptions): Promise<KoaTe
   app.keys = ['a-session-signing-key-for-the-tests'];
   const am = appleMusicAuth({
     ...options.auth(origin),
-    ...(options.session ? { session: true } : {}),
+    ...(options.session === true ? { session: true } : {}),
+    ...(options.session === 'state.store' ? { state: { store: 'session' as const } } : {}),
   });
   let downstreamCalls = 0;
 
