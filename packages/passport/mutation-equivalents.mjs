@@ -5,14 +5,23 @@
 
 /** @type {Array<{ file: string, mutator: string, line: string, replacement?: string, reason: string }>} */
 export const equivalentMutants = [
+  // `{ ...true }` and `{ ...undefined }` are both `{}`: whichever way the
+  // choice goes for `state: true` or no state, the group starts empty.
+  ...[
+    ['ConditionalExpression', 'false'],
+    ['LogicalOperator', 'state === true && state === undefined'],
+    ['BooleanLiteral', 'false'],
+  ].map(([mutator, replacement]) => ({
+    file: 'src/strategy-options.ts',
+    mutator,
+    line: 'const group: Record<string, unknown> = state === true || state === undefined ? {} : { ...state };',
+    replacement,
+    reason: 'spreading true or undefined gives the same empty group as the {} branch',
+  })),
   ...[
     [
       'src/strategy.ts',
       "if (outcome.setCookies.length > 0) res.appendHeader('set-cookie', outcome.setCookies);",
-    ],
-    [
-      'src/express-request.ts',
-      "if (reply.setCookies.length > 0) res.appendHeader('set-cookie', reply.setCookies);",
     ],
   ].flatMap(([file, line]) =>
     ['true', 'outcome.setCookies.length >= 0', 'reply.setCookies.length >= 0'].map(

@@ -210,6 +210,19 @@ describe('verify, chosen by arity', () => {
     expect(outcome).toMatchObject({ action: 'success', user: { id: 'async-user' } });
   });
 
+  it('takes the user a callback-style verify passes to done on a later tick', async () => {
+    const verify = (
+      _a: string,
+      _r: undefined,
+      _p: unknown,
+      done: (e: null, user: object) => void,
+    ): void => {
+      setTimeout(() => done(null, { id: 'later-user' }), 5);
+    };
+    const { outcome } = await login(strategyWith(verify));
+    expect(outcome).toMatchObject({ action: 'success', user: { id: 'later-user' } });
+  });
+
   it('fails with the info when verify finds no user', async () => {
     const { outcome } = await login(
       strategyWith(
