@@ -158,8 +158,13 @@ describe('failures', () => {
     await app.close();
   });
 
-  it("passes the app's own errors from onSuccess to its error handler", async () => {
-    const bug = new Error('the database is down');
+  it.each([
+    ['a plain error', new Error('the database is down')],
+    [
+      "an error whose code mentions Fastify's body refusals",
+      Object.assign(new Error('not a body refusal'), { code: 'APP_FST_ERR_VALIDATION' }),
+    ],
+  ])("passes the app's own errors from onSuccess to its error handler: %s", async (_what, bug) => {
     const { app, handled } = await appWith({
       onSuccess: () => {
         throw bug;
