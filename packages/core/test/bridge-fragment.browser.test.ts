@@ -325,6 +325,23 @@ describeWithChromium('results in the URL fragment, in Chromium against the sandb
     },
   );
 
+  it.each(UI_MODES)(
+    'ui %s: when the tab that opened the popup is gone, the popup window Apple redirected finishes the login',
+    async (mode) => {
+      const popup = await startAttempt(mode);
+      // The tab goes elsewhere: its attempt ends, the popup keeps its own copy.
+      await page.goto(`${app.origin}/`);
+      sandbox.setOutcome('redirect');
+      await popup.reload();
+      await popup.waitForURL(`${app.origin}/`);
+      expect(resultURLs).toHaveLength(1);
+      expect(logins).toHaveLength(1);
+      expect(posts).toEqual([
+        { state: expect.any(String), music_user_token: logins[0], restricted: '0' },
+      ]);
+    },
+  );
+
   for (const mode of UI_MODES) {
     it.each(REDIRECTED_WINDOWS)(
       `ui ${mode}: Apple's redirect back to the %s logs in once, and a replay of it is refused`,

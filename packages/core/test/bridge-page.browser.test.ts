@@ -391,7 +391,9 @@ describeWithChromium('the bridge page in Chromium', () => {
     });
     // The page's URL with this tab's attempt id, which a redirected result must carry back.
     expect(report.referrer).toMatch(
-      new RegExp(`^${bridge.origin}/login\\?apple_music_auth_attempt=[0-9a-f]{32}$`),
+      new RegExp(
+        `^${bridge.origin.replaceAll('.', '\\.')}/login\\?apple_music_auth_attempt=[0-9a-f]{32}$`,
+      ),
     );
     expect(report.name).toBe('apple-music-service-view');
     expect(JSON.parse(Buffer.from(report.a as string, 'base64').toString('utf8'))).toEqual({
