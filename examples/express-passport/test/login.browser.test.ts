@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { violationsInEveryLook } from '../../../testing/accessibility.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
 import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
+import { itIgnoresAForgedFragmentAfterBack } from '../../../testing/forged-fragment-tests.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -96,4 +97,10 @@ describeWithChromium('examples/express-passport in Chromium against the sandbox'
     const found = await violationsInEveryLook(browser, `${example.url}${path}`);
     expect(Object.values(found).flat()).toEqual([]);
   });
+
+  itIgnoresAForgedFragmentAfterBack(() => ({
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 });

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
 import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
+import { itIgnoresAForgedFragmentAfterBack } from '../../../testing/forged-fragment-tests.js';
 import { startExample } from '../server.js';
 
 const CONTINUE = { name: 'Continue with Apple Music' } as const;
@@ -64,6 +65,12 @@ describeWithChromium('examples/fastify in Chromium against the sandbox', () => {
     await page.waitForURL(`${example.url}/auth/apple-music`);
     expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
   });
+
+  itIgnoresAForgedFragmentAfterBack(() => ({
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 
   itHandlesWhatComesAfterTheLogin(() => ({
     browser,

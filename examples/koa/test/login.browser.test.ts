@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
 import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
+import { itIgnoresAForgedFragmentAfterBack } from '../../../testing/forged-fragment-tests.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -80,6 +81,12 @@ describeWithChromium('examples/koa in Chromium against the sandbox', () => {
     expect(replay.status()).toBe(303);
     expect(replay.headers().location).toBe('/auth/apple-music?error=ERR_STATE_REPLAYED');
   });
+
+  itIgnoresAForgedFragmentAfterBack(() => ({
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 
   itHandlesWhatComesAfterTheLogin(() => ({
     browser,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
 import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
+import { itIgnoresAForgedFragmentAfterBack } from '../../../testing/forged-fragment-tests.js';
 import { startExample } from '../server.js';
 
 type Example = Awaited<ReturnType<typeof startExample>>;
@@ -132,6 +133,12 @@ describeWithChromium('examples/node-http in Chromium against the sandbox', () =>
       await forger.close();
     }
   });
+
+  itIgnoresAForgedFragmentAfterBack(() => ({
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
 
   itHandlesWhatComesAfterTheLogin(() => ({
     browser,

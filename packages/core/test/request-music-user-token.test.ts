@@ -3,13 +3,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildThirdPartyInfo } from '../src/authorize-url.js';
 import {
   AUTHORIZATION_ATTEMPT_KEY,
-  AUTHORIZATION_ATTEMPT_LIFETIME_MS,
+  AUTHORIZATION_ATTEMPT_PARAM,
+  attemptReferrer,
   consumeAuthorizationAttempt,
   MusicUserTokenRequestError,
   readRedirectedMusicUserToken,
   requestMusicUserToken,
   startAuthorizationAttempt,
 } from '../src/browser/index.js';
+import { HANDOVER_GRACE_MS, handOverRedirectedResult } from '../src/browser/redirect-handover.js';
 import { rejectionOf } from './support/errors.js';
 
 const APPLE_ORIGIN = 'https://authorize.music.apple.com';
@@ -51,8 +53,19 @@ class MemoryStorage {
   }
 }
 
+/** The attempt stored as `window.open` ran, parsed. */
+function storedAttempt(opened: Opened | undefined): {
+  id: string;
+  expiresAt: number;
+  inPlace: boolean;
+} {
+  return JSON.parse(opened?.attempt ?? 'null');
+}
+
 /** An opener window: an EventTarget with the few properties the code reads. */
-function fakeOpener(options: { href?: string; name?: string; blocked?: boolean } = {}) {
+function fakeOpener(
+  options: { href?: string; name?: string; blocked?: boolean; inPlace?: boolean } = {},
+) {
   const popup = new FakePopup();
   const opened: Opened[] = [];
   const location = new URL(options.href ?? 'https://app.example/auth/apple-music?x=1#old');
@@ -65,6 +78,7 @@ function fakeOpener(options: { href?: string; name?: string; blocked?: boolean }
     screenY: 50,
     outerWidth: 1250,
     outerHeight: 850,
+    focus() {},
     open(url: string, name: string, features: string) {
       opened.push({
         url,
@@ -72,7 +86,8 @@ function fakeOpener(options: { href?: string; name?: string; blocked?: boolean }
         features,
         attempt: sessionStorage.getItem(AUTHORIZATION_ATTEMPT_KEY),
       });
-      return options.blocked ? null : popup;
+      if (options.blocked) return null;
+      return options.inPlace ? win : popup;
     },
   });
   const win = target as unknown as Window;
@@ -127,7 +142,15 @@ describe('requestMusicUserToken', () => {
     expect(opener.popup.focused).toBe(1);
     const parsed = new URL(url);
     expect(parsed.origin + parsed.pathname).toBe('https://authorize.music.apple.com/woa');
-    expect(parsed.searchParams.get('referrer')).toBe('https://app.example/auth/apple-music?x=1');
+    const attempt = storedAttempt(opener.opened[0]);
+    expect(attempt).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      expiresAt: Date.now() + 5 * 60_000,
+      inPlace: false,
+    });
+    expect(parsed.searchParams.get('referrer')).toBe(
+      `https://app.example/auth/apple-music?x=1&${AUTHORIZATION_ATTEMPT_PARAM}=${attempt.id}`,
+    );
     const payload = JSON.parse(
       Buffer.from(parsed.searchParams.get('a') ?? '', 'base64').toString('utf8'),
     );
@@ -146,7 +169,7 @@ describe('requestMusicUserToken', () => {
       requestMusicUserToken({ developerToken: 't', window: opener.win }),
       'popup_blocked',
     );
-    expect(opener.opened[0]?.attempt).toBe(String(Date.now()));
+    expect(storedAttempt(opener.opened[0]).expiresAt).toBe(Date.now() + 5 * 60_000);
     expect(opener.sessionStorage.items.size).toBe(0);
   });
 
@@ -158,17 +181,19 @@ describe('requestMusicUserToken', () => {
     ['a refusal', (opener: ReturnType<typeof fakeOpener>) => opener.send(rpc(1, 'decline'))],
     [
       'a closed popup',
-      (opener: ReturnType<typeof fakeOpener>) => {
+      async (opener: ReturnType<typeof fakeOpener>) => {
         opener.popup.closed = true;
-        vi.advanceTimersByTime(500);
+        await vi.advanceTimersByTimeAsync(500 + HANDOVER_GRACE_MS);
       },
     ],
   ])('starts an attempt right before window.open and ends it with %s', async (_name, end) => {
     const opener = fakeOpener();
     const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
-    expect(opener.opened[0]?.attempt).toBe(String(Date.now()));
-    end(opener);
-    await promise.catch(() => undefined);
+    expect(storedAttempt(opener.opened[0]).id).toMatch(/^[0-9a-f]{32}$/);
+    expect(opener.sessionStorage.items.size).toBe(1);
+    const settled = promise.catch(() => undefined);
+    await end(opener);
+    await settled;
     expect(opener.sessionStorage.items.size).toBe(0);
   });
 
@@ -274,17 +299,79 @@ describe('requestMusicUserToken', () => {
     await expectCode(promise, 'access_denied');
   });
 
-  it('ends as cancelled when the popup is closed (polled every 500 ms)', async () => {
+  it('ends as cancelled when the popup is closed (polled every 500 ms), after a grace period', async () => {
     const opener = fakeOpener();
     const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
     const settled = vi.fn();
     promise.catch(settled);
     opener.popup.closed = true;
-    await vi.advanceTimersByTimeAsync(499);
+    await vi.advanceTimersByTimeAsync(500 + HANDOVER_GRACE_MS - 1);
     expect(settled).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     await expectCode(promise, 'cancelled');
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('ends the attempt when the page goes away (Back, a link), popup or not', () => {
+    const opener = fakeOpener();
+    void requestMusicUserToken({ developerToken: 't', window: opener.win });
+    expect(opener.sessionStorage.items.size).toBe(1);
+    opener.target.dispatchEvent(new Event('pagehide'));
+    expect(opener.sessionStorage.items.size).toBe(0);
+  });
+
+  it('keeps the attempt when Apple’s page loads in this very tab, and the page goes away for it', () => {
+    const opener = fakeOpener({ inPlace: true });
+    void requestMusicUserToken({ developerToken: 't', window: opener.win });
+    opener.target.dispatchEvent(new Event('pagehide'));
+    const attempt = JSON.parse(opener.sessionStorage.getItem(AUTHORIZATION_ATTEMPT_KEY) ?? 'null');
+    expect(attempt).toEqual({ ...storedAttempt(opener.opened[0]), inPlace: true });
+  });
+
+  it('lets the attempt live as long as the popup’s timeout', () => {
+    const opener = fakeOpener();
+    void requestMusicUserToken({ developerToken: 't', timeoutMs: 60_000, window: opener.win });
+    expect(storedAttempt(opener.opened[0]).expiresAt).toBe(Date.now() + 60_000);
+  });
+
+  it('replaces an attempt id already in the page’s URL', () => {
+    const opener = fakeOpener({
+      href: `https://app.example/login?${AUTHORIZATION_ATTEMPT_PARAM}=${'0'.repeat(32)}&r=%2F#x`,
+    });
+    void requestMusicUserToken({ developerToken: 't', window: opener.win });
+    const { id } = storedAttempt(opener.opened[0]);
+    const referrer = new URL(opener.opened[0]?.url ?? '').searchParams.get('referrer');
+    expect(referrer).toBe(`https://app.example/login?r=%2F&${AUTHORIZATION_ATTEMPT_PARAM}=${id}`);
+  });
+
+  it('takes the result that the window Apple redirected hands over, with that page’s state', async () => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    // That window's bridge page severs it from here (COOP): the popup looks closed.
+    opener.popup.closed = true;
+    await vi.advanceTimersByTimeAsync(500);
+    const musicUserToken = randomUUID();
+    const handover = { musicUserToken, restricted: true, pageState: 'its-state' };
+    const taken = handOverRedirectedResult(storedAttempt(opener.opened[0]).id, handover);
+    await expect(promise).resolves.toEqual(handover);
+    await expect(taken).resolves.toBe(true);
+    expect(opener.sessionStorage.items.size).toBe(0);
+  });
+
+  it('rejects with finished_elsewhere when that window posted the result itself', async () => {
+    const opener = fakeOpener();
+    const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+    const id = storedAttempt(opener.opened[0]).id;
+    // A window of this attempt that got no claim in time: it says `posting`.
+    const other = new BroadcastChannel(`apple-music-auth:attempt:${id}`);
+    const claimed = new Promise((resolve) => {
+      other.onmessage = (event) => resolve(event.data);
+    });
+    other.postMessage({ type: 'ready' });
+    await expect(claimed).resolves.toEqual({ type: 'claim' });
+    other.postMessage({ type: 'posting' });
+    other.close();
+    await expectCode(promise, 'finished_elsewhere');
   });
 
   it('times out as cancelled and closes the popup', async () => {
@@ -387,9 +474,18 @@ describe('requestMusicUserToken', () => {
 });
 
 describe('readRedirectedMusicUserToken', () => {
-  /** A tab loaded with `hash`, whose attempt started `attemptAge` ms ago (none when null). */
-  function redirectedWindow(hash: string, attemptAge: number | null = 1_000) {
-    const location = new URL(`https://app.example/auth/apple-music?x=1${hash}`);
+  type IdInURL = 'own' | 'none' | 'other';
+  /**
+   * A tab loaded with `hash`, whose attempt started `attemptAge` ms ago with
+   * the default 5-minute lifetime (none when null), its URL carrying the
+   * attempt's own id, none (a link someone else wrote), or another one.
+   */
+  function redirectedWindow(
+    hash: string,
+    attemptAge: number | null = 1_000,
+    inURL: IdInURL = 'own',
+  ) {
+    const location = new URL('https://app.example/auth/apple-music?x=1');
     const replaced: string[] = [];
     const sessionStorage = new MemoryStorage();
     const win = {
@@ -399,21 +495,27 @@ describe('readRedirectedMusicUserToken', () => {
         state: null,
         replaceState(_state: unknown, _title: string, url: string) {
           replaced.push(url);
-          location.hash = '';
+          location.href = new URL(url, location.href).href;
         },
       },
     } as unknown as Window;
-    if (attemptAge !== null) startAuthorizationAttempt(win, Date.now() - attemptAge);
+    const id =
+      attemptAge === null
+        ? undefined
+        : startAuthorizationAttempt(win, 5 * 60_000, Date.now() - attemptAge);
+    const idInURL = inURL === 'own' ? id : inURL === 'other' ? 'f'.repeat(32) : undefined;
+    location.href = attemptReferrer(location.href, idInURL) + hash;
     return { win, replaced, sessionStorage };
   }
   const encode = (value: unknown) =>
     `#${Buffer.from(JSON.stringify(value), 'utf8').toString('base64')}`;
+  const cleared = 'https://app.example/auth/apple-music?x=1';
 
-  it('reads {itre, musicUserToken, cid} from the hash and clears it', () => {
+  it('reads {itre, musicUserToken, cid} from the hash and clears it and the attempt id', () => {
     const musicUserToken = randomUUID();
     const { win, replaced } = redirectedWindow(encode({ itre: '1', musicUserToken, cid: 'c' }));
     expect(readRedirectedMusicUserToken(win)).toEqual({ musicUserToken, restricted: true });
-    expect(replaced).toEqual(['/auth/apple-music?x=1']);
+    expect(replaced).toEqual([cleared]);
 
     const plain = redirectedWindow(
       encodeURI(encode({ itre: false, musicUserToken, cid: 'c' })).replace(/=/g, '%3D'),
@@ -424,44 +526,66 @@ describe('readRedirectedMusicUserToken', () => {
   it('returns a result once per attempt: a replay in the same tab is refused', () => {
     const hash = encode({ itre: '0', musicUserToken: randomUUID(), cid: 'c' });
     const { win, sessionStorage } = redirectedWindow(hash);
+    const url = win.location.href;
     expect(readRedirectedMusicUserToken(win)).toBeDefined();
     expect(sessionStorage.items.size).toBe(0);
-    win.location.hash = hash;
+    win.location.href = url;
     expect(readRedirectedMusicUserToken(win)).toBeUndefined();
   });
 
   it.each([
-    ['no attempt of this tab', null],
-    ['an attempt older than its lifetime', AUTHORIZATION_ATTEMPT_LIFETIME_MS + 1],
-    ['an attempt that starts in the future', -1],
-  ])('ignores and clears a result with %s', (_name, attemptAge) => {
-    const hash = encode({ itre: '0', musicUserToken: randomUUID(), cid: 'c' });
-    const { win, replaced, sessionStorage } = redirectedWindow(hash, attemptAge);
-    expect(readRedirectedMusicUserToken(win)).toBeUndefined();
-    expect(replaced).toEqual(['/auth/apple-music?x=1']);
-    expect(sessionStorage.items.size).toBe(0);
-  });
+    ['a URL without the attempt id (a link someone else wrote)', 1_000, 'none'],
+    ['a URL with another attempt id', 1_000, 'other'],
+    ['no attempt of this tab', null, 'other'],
+    ['an attempt older than its lifetime', 5 * 60_000 + 1, 'own'],
+  ] as const)(
+    'ignores and clears a result with %s, and ends the attempt',
+    (_name, attemptAge, inURL) => {
+      const hash = encode({ itre: '0', musicUserToken: randomUUID(), cid: 'c' });
+      const { win, replaced, sessionStorage } = redirectedWindow(hash, attemptAge, inURL);
+      expect(readRedirectedMusicUserToken(win)).toBeUndefined();
+      expect(replaced).toEqual([cleared]);
+      expect(sessionStorage.items.size).toBe(0);
+    },
+  );
 
   it('ignores a result when sessionStorage is unavailable', () => {
-    const { win, replaced } = redirectedWindow(encode({ musicUserToken: randomUUID() }));
+    const { win, replaced } = redirectedWindow(
+      encode({ musicUserToken: randomUUID() }),
+      null,
+      'other',
+    );
     Object.defineProperty(win, 'sessionStorage', {
       get() {
         throw new DOMException('denied', 'SecurityError');
       },
     });
-    expect(startAuthorizationAttempt(win)).toBe(false);
+    expect(startAuthorizationAttempt(win, 60_000)).toBeUndefined();
     expect(readRedirectedMusicUserToken(win)).toBeUndefined();
-    expect(replaced).toEqual(['/auth/apple-music?x=1']);
+    expect(replaced).toEqual([cleared]);
   });
 
   it('ignores a malformed attempt entry', () => {
-    const { win, sessionStorage } = redirectedWindow('', null);
+    const { win, sessionStorage } = redirectedWindow('', null, 'none');
     sessionStorage.setItem(AUTHORIZATION_ATTEMPT_KEY, 'yesterday');
-    expect(consumeAuthorizationAttempt(win)).toBe(false);
+    expect(consumeAuthorizationAttempt(win, 'yesterday')).toBeUndefined();
     expect(sessionStorage.items.size).toBe(0);
   });
 
-  it('leaves other hashes alone', () => {
+  it('clears a hash that MusicKit would read as a result even when it does not decode', () => {
+    // A raw 0xFF byte: not UTF-8, yet MusicKit's pattern matches and its atob reads it.
+    const json = Buffer.from(
+      `{"itre":"0","musicUserToken":"${'A'.repeat(160)}","cid":"\xff"}`,
+      'latin1',
+    );
+    const hash = `#${json.toString('base64')}`;
+    expect(hash).toMatch(/^#[A-Za-z0-9+/]{200,}={0,2}$/);
+    const { win, replaced } = redirectedWindow(hash);
+    expect(readRedirectedMusicUserToken(win)).toBeUndefined();
+    expect(replaced).toEqual([cleared]);
+  });
+
+  it('leaves other hashes alone, and ends the attempt all the same', () => {
     for (const hash of [
       '',
       '#section-2',
@@ -470,10 +594,10 @@ describe('readRedirectedMusicUserToken', () => {
       encode('x'),
       '#%E0%A4%A',
     ]) {
-      const { win, replaced, sessionStorage } = redirectedWindow(hash);
+      const { win, replaced, sessionStorage } = redirectedWindow(hash, 1_000, 'none');
       expect(readRedirectedMusicUserToken(win)).toBeUndefined();
       expect(replaced).toEqual([]);
-      expect(sessionStorage.items.size).toBe(1);
+      expect(sessionStorage.items.size).toBe(0);
     }
   });
 });

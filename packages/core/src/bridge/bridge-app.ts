@@ -1,18 +1,25 @@
 // The bridge page's script (browser only). scripts/bundle-bridge.mjs bundles
 // it into one IIFE that renderBridgePage inlines under the page's CSP nonce.
 import {
-  consumeAuthorizationAttempt,
+  attemptReferrer,
+  endAuthorizationAttempt,
+  markAttemptInPlace,
   startAuthorizationAttempt,
 } from '../browser/authorization-attempt.js';
 import {
   MusicUserTokenRequestError,
   type MusicUserTokenRequestErrorCode,
 } from '../browser/music-user-token-request-error.js';
-import { readRedirectedMusicUserToken } from '../browser/redirect-result.js';
+import {
+  type HandedOverResult,
+  type HandoverOutcome,
+  handOverRedirectedResult,
+  watchForHandover,
+} from '../browser/redirect-handover.js';
+import { readRedirectedResult } from '../browser/redirect-result.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
-  type MusicUserTokenResult,
-  requestMusicUserToken,
+  requestAuthorization,
 } from '../browser/request-music-user-token.js';
 import {
   BRIDGE_BUTTON_ID,
@@ -22,7 +29,15 @@ import {
 } from './bridge-config.js';
 
 type ErrorCode = MusicUserTokenRequestErrorCode;
-type Status = 'idle' | 'loading' | 'waiting' | 'sending' | 'broken' | 'load_failed' | ErrorCode;
+type Status =
+  | 'idle'
+  | 'loading'
+  | 'waiting'
+  | 'sending'
+  | 'handed_over'
+  | 'broken'
+  | 'load_failed'
+  | ErrorCode;
 
 const TRY_AGAIN = 'Returning you to the app, where you can try again.';
 
@@ -31,6 +46,8 @@ const STATUS_TEXT: Readonly<Record<Status, string>> = {
   loading: 'Loading Apple Music…',
   waiting: 'Waiting for Apple Music in the popup…',
   sending: 'Signing you in…',
+  handed_over: 'You are signed in: the app goes on in your first tab. You can close this window.',
+  finished_elsewhere: 'You were signed in in the Apple Music window. You can close this tab.',
   popup_blocked: 'Your browser blocked the popup. Click the button again.',
   access_denied: `You declined access to Apple Music. ${TRY_AGAIN}`,
   unavailable: `Apple Music isn’t available for this account or region. ${TRY_AGAIN}`,
@@ -53,8 +70,18 @@ interface MusicKitGlobal {
 }
 
 // Taken now, before the async MusicKit script after this one can read the hash:
-// a result only when this tab started an attempt that is still pending.
-const redirected = readRedirectedMusicUserToken();
+// a result only when this page's URL carries the id of this tab's pending
+// attempt. Any attempt of this tab ends here, result or not.
+const redirected = readRedirectedResult(window);
+// Every fragment goes before MusicKit's script runs, whether or not it decoded:
+// MusicKit would read one that merely matches its pattern.
+if (window.location.hash !== '') {
+  window.history.replaceState(
+    window.history.state,
+    '',
+    window.location.pathname + window.location.search,
+  );
+}
 
 // Registered now, before the async MusicKit script after this one can run.
 const musicKitLoaded = new Promise<void>((resolve) => {
@@ -104,18 +131,41 @@ function start(): void {
     document.body.append(form);
     form.submit();
   };
-  const succeed = (result: MusicUserTokenResult): void => {
+  const succeed = (result: HandedOverResult): void => {
     show('sending');
-    submit({ music_user_token: result.musicUserToken, restricted: result.restricted ? '1' : '0' });
+    submit({
+      // A result handed over by the window Apple redirected goes with that page's state.
+      state: result.pageState ?? config.state,
+      music_user_token: result.musicUserToken,
+      restricted: result.restricted ? '1' : '0',
+    });
   };
   const failWith = (code: ErrorCode): void => {
     show(code);
     if (code === 'popup_blocked') button.disabled = false;
+    else if (code === 'finished_elsewhere') button.disabled = true;
     else submit({ error: code });
   };
 
   if (redirected !== undefined) {
-    succeed(redirected);
+    const { result, attemptId, inPlace } = redirected;
+    if (inPlace) {
+      succeed(result);
+      return;
+    }
+    // Apple redirected its popup window here: the tab that opened it posts the result.
+    button.disabled = true;
+    show('sending');
+    void handOverRedirectedResult(attemptId, { ...result, pageState: config.state }).then(
+      (taken) => {
+        if (!taken) {
+          succeed(result);
+          return;
+        }
+        show('handed_over');
+        window.close();
+      },
+    );
     return;
   }
   const controls: BridgeControls = { config, button, show, succeed, failWith };
@@ -128,15 +178,15 @@ interface BridgeControls {
   config: BridgeConfig;
   button: HTMLButtonElement;
   show(status: Status): void;
-  succeed(result: MusicUserTokenResult): void;
+  succeed(result: HandedOverResult): void;
   failWith(code: ErrorCode): void;
 }
 
 function startPopup({ config, button, show, succeed, failWith }: BridgeControls): void {
-  let current: Promise<MusicUserTokenResult> | undefined;
+  let current: Promise<HandedOverResult> | undefined;
   button.addEventListener('click', () => {
     // Synchronous: window.open must run inside the click, before any await.
-    const request = requestMusicUserToken({
+    const request = requestAuthorization({
       developerToken: config.developerToken,
       appName: config.appName,
       appIconURL: config.appIconURL,
@@ -201,29 +251,89 @@ function startMusicKit({ config, button, show, succeed, failWith }: BridgeContro
       // Storage may be unavailable (privacy modes); the dialog may then be skipped.
     }
     const instance = musicKit().getInstance();
-    // authorize() opens Apple's window synchronously: the attempt must exist first.
-    startAuthorizationAttempt();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), DEFAULT_REQUEST_TIMEOUT_MS);
-    });
-    Promise.race([instance.authorize(), timedOut]).then(
-      (token) => {
-        clearTimeout(timer);
-        consumeAuthorizationAttempt();
-        if (typeof token === 'string' && token !== '') {
-          succeed({ musicUserToken: token, restricted: instance.isRestricted === true });
-        } else {
-          failWith('cancelled');
-        }
-      },
+    // authorize() opens Apple's window synchronously: the attempt must exist
+    // first, and its id must be in this page's URL, the referrer MusicKit sends.
+    const attemptId = startAuthorizationAttempt(window, DEFAULT_REQUEST_TIMEOUT_MS);
+    window.history.replaceState(
+      window.history.state,
+      '',
+      attemptReferrer(window.location.href, attemptId),
+    );
+    const handover = watchForHandover(attemptId);
+    const { value: authorization, opened } = watchWindowOpen(() => instance.authorize());
+    // A web view that loads Apple's page in this very tab: leaving for it keeps the attempt.
+    const inPlace = opened === window;
+    if (inPlace && attemptId !== undefined) markAttemptInPlace(window, attemptId);
+    const onPageHide = (): void => {
+      if (inPlace) return;
+      if (attemptId !== undefined) endAuthorizationAttempt(window, attemptId);
+      handover.close();
+    };
+    window.addEventListener('pagehide', onPageHide);
+
+    let settled = false;
+    const settle = (end: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (attemptId !== undefined) endAuthorizationAttempt(window, attemptId);
+      handover.close();
+      window.removeEventListener('pagehide', onPageHide);
+      window.history.replaceState(
+        window.history.state,
+        '',
+        attemptReferrer(window.location.href, undefined),
+      );
+      end();
+    };
+    const takeHandover = (outcome: HandoverOutcome): void =>
+      settle(() =>
+        outcome.kind === 'result' ? succeed(outcome.result) : failWith('finished_elsewhere'),
+      );
+    const timer = setTimeout(() => settle(() => failWith('cancelled')), DEFAULT_REQUEST_TIMEOUT_MS);
+    void handover.outcome.then(takeHandover);
+    authorization.then(
+      (token) =>
+        settle(() => {
+          if (typeof token === 'string' && token !== '') {
+            succeed({ musicUserToken: token, restricted: instance.isRestricted === true });
+          } else {
+            failWith('cancelled');
+          }
+        }),
       (error: unknown) => {
-        clearTimeout(timer);
-        consumeAuthorizationAttempt();
-        failWith(musicKitErrorCode(error));
+        const code = musicKitErrorCode(error);
+        if (code !== 'cancelled') {
+          settle(() => failWith(code));
+          return;
+        }
+        // Closed, or Apple redirected its window here: wait a moment for that window.
+        void handover.afterClose().then((outcome) => {
+          if (outcome !== undefined) takeHandover(outcome);
+          else settle(() => failWith('cancelled'));
+        });
       },
     );
   });
+}
+
+/**
+ * Runs `open` (MusicKit's `authorize()`) and tells which window the
+ * `window.open` it makes synchronously returned: the page cannot otherwise
+ * learn whether Apple's page opened in a popup or in this very tab.
+ */
+function watchWindowOpen<T>(open: () => T): { value: T; opened: Window | null | undefined } {
+  const original = window.open;
+  let opened: Window | null | undefined;
+  window.open = (...args: Parameters<typeof window.open>) => {
+    opened = original.apply(window, args);
+    return opened;
+  };
+  try {
+    return { value: open(), opened };
+  } finally {
+    window.open = original;
+  }
 }
 
 function musicKit(): MusicKitGlobal {

@@ -1,7 +1,10 @@
 export {
   AUTHORIZATION_ATTEMPT_KEY,
-  AUTHORIZATION_ATTEMPT_LIFETIME_MS,
+  AUTHORIZATION_ATTEMPT_PARAM,
+  type AuthorizationAttempt,
+  attemptReferrer,
   consumeAuthorizationAttempt,
+  endAuthorizationAttempt,
   startAuthorizationAttempt,
 } from './authorization-attempt.js';
 export {

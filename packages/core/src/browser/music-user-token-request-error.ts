@@ -1,4 +1,4 @@
-/** Why {@link requestMusicUserToken} ended without a token. The same words the callback's `error` field uses. */
+/** Why {@link requestMusicUserToken} ended without a token. The same words the callback's `error` field uses, but for `finished_elsewhere`. */
 export type MusicUserTokenRequestErrorCode =
   /** `window.open` returned `null`: ask the user to click again or allow popups. */
   | 'popup_blocked'
@@ -7,7 +7,13 @@ export type MusicUserTokenRequestErrorCode =
   /** Apple Music is not available for this account or region. */
   | 'unavailable'
   /** The popup was closed, timed out, or ended without an answer. */
-  | 'cancelled';
+  | 'cancelled'
+  /**
+   * Apple redirected its own popup window back to your page (docs/protocol.md
+   * section 7), and core's bridge page there finished the login itself: this
+   * tab has nothing to post. Not a callback `error` value.
+   */
+  | 'finished_elsewhere';
 
 /** The error {@link requestMusicUserToken} rejects with: check `code`, show `message` to developers only. */
 export class MusicUserTokenRequestError extends Error {

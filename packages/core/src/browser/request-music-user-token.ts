@@ -2,8 +2,18 @@ import { buildAuthorizeURL, buildThirdPartyInfo, DEFAULT_AUTHORIZE_URL } from '.
 import { invalidOptions } from '../errors.js';
 import { parseOriginOption } from '../http-url.js';
 import { MAX_TIMER_MS, numberOption } from '../option-checks.js';
-import { consumeAuthorizationAttempt, startAuthorizationAttempt } from './authorization-attempt.js';
+import {
+  attemptReferrer,
+  endAuthorizationAttempt,
+  markAttemptInPlace,
+  startAuthorizationAttempt,
+} from './authorization-attempt.js';
 import { MusicUserTokenRequestError } from './music-user-token-request-error.js';
+import {
+  type HandedOverResult,
+  type HandoverOutcome,
+  watchForHandover,
+} from './redirect-handover.js';
 
 /** The window name MusicKit gives Apple's popup; the opener must not carry it. */
 export const POPUP_WINDOW_NAME = 'apple-music-service-view';
@@ -46,19 +56,20 @@ export interface MusicUserTokenResult {
 
 interface PendingRequest {
   popup: Window;
-  promise: Promise<MusicUserTokenResult>;
+  promise: Promise<HandedOverResult>;
   cancel(): void;
 }
 
 interface Settings {
-  url: string;
+  /** The popup's URL for a `referrer` (this page's URL with the attempt id). */
+  urlFor(referrer: string): string;
   thirdPartyInfo: string;
   authorizeOrigin: string;
   timeoutMs: number;
 }
 
 type Outcome =
-  | { ok: true; result: MusicUserTokenResult }
+  | { ok: true; result: HandedOverResult }
   | { ok: false; error: MusicUserTokenRequestError };
 
 /** The popup's methods that end an attempt without a token: the code and what happened. */
@@ -82,13 +93,34 @@ const pendingByWindow = new WeakMap<Window, PendingRequest>();
  * open focuses it and returns the same promise.
  *
  * Right before opening the popup it starts this tab's authorization attempt
- * (see {@link startAuthorizationAttempt}), so that Apple's redirect variant
- * (no opener) can be read once with {@link readRedirectedMusicUserToken};
- * the attempt ends with the returned promise.
+ * (see {@link startAuthorizationAttempt}) and puts its id into the
+ * `referrer` it gives Apple, so that Apple's redirect variant (no opener) can
+ * be read once with {@link readRedirectedMusicUserToken} on the page Apple
+ * redirects to. The attempt ends with the returned promise, when this page
+ * goes away (`pagehide`), and at the timeout.
+ *
+ * When Apple redirects its own popup window back to this page, the popup
+ * looks closed from here. A popup that looks closed ends the attempt with
+ * `cancelled` only after 2 seconds without word from
+ * that window: when core's bridge page loads there with the result, it hands
+ * the result over to this tab (docs/protocol.md section 7) and the promise
+ * resolves with it; in the rare case where that window finished the login
+ * itself, the promise rejects with `finished_elsewhere`.
  */
 export function requestMusicUserToken(
   options: RequestMusicUserTokenOptions,
 ): Promise<MusicUserTokenResult> {
+  return requestAuthorization(options);
+}
+
+/**
+ * {@link requestMusicUserToken}, resolving a handed-over result with the login
+ * state of the page that received it (`pageState`): the bridge page posts
+ * that state instead of its own.
+ */
+export function requestAuthorization(
+  options: RequestMusicUserTokenOptions,
+): Promise<HandedOverResult> {
   let win: Window;
   let settings: Settings;
   try {
@@ -105,10 +137,14 @@ export function requestMusicUserToken(
   }
 
   if (win.name === POPUP_WINDOW_NAME) win.name = '';
-  startAuthorizationAttempt(win);
-  const popup = win.open(settings.url, POPUP_WINDOW_NAME, popupFeatures(win));
+  const attemptId = startAuthorizationAttempt(win, settings.timeoutMs);
+  const url = settings.urlFor(attemptReferrer(win.location.href, attemptId));
+  const popup = win.open(url, POPUP_WINDOW_NAME, popupFeatures(win));
+  const endAttempt = (): void => {
+    if (attemptId !== undefined) endAuthorizationAttempt(win, attemptId);
+  };
   if (popup === null) {
-    consumeAuthorizationAttempt(win);
+    endAttempt();
     return Promise.reject(
       new MusicUserTokenRequestError(
         'popup_blocked',
@@ -117,15 +153,21 @@ export function requestMusicUserToken(
     );
   }
   popup.focus();
+  // A web view that loads Apple's page in this very tab: leaving for it keeps the attempt.
+  const inPlace = popup === win;
+  if (inPlace && attemptId !== undefined) markAttemptInPlace(win, attemptId);
+  const handover = watchForHandover(attemptId);
 
   let cancel = (): void => {};
-  const promise = new Promise<MusicUserTokenResult>((resolve, reject) => {
+  const promise = new Promise<HandedOverResult>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
-      consumeAuthorizationAttempt(win);
+      endAttempt();
+      handover.close();
       win.removeEventListener('message', onMessage);
+      win.removeEventListener('pagehide', onPageHide);
       clearInterval(poll);
       clearTimeout(timeout);
       if (pendingByWindow.get(win)?.popup === popup) pendingByWindow.delete(win);
@@ -175,9 +217,32 @@ export function requestMusicUserToken(
       }
     };
 
+    const takeHandover = (outcome: HandoverOutcome): void => {
+      if (outcome.kind === 'result') finish({ ok: true, result: outcome.result });
+      else {
+        fail(
+          'finished_elsewhere',
+          'Apple redirected its popup window back to this page, which finished the login itself: nothing to do in this tab.',
+        );
+      }
+    };
+    // The page is going away (Back, a link): a fragment that reaches it later is refused.
+    const onPageHide = (): void => {
+      if (inPlace) return;
+      endAttempt();
+      handover.close();
+    };
+
     win.addEventListener('message', onMessage);
+    win.addEventListener('pagehide', onPageHide);
+    void handover.outcome.then(takeHandover);
     const poll = setInterval(() => {
-      if (popup.closed) fail('cancelled', 'The Apple Music popup was closed before it finished.');
+      if (!popup.closed) return;
+      clearInterval(poll);
+      void handover.afterClose().then((outcome) => {
+        if (outcome !== undefined) takeHandover(outcome);
+        else fail('cancelled', 'The Apple Music popup was closed before it finished.');
+      });
     }, CLOSED_POLL_MS);
     const timeout = setTimeout(() => {
       fail('cancelled', `The Apple Music popup did not finish within ${settings.timeoutMs} ms.`);
@@ -208,13 +273,16 @@ function resolveSettings(options: RequestMusicUserTokenOptions, win: Window): Se
     appName: options.appName ?? win.location.host,
     appIconURL: options.appIconURL,
   };
-  const url = buildAuthorizeURL({
-    ...third,
-    referrer: win.location.href.split('#')[0] as string,
-    baseURL: options.authorizeURL ?? DEFAULT_AUTHORIZE_URL,
-  });
+  const urlFor = (referrer: string): string =>
+    buildAuthorizeURL({
+      ...third,
+      referrer,
+      baseURL: options.authorizeURL ?? DEFAULT_AUTHORIZE_URL,
+    });
+  // Built once now, so that a bad option rejects before any attempt starts.
+  const url = urlFor(attemptReferrer(win.location.href, undefined));
   return {
-    url,
+    urlFor,
     thirdPartyInfo: buildThirdPartyInfo(third),
     authorizeOrigin:
       options.authorizeOrigin === undefined
