@@ -119,6 +119,36 @@ describe('client options', () => {
     );
   });
 
+  it.each([
+    ['http://api.example', 'http://api.example'],
+    ['http://10.0.0.8:8787', 'http://10.0.0.8:8787'],
+    ['http://localhost.example/v1', 'http://localhost.example'],
+  ])(
+    'refuses plain http to the non-loopback host of %s, where both tokens would go',
+    async (apiURL, origin) => {
+      expect(() => createAppleMusicClient({ getDeveloperToken, apiURL })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_OPTIONS',
+          message: `Invalid option \`apiURL\`: must use https (http is allowed only for localhost and 127.0.0.1), got ${origin}.`,
+        }),
+      );
+      await expect(
+        verifyMusicUserToken({ developerToken, musicUserToken, apiURL }),
+      ).rejects.toThrow(/Invalid option `apiURL`: must use https/);
+    },
+  );
+
+  it.each([
+    'https://api.example',
+    'https://api.music.apple.com/',
+    'http://127.0.0.1:8787',
+    'http://localhost:8787/prefix',
+    'http://[::1]:8787',
+  ])('accepts %s as apiURL: https, or http on loopback (the sandbox)', async (apiURL) => {
+    const client = createAppleMusicClient({ getDeveloperToken, apiURL });
+    await client.close();
+  });
+
   it('sends requests through the given dispatcher, and leaves it open on close()', async () => {
     const connector = buildConnector({});
     let connects = 0;
