@@ -60,6 +60,31 @@ describe('verifyMusicUserToken (client)', () => {
     expect(error.message).toMatch(/not a stable user id/);
   });
 
+  it("passes on the API's own reason: the sandbox's reason header on a 401, the detail of a 403", async () => {
+    const reason = 'the developer token header kid does not match the key ID SANDBOXKEY';
+    answerInTurn('/v1/me/storefront', [
+      () =>
+        new HttpResponse(null, {
+          status: 401,
+          headers: { 'x-apple-music-sandbox-reason': `${reason}\t` },
+        }),
+      () =>
+        HttpResponse.json(
+          { errors: [{ status: '403', code: '40300', title: 'Forbidden', detail: 'revoked' }] },
+          { status: 403 },
+        ),
+    ]);
+    const developer = await rejection(client().verifyMusicUserToken(musicUserToken));
+    expect(developer).toMatchObject({
+      code: 'ERR_DEVELOPER_TOKEN_REJECTED',
+      upstreamReason: reason,
+    });
+    expect(developer.message).toContain(`(401 on GET /v1/me/storefront; the API said: ${reason}):`);
+    const user = await rejection(client().verifyMusicUserToken(musicUserToken));
+    expect(user).toMatchObject({ code: 'ERR_USER_TOKEN_REJECTED', upstreamReason: 'revoked' });
+    expect(user.message).toContain('(403 on GET /v1/me/storefront; the API said: revoked):');
+  });
+
   it('blames the developer token for a 403 on a call without a user token', async () => {
     answerInTurn('/v1/catalog/us/songs/1', [() => new HttpResponse(null, { status: 403 })]);
     const error = await rejection(client().fetch('/v1/catalog/us/songs/1'));
