@@ -1,30 +1,39 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { assertAppleId } from '../developer-token.js';
-import { AppleMusicAuthError } from '../errors.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { signDeveloperToken } from '@apple-music-auth/core';
+import { readPrivateKey } from '@apple-music-auth/core/node';
+import { POPUP_OUTCOMES, type PopupOutcome, startSandbox } from '@apple-music-auth/sandbox';
 import { type ParsedArgs, UsageError } from './args.js';
-import type { CliIO, Command } from './command.js';
+import { type CliIO, type Command, CommandError } from './command.js';
 import { warnOnKeyIdMismatch } from './token-command.js';
 
 /** Ids the sandbox expects when none are given: valid shapes, obviously not Apple's. */
 const SANDBOX_TEAM_ID = 'SANDBOX123';
 const SANDBOX_KEY_ID = 'SANDBOXKEY';
+const DEFAULT_PORT = 8787;
 
 /** `apple-music-auth sandbox`: runs the Apple emulator until Ctrl-C. */
 export const sandboxCommand: Command = {
   name: 'sandbox',
   summary: 'start the Apple emulator (popup and API) for development',
-  details: `Needs @apple-music-auth/sandbox installed. Point your app's endpoints.authorize and endpoints.api at the printed URLs and sign developer tokens with the same key and ids (default ids ${SANDBOX_TEAM_ID} / ${SANDBOX_KEY_ID}). Give --key to use an existing .p8, or --generate-key to write a new throwaway one.`,
+  usage: '',
+  details: [
+    `Without a key option it uses a throwaway key kept in ${join(tmpdir(), throwawayFolder())}: made on the first run, used again on the next ones, so the printed lines stay true.`,
+    `Prints the lines to export for your app (APPLE_TEAM_ID, APPLE_KEY_ID, APPLE_PRIVATE_KEY_PATH and the sandbox's URL; default ids ${SANDBOX_TEAM_ID} / ${SANDBOX_KEY_ID}) and the URLs to set as endpoints.authorize, endpoints.api and endpoints.musicKitScript.`,
+  ].join('\n'),
   options: {
     key: {
       type: 'string',
       valueName: '<file.p8>',
-      description: 'the .p8 key your app signs developer tokens with',
+      description: 'the .p8 key (EC P-256) your app signs developer tokens with',
     },
     'generate-key': {
       type: 'string',
       valueName: '<file.p8>',
-      description: 'write a new P-256 key to this file (refuses to overwrite) and use it',
+      description:
+        'write a new P-256 key to this file and use it; a file that exists already is used as it is, never overwritten',
     },
     'team-id': {
       type: 'string',
@@ -39,40 +48,44 @@ export const sandboxCommand: Command = {
     port: {
       type: 'string',
       valueName: '<port>',
-      description: 'port to listen on (default 8787; 0 picks one)',
+      description: `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`,
     },
     outcome: {
       type: 'string',
       valueName: '<outcome>',
-      description:
-        'what the popup does: manual (default), allow, decline, unavailable, close, switchUserId',
+      description: `what the popup does: ${POPUP_OUTCOMES.join(', ')} (default manual)`,
     },
   },
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
-    const sandboxModule = await importSandbox();
-    const publicKey = await loadKey(args);
-    const keyId = assertAppleId('keyId', args.string('key-id') ?? SANDBOX_KEY_ID, '--key-id');
-    const keyPath = args.string('key');
-    if (keyPath !== undefined && args.string('key-id') !== undefined) {
+    const teamId = args.string('team-id') ?? SANDBOX_TEAM_ID;
+    const keyId = args.string('key-id') ?? SANDBOX_KEY_ID;
+    const port = parsePort(args.string('port') ?? String(DEFAULT_PORT));
+    const outcome = parseOutcome(args.string('outcome') ?? 'manual');
+    const { keyPath, made } = await keyFile(args, keyId);
+    const privateKey = await readPrivateKey(keyPath);
+    // Signing once checks the ids as core does, with its messages.
+    await signDeveloperToken({ teamId, keyId, privateKey, expiresIn: 60 });
+    if (args.string('key') !== undefined && args.string('key-id') !== undefined) {
       warnOnKeyIdMismatch(io, keyId, keyPath);
     }
-    const port = parsePort(args.string('port') ?? '8787');
-    const outcome = args.string('outcome') ?? 'manual';
-    if (!(sandboxModule.POPUP_OUTCOMES as readonly string[]).includes(outcome)) {
-      throw new UsageError(
-        `option --outcome must be one of ${sandboxModule.POPUP_OUTCOMES.join(', ')}`,
-      );
-    }
-    const sandbox = await sandboxModule.startSandbox({
-      teamId: assertAppleId('teamId', args.string('team-id') ?? SANDBOX_TEAM_ID, '--team-id'),
+    const sandbox = await startSandbox({
+      teamId,
       keyId,
-      publicKey,
+      publicKey: privateKey,
       port,
-      outcome: outcome as (typeof sandboxModule.POPUP_OUTCOMES)[number],
+      outcome,
+    }).catch((error: unknown) => {
+      throw listenError(error, port);
     });
     io.stdout.write(
       [
-        `Apple sandbox running at ${sandbox.url}`,
+        `Apple sandbox running at ${sandbox.url}, with ${made ? 'a new key' : 'the key'} in ${keyPath}`,
+        'For your app (paste into its shell, or its .env without "export"):',
+        `  export APPLE_TEAM_ID=${teamId}`,
+        `  export APPLE_KEY_ID=${keyId}`,
+        `  export APPLE_PRIVATE_KEY_PATH=${shellQuote(keyPath)}`,
+        `  export APPLE_MUSIC_SANDBOX_URL=${sandbox.url}`,
+        "and the sandbox's URLs as your app's endpoints:",
         `  endpoints.authorize      ${sandbox.authorizeURL}`,
         `  endpoints.api            ${sandbox.apiURL}`,
         `  endpoints.musicKitScript ${sandbox.musicKitScriptURL}`,
@@ -86,52 +99,63 @@ export const sandboxCommand: Command = {
   },
 };
 
-async function importSandbox(): Promise<typeof import('@apple-music-auth/sandbox')> {
-  try {
-    return await import('@apple-music-auth/sandbox');
-  } catch (cause) {
-    throw new AppleMusicAuthError(
-      'ERR_INVALID_OPTIONS',
-      'The sandbox command needs @apple-music-auth/sandbox: npm install --save-dev @apple-music-auth/sandbox',
-      { cause },
-    );
+/**
+ * The key file to use: `--key` as given; `--generate-key`, or the throwaway
+ * file in the OS temp folder, made when missing and used as it is when
+ * present (re-running never fails on it, never overwrites it).
+ */
+async function keyFile(
+  args: ParsedArgs,
+  keyId: string,
+): Promise<{ keyPath: string; made: boolean }> {
+  const given = args.string('key');
+  const generate = args.string('generate-key');
+  if (given !== undefined && generate !== undefined) {
+    throw new UsageError('give --key <file.p8> or --generate-key <file.p8>, not both');
   }
-}
-
-async function loadKey(args: ParsedArgs): Promise<string> {
-  const keyPath = args.string('key');
-  const generatePath = args.string('generate-key');
-  if ((keyPath === undefined) === (generatePath === undefined)) {
-    throw new UsageError('give exactly one of --key <file.p8> or --generate-key <file.p8>');
-  }
-  if (keyPath !== undefined) {
-    try {
-      return await readFile(keyPath, 'utf8');
-    } catch (cause) {
-      throw new AppleMusicAuthError('ERR_INVALID_KEY', `Cannot read the key file ${keyPath}.`, {
-        cause,
-      });
-    }
-  }
+  if (given !== undefined) return { keyPath: given, made: false };
+  const keyPath = generate ?? join(tmpdir(), throwawayFolder(), `AuthKey_${keyId}.p8`);
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   try {
-    await writeFile(generatePath as string, pem, { flag: 'wx', mode: 0o600 });
-  } catch (cause) {
-    throw new AppleMusicAuthError(
-      'ERR_INVALID_OPTIONS',
-      `Cannot write a new key to ${generatePath}: it exists already or the folder is not writable.`,
-      { cause },
+    await mkdir(dirname(keyPath), { recursive: true, mode: 0o700 });
+    await writeFile(keyPath, pem, { flag: 'wx', mode: 0o600 });
+    return { keyPath, made: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { keyPath, made: false };
+    throw new CommandError(
+      `cannot write a new key to ${keyPath} (${(error as NodeJS.ErrnoException).code ?? 'error'}): give --generate-key a file in a folder you can write to`,
     );
   }
-  return pem;
 }
 
-function stopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+/** The folder of the throwaway key, one per user of the machine. */
+function throwawayFolder(): string {
+  return `apple-music-auth-sandbox${process.getuid === undefined ? '' : `-${process.getuid()}`}`;
+}
+
+/** Says what to do when the sandbox cannot listen; other errors go on unchanged. */
+function listenError(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new CommandError(
+      `port ${port} is in use (another sandbox or server runs there): stop it, or pick another port with --port <port> (--port 0 picks a free one)`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new CommandError(
+      `this user may not listen on port ${port}: pick a port above 1023 with --port <port>`,
+    );
+  }
+  return error;
+}
+
+function parseOutcome(value: string): PopupOutcome {
+  const outcome = POPUP_OUTCOMES.find((candidate) => candidate === value);
+  if (outcome === undefined) {
+    throw new UsageError(`option --outcome must be one of ${POPUP_OUTCOMES.join(', ')}`);
+  }
+  return outcome;
 }
 
 function parsePort(value: string): number {
@@ -140,4 +164,16 @@ function parsePort(value: string): number {
     throw new UsageError('option --port must be a whole number from 0 to 65535');
   }
   return port;
+}
+
+/** A path as one POSIX shell word: as it is when it is plain, else in single quotes. */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }

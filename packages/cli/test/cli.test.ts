@@ -1,16 +1,23 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type ServedHandlers, serveHandlers } from '@apple-music-auth/sandbox';
+import { signDeveloperToken } from '@apple-music-auth/core';
+import { POPUP_OUTCOMES, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { build } from 'esbuild';
-import { jwtVerify } from 'jose';
-import { HttpResponse, http } from 'msw';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/run.js';
-import { expectedStorefront, storefrontResponse } from './support/apple-responses.js';
-import { generateP256, verifyES256WithNode } from './support/generated-keys.js';
+import { decodeJwt, jwtVerify } from 'jose';
+import { http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/run.js';
+
+/** A fresh P-256 key pair, as Apple's `.p8` text and as the public KeyObject. */
+function generateP256() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { pem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, publicKey };
+}
 
 const key = generateP256();
 const teamId = 'ABCDE12345';
@@ -45,17 +52,25 @@ function expectOneErrorLine(stderr: string, pattern: RegExp) {
   expect(stderr).toMatch(/^apple-music-auth: [^\n]+\n$/);
   expect(stderr).toMatch(pattern);
   expect(stderr).not.toMatch(/\n\s+at /);
+  expect(stderr).not.toMatch(/unexpected error/);
   expect(stderr).not.toContain(musicUserToken);
 }
 
-async function verifyDeveloperToken(token: string) {
-  const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
+async function verifyDeveloperToken(token: string, publicKey = key.publicKey, issuer = teamId) {
+  const { payload, protectedHeader } = await jwtVerify(token, publicKey, {
     algorithms: ['ES256'],
-    issuer: teamId,
+    issuer,
   });
-  expect(protectedHeader).toEqual({ alg: 'ES256', kid: keyId });
-  expect(verifyES256WithNode(token, key.publicKey)).toBe(true);
-  return payload;
+  expect(protectedHeader.alg).toBe('ES256');
+  const [header, body, signature] = token.split('.');
+  const signedByNode = verify(
+    'sha256',
+    Buffer.from(`${header}.${body}`),
+    { key: publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature ?? '', 'base64url'),
+  );
+  expect(signedByNode).toBe(true);
+  return { payload, kid: protectedHeader.kid };
 }
 
 describe('apple-music-auth token', () => {
@@ -65,13 +80,14 @@ describe('apple-music-auth token', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    const payload = await verifyDeveloperToken(stdout.trim());
+    const { payload, kid } = await verifyDeveloperToken(stdout.trim());
+    expect(kid).toBe(keyId);
     expect(Object.keys(payload).sort()).toEqual(['exp', 'iat', 'iss']);
-    expect(payload.iat).toBeGreaterThanOrEqual(before);
+    expect(payload.iat).toBeGreaterThanOrEqual(before - 60);
     expect(payload.exp).toBe((payload.iat ?? 0) + 15_552_000);
   });
 
-  it('prints JSON with the expiry, ids and origins', async () => {
+  it('prints JSON with the expiry, ids and the origins of the token', async () => {
     const { code, stdout } = await cli(
       'token',
       ...signing,
@@ -85,7 +101,7 @@ describe('apple-music-auth token', () => {
     expect(code).toBe(0);
     const output = JSON.parse(stdout) as Record<string, unknown>;
     expect(Object.keys(output)).toEqual(['token', 'expiresAt', 'teamId', 'keyId', 'origins']);
-    const payload = await verifyDeveloperToken(output.token as string);
+    const { payload } = await verifyDeveloperToken(output.token as string);
     expect(payload.exp).toBe((payload.iat ?? 0) + 12 * 3600);
     expect(payload.origin).toEqual(['https://app.example', 'http://localhost:5173']);
     expect(output).toMatchObject({
@@ -116,7 +132,7 @@ describe('apple-music-auth token', () => {
       ['--key', join(dir, 'missing.p8')],
       /ERR_INVALID_KEY: Cannot read .*missing\.p8: no such file/,
     ],
-  ])('fails with exit code 1 on %j', async (override, pattern) => {
+  ])('fails with exit code 1 on %j, naming the flag', async (override, pattern) => {
     const argv = [...signing];
     for (let index = 0; index < override.length; index += 2) {
       const at = argv.indexOf(override[index] ?? '');
@@ -129,6 +145,30 @@ describe('apple-music-auth token', () => {
     expectOneErrorLine(stderr, pattern);
   });
 
+  it('writes a failure as JSON on stdout with --json, and nothing on stderr', async () => {
+    const { code, stdout, stderr } = await cli('token', ...signing, '--json', '--key-id', 'KEY');
+    expect(code).toBe(2);
+    expectOneErrorLine(stderr, /option --key-id is given more than once/);
+    expect(stdout).toBe('');
+
+    const failed = await cli(
+      'token',
+      ...signing.slice(0, 2),
+      '--key-id',
+      'KEY',
+      ...signing.slice(4),
+      '--json',
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe('');
+    expect(JSON.parse(failed.stdout)).toEqual({
+      error: {
+        code: 'ERR_INVALID_OPTIONS',
+        message: expect.stringMatching(/^Invalid option `--key-id`: must be exactly 10/),
+      },
+    });
+  });
+
   it.each([
     ['2 days', 172_800],
     ['10h', 36_000],
@@ -137,7 +177,7 @@ describe('apple-music-auth token', () => {
   ])('reads --expires-in %j as %i seconds, as the library does', async (expiresIn, seconds) => {
     const { code, stdout } = await cli('token', ...signing, '--expires-in', expiresIn, '--json');
     expect(code).toBe(0);
-    const payload = await verifyDeveloperToken((JSON.parse(stdout) as { token: string }).token);
+    const { payload } = await verifyDeveloperToken((JSON.parse(stdout) as { token: string }).token);
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(seconds);
   });
 
@@ -204,7 +244,7 @@ describe('usage', () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: apple-music-auth <command> \[options\]/);
       expect(stdout).toMatch(/\n {2}token {4}sign a developer token/);
-      expect(stdout).toMatch(/\n {2}verify {3}check a Music User Token/);
+      expect(stdout).toMatch(/\n {2}verify {3}check a developer token, and a Music User Token/);
       expect(stdout).toMatch(/\n {2}sandbox {2}start the Apple emulator/);
     }
   });
@@ -219,10 +259,13 @@ describe('usage', () => {
       expect(stdout).toContain(option);
     }
     expect((await cli('help', 'verify')).stdout).toMatch(
-      /Usage: apple-music-auth verify --team-id <id> --key-id <id> --key <file.p8> \[options\]/,
+      /Usage: apple-music-auth verify \(--team-id <id> --key-id <id> --key <file\.p8> \| --developer-token <jwt>\) \[--music-user-token <token>\] \[options\]/,
     );
     expect((await cli('verify', '-h', '--music-user-token', musicUserToken)).stdout).toContain(
       '--api-url <url>',
+    );
+    expect((await cli('sandbox', '--help')).stdout).toMatch(
+      /^Usage: apple-music-auth sandbox \[options\]/,
     );
   });
 
@@ -264,23 +307,27 @@ describe('usage', () => {
     [['token', ...signing, '-x'], /unknown option -x/],
     [['token', '--team-id', teamId], /missing --key-id, --key/],
     [['token', ...signing, 'extra'], /unexpected argument: this command takes only --options/],
+    [
+      ['token', ...signing, '--', 'extra'],
+      /unexpected argument: this command takes only --options/,
+    ],
     [['token', ...signing, '--expires-in'], /option --expires-in needs a value/],
     [['token', '--team-id', '--key-id', keyId, '--key', keyFile], /option --team-id needs a value/],
     [['token', ...signing, '--origin='], /option --origin needs a value/],
     [['token', ...signing, '--team-id', teamId], /option --team-id is given more than once/],
     [['token', ...signing, '--json=yes'], /option --json takes no value/],
-    [['verify', ...signing], /give --music-user-token <token> or set APPLE_MUSIC_USER_TOKEN/],
+    [['verify', '--team-id', teamId], /missing --key-id, --key \(or give --developer-token <jwt>/],
+    [
+      ['verify', '--developer-token', musicUserToken, ...signing],
+      /give --developer-token or --team-id, --key-id and --key, not both/,
+    ],
     [
       ['verify', '--music-user-token', musicUserToken, ...signing, musicUserToken],
       /unexpected argument/,
     ],
     [
       ['verify', `--music-user-tokn=${musicUserToken}`, ...signing],
-      /unknown option --music-user-tokn /,
-    ],
-    [
-      ['verify', '--music-user-token', musicUserToken, ...signing, '--api-url', 'not a url'],
-      /--api-url must be an absolute URL/,
+      /unknown option --music-user-tokn \(did you mean --music-user-token\?\)/,
     ],
   ])('exits with 2 on %j', async (argv, pattern) => {
     const { code, stdout, stderr } = await cli(...argv);
@@ -308,114 +355,128 @@ describe('usage', () => {
 });
 
 describe('apple-music-auth verify', () => {
-  let api: ServedHandlers;
-  const seen: { authorization: string | null; musicUserToken: string | null }[] = [];
+  let sandbox: Sandbox;
+  let apiURL = '';
+  const seen: { authorization: string | null; musicUserToken: string | null; path: string }[] = [];
 
   beforeAll(async () => {
-    api = await serveHandlers([
-      http.get('*/v1/me/storefront', async ({ request }) => {
-        const authorization = request.headers.get('authorization');
-        const userToken = request.headers.get('music-user-token');
-        seen.push({ authorization, musicUserToken: userToken });
-        const developerToken = authorization?.replace(/^Bearer /, '') ?? '';
-        const valid = await jwtVerify(developerToken, key.publicKey, {
-          algorithms: ['ES256'],
-          issuer: teamId,
-        }).then(
-          ({ protectedHeader }) => protectedHeader.kid === keyId,
-          () => false,
-        );
-        if (!valid) {
-          return HttpResponse.json(
-            { errors: [{ status: '401', title: 'Unauthorized' }] },
-            { status: 401 },
-          );
-        }
-        if (userToken !== musicUserToken) {
-          return HttpResponse.json(
-            { errors: [{ status: '403', title: 'Forbidden' }] },
-            { status: 403 },
-          );
-        }
-        return HttpResponse.json(storefrontResponse);
-      }),
-    ]);
+    sandbox = await startSandbox({ teamId, keyId, publicKey: key.pem });
+    apiURL = sandbox.apiURL;
   });
+  afterEach(() => sandbox.resetHandlers());
+  afterAll(() => sandbox.close());
 
-  afterAll(() => api.close());
+  /** Records what reaches the sandbox's API, then lets the sandbox answer. */
+  function recordRequests() {
+    seen.length = 0;
+    sandbox.use(
+      http.get('*/v1/*', ({ request }) => {
+        seen.push({
+          authorization: request.headers.get('authorization'),
+          musicUserToken: request.headers.get('music-user-token'),
+          path: new URL(request.url).pathname,
+        });
+      }),
+    );
+  }
 
-  it('prints the storefront of a valid token, sending both tokens as headers', async () => {
+  it('prints the storefront of a valid token, sending both tokens as headers, once', async () => {
+    recordRequests();
+    const userToken = sandbox.issueToken();
     const { code, stdout, stderr } = await cli(
       'verify',
       '--music-user-token',
-      musicUserToken,
+      userToken,
       ...signing,
       '--api-url',
-      api.url,
+      apiURL,
     );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toBe(
-      'Valid Music User Token. Storefront: us (United States), language en-US, explicit content allowed.\n',
+      `Valid Music User Token (the sandbox at ${apiURL} accepted it). Storefront: us (United States), language en-US, explicit content allowed.\n`,
     );
-    expect(stdout).not.toContain(musicUserToken);
-    const request = seen.at(-1);
-    expect(request?.musicUserToken).toBe(musicUserToken);
-    const payload = await verifyDeveloperToken(
-      request?.authorization?.replace('Bearer ', '') ?? '',
+    expect(stdout).not.toContain(userToken);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ musicUserToken: userToken, path: '/v1/me/storefront' });
+    const { payload } = await verifyDeveloperToken(
+      seen[0]?.authorization?.replace('Bearer ', '') ?? '',
     );
     expect(payload.exp).toBe((payload.iat ?? 0) + 600);
     expect(payload).not.toHaveProperty('origin');
   });
 
   it('reads the token from APPLE_MUSIC_USER_TOKEN, keeping it out of argv', async () => {
+    recordRequests();
+    const userToken = sandbox.issueToken();
     const { code, stdout } = await cliWithEnv(
-      { APPLE_MUSIC_USER_TOKEN: musicUserToken },
+      { APPLE_MUSIC_USER_TOKEN: userToken },
       'verify',
       ...signing,
       '--api-url',
-      api.url,
+      apiURL,
     );
     expect(code).toBe(0);
     expect(stdout).toContain('Storefront: us (United States)');
-    expect(seen.at(-1)?.musicUserToken).toBe(musicUserToken);
+    expect(seen.at(-1)?.musicUserToken).toBe(userToken);
   });
 
-  it('prints JSON with --json', async () => {
+  it('prints JSON with --json: the API, the developer token read back, the storefront', async () => {
     const { code, stdout } = await cli(
       'verify',
-      `--music-user-token=${musicUserToken}`,
+      `--music-user-token=${sandbox.issueToken()}`,
       ...signing,
       '--api-url',
-      `${api.url}/`,
+      `${apiURL}/`,
       '--json',
     );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       valid: true,
-      storefront: expectedStorefront,
+      api: `${apiURL}/`,
+      developerToken: {
+        teamId,
+        keyId,
+        issuedAt: expect.any(String),
+        expiresAt: expect.any(String),
+        origins: [],
+      },
+      storefront: {
+        id: 'us',
+        name: 'United States',
+        defaultLanguageTag: 'en-US',
+        explicitContentPolicy: 'allowed',
+      },
     });
   });
 
-  it('reports a rejected user token (403) with its code, exit code 1, without echoing it', async () => {
-    const rejected = 'AnotherUserToken0123456789';
-    const { code, stdout, stderr } = await cli(
-      'verify',
-      '--music-user-token',
-      rejected,
-      ...signing,
-      '--api-url',
-      api.url,
-      '--json',
+  it("reports a rejected user token (403) with the sandbox's reason, as JSON with --json", async () => {
+    const revoked = sandbox.issueToken();
+    sandbox.revokeToken(revoked);
+    const argv = ['verify', '--music-user-token', revoked, ...signing, '--api-url', apiURL];
+    const text = await cli(...argv);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    expectOneErrorLine(
+      text.stderr,
+      /^apple-music-auth: ERR_USER_TOKEN_REJECTED: The sandbox at http:\/\/127\.0\.0\.1:\d+ rejected the Music User Token: the Music-User-Token is unknown to this sandbox, or was revoked\. The user must sign in with Apple Music again\.\n$/,
     );
-    expect(code).toBe(1);
-    expect(stdout).toBe('');
-    expectOneErrorLine(stderr, /^apple-music-auth: ERR_USER_TOKEN_REJECTED: /);
-    expect(stderr).not.toContain(rejected);
-    expect(seen.at(-1)?.musicUserToken).toBe(rejected);
+    expect(text.stderr).not.toContain(revoked);
+
+    const json = await cli(...argv, '--json');
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('');
+    expect(json.stdout).not.toContain(revoked);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: {
+        code: 'ERR_USER_TOKEN_REJECTED',
+        message: expect.stringMatching(/^The sandbox at .* rejected the Music User Token: /),
+        reason: 'the Music-User-Token is unknown to this sandbox, or was revoked',
+      },
+    });
   });
 
-  it('reports a rejected developer token (401) with its code', async () => {
+  it('reports a rejected developer token (401) naming the flags and the reason', async () => {
     const other = generateP256();
     const otherFile = join(dir, 'AuthKey_OTHER00000.p8');
     writeFileSync(otherFile, other.pem);
@@ -427,14 +488,144 @@ describe('apple-music-auth verify', () => {
       '--key',
       otherFile,
       '--api-url',
-      api.url,
+      apiURL,
     );
     expect(code).toBe(1);
     const [warning, error] = stderr.split(/(?<=\n)/);
     expect(warning).toMatch(
       /^apple-music-auth: warning: --key-id KEY1234567 differs from the key file's name AuthKey_OTHER00000\.p8;/,
     );
-    expectOneErrorLine(error ?? '', /^apple-music-auth: ERR_DEVELOPER_TOKEN_REJECTED: /);
+    expectOneErrorLine(
+      error ?? '',
+      /^apple-music-auth: ERR_DEVELOPER_TOKEN_REJECTED: The sandbox at http:\/\/127\.0\.0\.1:\d+ rejected the developer token: the developer token signature does not verify with the configured public key .*\. Check --team-id, --key-id and --key: they must be the ones the sandbox was started with\.\n$/,
+    );
+    expect(error).not.toMatch(/teamId|keyId/);
+  });
+
+  it('checks a developer token alone: signed from the flags, or given', async () => {
+    recordRequests();
+    const signed = await cli('verify', ...signing, '--api-url', apiURL);
+    expect(signed.stderr).toBe('');
+    expect(signed.code).toBe(0);
+    expect(signed.stdout).toMatch(
+      new RegExp(
+        `^Valid developer token \\(the sandbox at ${apiURL.replaceAll('.', '\\.')} accepted it\\): team ${teamId}, key ${keyId}, expires \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\.\\n$`,
+      ),
+    );
+    expect(seen).toEqual([
+      {
+        authorization: expect.stringMatching(/^Bearer /),
+        musicUserToken: null,
+        path: '/v1/storefronts/us',
+      },
+    ]);
+
+    const developerToken = await signDeveloperToken({
+      teamId,
+      keyId,
+      privateKey: key.pem,
+      expiresIn: '1h',
+    });
+    const given = await cli(
+      'verify',
+      '--developer-token',
+      developerToken,
+      '--api-url',
+      apiURL,
+      '--json',
+    );
+    expect(given.code).toBe(0);
+    const { exp, iat } = decodeJwt(developerToken);
+    expect(JSON.parse(given.stdout)).toEqual({
+      valid: true,
+      api: apiURL,
+      developerToken: {
+        teamId,
+        keyId,
+        issuedAt: new Date((iat ?? 0) * 1000).toISOString(),
+        expiresAt: new Date((exp ?? 0) * 1000).toISOString(),
+        origins: [],
+      },
+    });
+    expect(seen.at(-1)?.authorization).toBe(`Bearer ${developerToken}`);
+  });
+
+  it('reports a given developer token the sandbox refuses, with its reason and what to check', async () => {
+    const otherTeam = await signDeveloperToken({
+      teamId: 'OTHER12345',
+      keyId,
+      privateKey: key.pem,
+    });
+    const { code, stderr } = await cli(
+      'verify',
+      '--developer-token',
+      otherTeam,
+      '--api-url',
+      apiURL,
+    );
+    expect(code).toBe(1);
+    expectOneErrorLine(
+      stderr,
+      /ERR_DEVELOPER_TOKEN_REJECTED: The sandbox at .* rejected the developer token: .*iss.*\. Check the token's iss \(your Team ID\) and kid \(your Key ID\), and that it was signed with that key\./,
+    );
+    expect(stderr).not.toContain(otherTeam);
+  });
+
+  it.each([
+    [
+      'an expired one',
+      { expiresIn: 60, now: new Date(Date.now() - 3_600_000) },
+      /The developer token expired at \d{4}-.*Z: sign a new one \(checked here; the API was not asked\)/,
+    ],
+    [
+      'one with an origin claim (a browser token)',
+      { origins: ['https://app.example'] },
+      /has an origin claim \(https:\/\/app\.example\): it is a browser token, which Apple refuses .*signed without --origin/,
+    ],
+  ])('refuses %s without asking the API', async (_name, options, pattern) => {
+    recordRequests();
+    const token = await signDeveloperToken({ teamId, keyId, privateKey: key.pem, ...options });
+    const { code, stderr } = await cli('verify', '--developer-token', token, '--api-url', apiURL);
+    expect(code).toBe(1);
+    expectOneErrorLine(stderr, pattern);
+    expect(stderr).toMatch(/^apple-music-auth: ERR_DEVELOPER_TOKEN_REJECTED: /);
+    expect(seen).toEqual([]);
+  });
+
+  it('says a --developer-token that is not a JWT is not one, without echoing it', async () => {
+    const { code, stderr, stdout } = await cli(
+      'verify',
+      '--developer-token',
+      musicUserToken,
+      '--json',
+    );
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(stdout).not.toContain(musicUserToken);
+    expect(JSON.parse(stdout).error).toEqual({
+      code: 'ERR_INVALID_OPTIONS',
+      message: expect.stringMatching(/^Invalid option `--developer-token`: it is not a JWT/),
+    });
+  });
+
+  it.each([
+    [
+      'http://api.example',
+      /Invalid option `--api-url`: must use https \(http is allowed only for localhost and 127\.0\.0\.1\), got http:\/\/api\.example\./,
+    ],
+    ['not a url', /Invalid option `--api-url`: must be an absolute http\(s\) URL/],
+  ])('refuses --api-url %s before sending any token', async (url, pattern) => {
+    const { code, stderr } = await cli(
+      'verify',
+      '--music-user-token',
+      musicUserToken,
+      ...signing,
+      '--api-url',
+      url,
+    );
+    expect(code).toBe(1);
+    expectOneErrorLine(stderr, pattern);
+    expect(stderr).toMatch(/^apple-music-auth: ERR_INVALID_OPTIONS: /);
   });
 });
 
@@ -443,9 +634,9 @@ describe('the apple-music-auth executable', () => {
   const bundle = join(dir, 'bin', 'apple-music-auth.mjs');
 
   beforeAll(async () => {
-    // Node 20 cannot run TypeScript: bundle src/cli/main.ts as it will ship.
+    // Node 20 cannot run TypeScript: bundle src/main.ts as it will ship.
     await build({
-      entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
+      entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
       outfile: bundle,
       bundle: true,
       platform: 'node',
@@ -461,7 +652,7 @@ describe('the apple-music-auth executable', () => {
   it('prints a verifiable token and exits 0', async () => {
     const { stdout, stderr } = await execFileAsync(process.execPath, [bundle, 'token', ...signing]);
     expect(stderr).toBe('');
-    const payload = await verifyDeveloperToken(stdout.trim());
+    const { payload } = await verifyDeveloperToken(stdout.trim());
     expect(payload.iss).toBe(teamId);
   });
 
@@ -487,8 +678,19 @@ describe('the apple-music-auth executable', () => {
   });
 });
 
-describe('sandbox', () => {
-  /** Starts `sandbox` in-process; resolves once it printed its URLs. */
+describe('apple-music-auth sandbox', () => {
+  const throwawayTemp = join(dir, 'os-temp');
+  const savedTemp = process.env.TMPDIR;
+  beforeAll(() => {
+    // The throwaway key goes to the OS temp folder: this test's own.
+    process.env.TMPDIR = throwawayTemp;
+  });
+  afterAll(() => {
+    if (savedTemp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTemp;
+  });
+
+  /** Starts `sandbox` in-process; resolves once it printed its URLs, or ended. */
   async function startSandboxCommand(...argv: string[]) {
     let stdout = '';
     let stderr = '';
@@ -501,68 +703,160 @@ describe('sandbox', () => {
       stderr: { write: (chunk: string) => (stderr += chunk) },
       stop: stopped,
     });
-    const first = await Promise.race([
-      exit,
-      (async () => {
-        while (!stdout.includes('Press Ctrl-C')) await new Promise((r) => setTimeout(r, 10));
-      })(),
-    ]);
-    return { exit, stop, first, output: () => ({ stdout, stderr }) };
+    let ended = false;
+    void exit.then(() => {
+      ended = true;
+    });
+    while (!ended && !stdout.includes('Press Ctrl-C')) await new Promise((r) => setTimeout(r, 10));
+    const lines = Object.fromEntries(
+      [...stdout.matchAll(/^ {2}export (\w+)=(.*)$/gm)].map(([, name, value]) => [name, value]),
+    );
+    return { exit, stop, stdout, stderr: () => stderr, lines };
   }
 
-  it('generates a key, serves the popup and an API that checks tokens signed with it', async () => {
-    const generated = join(dir, 'sandbox-generated.p8');
-    const started = await startSandboxCommand('--generate-key', generated, '--port', '0');
-    const { stdout } = started.output();
-    const apiURL = /endpoints\.api +(\S+)/.exec(stdout)?.[1] as string;
-    const authorizeURL = /endpoints\.authorize +(\S+)/.exec(stdout)?.[1] as string;
-    expect(authorizeURL).toBe(`${apiURL}/woa`);
-
-    const pem = readFileSync(generated, 'utf8');
-    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
-    const { signDeveloperToken } = await import('../src/developer-token.js');
-    const good = await signDeveloperToken({
-      teamId: 'SANDBOX123',
-      keyId: 'SANDBOXKEY',
-      privateKey: pem,
+  /** Signs with the printed key and ids and asks the printed API for a storefront. */
+  async function storefrontStatus(lines: Record<string, string | undefined>, pem?: string) {
+    const token = await signDeveloperToken({
+      teamId: lines.APPLE_TEAM_ID ?? '',
+      keyId: lines.APPLE_KEY_ID ?? '',
+      privateKey: pem ?? readFileSync(lines.APPLE_PRIVATE_KEY_PATH ?? '', 'utf8'),
     });
-    const other = await signDeveloperToken({
-      teamId: 'SANDBOX123',
-      keyId: 'SANDBOXKEY',
-      privateKey: key.pem,
+    const response = await fetch(`${lines.APPLE_MUSIC_SANDBOX_URL}/v1/storefronts/us`, {
+      headers: { authorization: `Bearer ${token}` },
     });
-    const storefront = (token: string) =>
-      fetch(`${apiURL}/v1/me/storefront`, {
-        headers: { authorization: `Bearer ${token}`, 'music-user-token': 'unknown' },
-      });
-    expect((await storefront(other)).status).toBe(401);
-    expect((await storefront(good)).status).toBe(403);
+    return response.status;
+  }
 
-    started.stop();
-    expect(await started.exit).toBe(0);
+  it('starts without key options on a throwaway key, prints the lines to export, and re-runs on the same key', async () => {
+    const first = await startSandboxCommand('--port', '0');
+    const keyPath = join(
+      throwawayTemp,
+      `apple-music-auth-sandbox-${process.getuid?.() ?? ''}`.replace(/-$/, ''),
+      'AuthKey_SANDBOXKEY.p8',
+    );
+    expect(first.stdout).toMatch(
+      /^Apple sandbox running at http:\/\/127\.0\.0\.1:\d+, with a new key in /,
+    );
+    expect(first.lines).toEqual({
+      APPLE_TEAM_ID: 'SANDBOX123',
+      APPLE_KEY_ID: 'SANDBOXKEY',
+      APPLE_PRIVATE_KEY_PATH: keyPath,
+      APPLE_MUSIC_SANDBOX_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
+    const url = first.lines.APPLE_MUSIC_SANDBOX_URL;
+    expect(first.stdout).toContain(`  endpoints.authorize      ${url}/woa\n`);
+    expect(first.stdout).toContain(`  endpoints.api            ${url}\n`);
+    expect(first.stdout).toContain(`  endpoints.musicKitScript ${url}/musickit/v3/musickit.js\n`);
+    expect(await storefrontStatus(first.lines)).toBe(200);
+    expect(await storefrontStatus(first.lines, generateP256().pem)).toBe(401);
+    const pem = readFileSync(keyPath, 'utf8');
+    first.stop();
+    expect(await first.exit).toBe(0);
+
+    const again = await startSandboxCommand('--port', '0');
+    expect(again.stdout).toMatch(/, with the key in /);
+    expect(again.lines.APPLE_PRIVATE_KEY_PATH).toBe(keyPath);
+    expect(readFileSync(keyPath, 'utf8')).toBe(pem);
+    expect(await storefrontStatus(again.lines)).toBe(200);
+    again.stop();
+    expect(await again.exit).toBe(0);
   });
 
-  it('refuses to overwrite a key file and needs exactly one key option', async () => {
-    const existing = await cli('sandbox', '--generate-key', keyFile, '--port', '0');
-    expect(existing.code).toBe(1);
-    expectOneErrorLine(
-      existing.stderr,
-      /ERR_INVALID_OPTIONS: Cannot write a new key to .*exists already/,
+  it('writes --generate-key once and uses the file as it is when re-run, never overwriting it', async () => {
+    const generated = join(dir, 'folder with space', 'sandbox-generated.p8');
+    const first = await startSandboxCommand(
+      '--generate-key',
+      generated,
+      '--port',
+      '0',
+      '--team-id',
+      teamId,
+      '--key-id',
+      keyId,
     );
-    expect(readFileSync(keyFile, 'utf8')).toBe(key.pem);
+    expect(first.stdout).toContain(`with a new key in ${generated}`);
+    expect(first.stdout).toContain(`  export APPLE_PRIVATE_KEY_PATH='${generated}'\n`);
+    const pem = readFileSync(generated, 'utf8');
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(await storefrontStatus({ ...first.lines, APPLE_PRIVATE_KEY_PATH: generated })).toBe(200);
+    first.stop();
+    expect(await first.exit).toBe(0);
 
-    const neither = await cli('sandbox');
-    expect(neither.code).toBe(2);
+    const again = await startSandboxCommand('--generate-key', generated, '--port', '0');
+    expect(again.stdout).toContain(`with the key in ${generated}`);
+    expect(readFileSync(generated, 'utf8')).toBe(pem);
+    again.stop();
+    expect(await again.exit).toBe(0);
+
+    const notAKey = join(dir, 'notes.p8');
+    writeFileSync(notAKey, 'hello\n');
+    const refused = await cli('sandbox', '--generate-key', notAKey, '--port', '0');
+    expect(refused.code).toBe(1);
+    expectOneErrorLine(refused.stderr, /ERR_INVALID_KEY: .*notes\.p8: Invalid private key/);
+    expect(readFileSync(notAKey, 'utf8')).toBe('hello\n');
+  });
+
+  it('says in one line which port is busy and the flag that changes it', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as { port: number };
+    try {
+      const { code, stdout, stderr } = await cli(
+        'sandbox',
+        '--key',
+        keyFile,
+        '--team-id',
+        teamId,
+        '--key-id',
+        keyId,
+        '--port',
+        String(port),
+      );
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        `apple-music-auth: port ${port} is in use (another sandbox or server runs there): stop it, or pick another port with --port <port> (--port 0 picks a free one)\n`,
+      );
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
+  it('says in one line that an RSA key is not what Apple issues', async () => {
+    const rsaFile = join(dir, 'rsa.pem');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(rsaFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const { code, stderr } = await cli('sandbox', '--key', rsaFile, '--port', '0');
+    expect(code).toBe(1);
     expectOneErrorLine(
-      neither.stderr,
-      /exactly one of --key <file.p8> or --generate-key <file.p8>/,
+      stderr,
+      /^apple-music-auth: ERR_INVALID_KEY: .*rsa\.pem: Invalid private key: the key is an RSA key; developer tokens need an EC P-256 key \(ES256\)\. Apple's MusicKit key is .*AuthKey_<KEYID>\.p8\.\n$/,
     );
+  });
 
+  it('refuses a bad command line, listing in errors the outcomes its help lists', async () => {
+    const both = await cli('sandbox', '--key', keyFile, '--generate-key', join(dir, 'x.p8'));
+    expect(both.code).toBe(2);
+    expectOneErrorLine(both.stderr, /give --key <file\.p8> or --generate-key <file\.p8>, not both/);
+
+    const outcomes = POPUP_OUTCOMES.join(', ');
+    expect(outcomes).toContain('redirect');
     const badOutcome = await cli('sandbox', '--key', keyFile, '--outcome', 'maybe');
     expect(badOutcome.code).toBe(2);
-    expectOneErrorLine(badOutcome.stderr, /--outcome must be one of .*manual/);
+    expectOneErrorLine(badOutcome.stderr, new RegExp(`--outcome must be one of ${outcomes}`));
+    expect((await cli('sandbox', '--help')).stdout).toContain(
+      `--outcome <outcome>       what the popup does: ${outcomes} (default manual)`,
+    );
 
     const badPort = await cli('sandbox', '--key', keyFile, '--port', '99999');
     expect(badPort.code).toBe(2);
+    expectOneErrorLine(badPort.stderr, /option --port must be a whole number from 0 to 65535/);
+
+    const badTeam = await cli('sandbox', '--key', keyFile, '--team-id', 'team', '--port', '0');
+    expect(badTeam.code).toBe(1);
+    expectOneErrorLine(
+      badTeam.stderr,
+      /ERR_INVALID_OPTIONS: Invalid option `--team-id`: must be exactly 10/,
+    );
   });
 });
