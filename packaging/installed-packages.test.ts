@@ -4,6 +4,7 @@
 // must load with import and require(), its types must resolve with
 // TypeScript's node16 and bundler resolution, and every bin must run.
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync, verify } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -194,10 +195,43 @@ describe('the installed tarballs', () => {
   );
 
   it.each(bins)('run the %s bin from node_modules/.bin', async (bin) => {
-    const { stdout } = await run(join(project, 'node_modules', '.bin', bin), ['--help'], {
-      cwd: project,
-      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
-    });
+    const { stdout } = await runBin(bin, ['--help']);
     expect(stdout).toContain(`Usage: ${bin}`);
   });
+
+  it('sign a developer token with the installed apple-music-auth, from @apple-music-auth/cli alone', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const keyFile = join(project, 'AuthKey_KEY1234567.p8');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const signing = ['--team-id', 'ABCDE12345', '--key-id', 'KEY1234567', '--key', keyFile];
+    const { stdout } = await runBin('apple-music-auth', ['token', ...signing, '--json']);
+    const { token, teamId } = JSON.parse(stdout) as { token: string; teamId: string };
+    const [header = '', payload = '', signature = ''] = token.split('.');
+    const signed = verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      { key: publicKey, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    );
+    expect({ teamId, signed }).toEqual({ teamId: 'ABCDE12345', signed: true });
+
+    const manifest = (name: string) =>
+      JSON.parse(
+        readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'),
+      ) as Record<string, Record<string, string> | undefined>;
+    expect(Object.keys(manifest('@apple-music-auth/cli').bin ?? {})).toEqual(['apple-music-auth']);
+    const core = manifest('@apple-music-auth/core');
+    expect(core.bin).toBeUndefined();
+    expect({ ...core.dependencies, ...core.peerDependencies }).not.toHaveProperty(
+      '@apple-music-auth/sandbox',
+    );
+  });
 });
+
+/** Runs an installed bin, on this test's Node.js. */
+function runBin(bin: string, args: string[]) {
+  return run(join(project, 'node_modules', '.bin', bin), args, {
+    cwd: project,
+    env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
+  });
+}
