@@ -117,15 +117,19 @@ async function keyFile(
   const keyPath = generate ?? join(tmpdir(), throwawayFolder(), `AuthKey_${keyId}.p8`);
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const cannotWrite = (error: unknown) =>
+    new CommandError(
+      `cannot write a new key to ${keyPath} (${(error as NodeJS.ErrnoException).code ?? 'error'}): give --generate-key a file in a folder you can write to`,
+    );
+  await mkdir(dirname(keyPath), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    throw cannotWrite(error);
+  });
   try {
-    await mkdir(dirname(keyPath), { recursive: true, mode: 0o700 });
     await writeFile(keyPath, pem, { flag: 'wx', mode: 0o600 });
     return { keyPath, made: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { keyPath, made: false };
-    throw new CommandError(
-      `cannot write a new key to ${keyPath} (${(error as NodeJS.ErrnoException).code ?? 'error'}): give --generate-key a file in a folder you can write to`,
-    );
+    throw cannotWrite(error);
   }
 }
 
