@@ -4,6 +4,7 @@
 // must load with import and require(), its types must resolve with
 // TypeScript's node16 and bundler resolution, and every bin must run.
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -19,6 +20,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifiedClaims } from '../testing/developer-token-route.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -194,10 +196,36 @@ describe('the installed tarballs', () => {
   );
 
   it.each(bins)('run the %s bin from node_modules/.bin', async (bin) => {
-    const { stdout } = await run(join(project, 'node_modules', '.bin', bin), ['--help'], {
-      cwd: project,
-      env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
-    });
+    const { stdout } = await runBin(bin, ['--help']);
     expect(stdout).toContain(`Usage: ${bin}`);
   });
+
+  it('sign a developer token with the installed apple-music-auth, from @apple-music-auth/cli alone', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const keyFile = join(project, 'AuthKey_KEY1234567.p8');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const signing = ['--team-id', 'ABCDE12345', '--key-id', 'KEY1234567', '--key', keyFile];
+    const { stdout } = await runBin('apple-music-auth', ['token', ...signing, '--json']);
+    const { token } = JSON.parse(stdout) as { token: string };
+    expect(verifiedClaims(token, publicKey)).toMatchObject({ iss: 'ABCDE12345' });
+
+    const manifest = (name: string) =>
+      JSON.parse(
+        readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'),
+      ) as Record<string, Record<string, string> | undefined>;
+    expect(Object.keys(manifest('@apple-music-auth/cli').bin ?? {})).toEqual(['apple-music-auth']);
+    const core = manifest('@apple-music-auth/core');
+    expect(core.bin).toBeUndefined();
+    expect({ ...core.dependencies, ...core.peerDependencies }).not.toHaveProperty(
+      '@apple-music-auth/sandbox',
+    );
+  });
 });
+
+/** Runs an installed bin, on this test's Node.js. */
+function runBin(bin: string, args: string[]) {
+  return run(join(project, 'node_modules', '.bin', bin), args, {
+    cwd: project,
+    env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` },
+  });
+}

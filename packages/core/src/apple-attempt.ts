@@ -13,7 +13,13 @@ import { parseRetryAfter } from './retry-after.js';
 /** How one attempt ended: a parsed 2xx body, an error answer, or no answer at all. */
 export type AttemptOutcome =
   | { ok: true; value: unknown }
-  | { ok: false; status: number; text: string; retryAfterMs: number | undefined }
+  | {
+      ok: false;
+      status: number;
+      text: string;
+      retryAfterMs: number | undefined;
+      sandboxReason: string | undefined;
+    }
   | { ok: false; status: undefined; cause: unknown; reset: boolean };
 
 /** An attempt that did not succeed: an error answer (with its body) or a network failure. */
@@ -40,7 +46,7 @@ export async function sendOnce(
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const { status, text, retryAfter } = await settings.transport.send({
+    const { status, text, retryAfter, sandboxReason } = await settings.transport.send({
       origin: settings.origin,
       path: request.requestPath,
       method: request.context.method,
@@ -49,7 +55,8 @@ export async function sendOnce(
       signal: controller.signal,
     });
     if (status >= 200 && status < 300) return { ok: true, value: parseJSON(text, request) };
-    return { ok: false, status, text, retryAfterMs: parseRetryAfter(retryAfter, Date.now()) };
+    const retryAfterMs = parseRetryAfter(retryAfter, Date.now());
+    return { ok: false, status, text, retryAfterMs, sandboxReason };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (error instanceof AppleMusicAuthError) throw error;

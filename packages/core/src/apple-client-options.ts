@@ -1,10 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { createDefaultTransport } from '#default-transport';
-import { APPLE_ENDPOINTS } from './apple-endpoints.js';
+import { APPLE_ENDPOINTS, parseEndpointOption } from './apple-endpoints.js';
 import type { AppleTransport } from './apple-transport.js';
 import { createUndiciTransport } from './apple-undici-transport.js';
 import { invalidOptions } from './errors.js';
-import { parseHttpURLOption } from './http-url.js';
 import { dispatcherOption, MAX_TIMER_MS, numberOption } from './option-checks.js';
 
 /** Options of {@link createAppleMusicClient}. */
@@ -12,7 +11,8 @@ export interface AppleMusicClientOptions {
   /** Returns the developer token to send (typically a cached, self-renewing one). Called once per call. */
   getDeveloperToken: () => Promise<string>;
   /**
-   * Base URL of the Apple Music API: `http` or `https`, no query, no hash, no
+   * Base URL of the Apple Music API: `https`, or `http` on a loopback host
+   * only (the sandbox), since both tokens go there; no query, no hash, no
    * credentials; a path prefix is kept. Default `https://api.music.apple.com`.
    */
   apiURL?: string;
@@ -141,9 +141,7 @@ export function resolveClientOptions(options: AppleMusicClientOptions): ClientSe
 }
 
 function parseApiURL(value: string | undefined): { origin: string; basePath: string } {
-  const url = parseHttpURLOption('apiURL', value ?? APPLE_ENDPOINTS.api, 'http-or-https', {
-    query: false,
-  });
+  const url = parseEndpointOption('apiURL', value ?? APPLE_ENDPOINTS.api);
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
 }
 

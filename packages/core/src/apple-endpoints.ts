@@ -1,3 +1,5 @@
+import { parseHttpURLOption } from './http-url.js';
+
 /**
  * Apple's production endpoints, defined once: the authorization popup, the
  * Apple Music API and MusicKit JS v3. `endpoints` overrides them (the
@@ -14,3 +16,13 @@ export const APPLE_ENDPOINTS = {
  * (docs/protocol.md section 3); not configurable.
  */
 export const MUSICKIT_PLAY_ORIGIN = 'https://play.itunes.apple.com';
+
+/**
+ * Parses an option that overrides one of {@link APPLE_ENDPOINTS}: tokens go
+ * there, so https, or http on a loopback host only (the sandbox, local
+ * development); no credentials, no query, no fragment. Throws
+ * `ERR_INVALID_OPTIONS` naming `field`.
+ */
+export function parseEndpointOption(field: string, value: unknown): URL {
+  return parseHttpURLOption(field, value, 'https-or-loopback', { query: false });
+}

@@ -63,16 +63,25 @@ export function failureError(failure: Failure, attempts: number, context: CallCo
     );
   }
   const { status } = failure;
-  if (status === 401 || (status === 403 && !context.hasUserToken)) {
-    return new TokenError(
-      'ERR_DEVELOPER_TOKEN_REJECTED',
-      `Apple rejected the developer token (${status} on ${describeCall(context)}): check teamId, keyId, the private key, and the token's origin claim (a token for server calls should carry none).`,
-    );
-  }
-  if (status === 403) {
+  const appleError = readAppleError(failure.text);
+  if (status === 401 || status === 403) {
+    const reason =
+      (failure.sandboxReason === undefined
+        ? appleError.detail
+        : clip(failure.sandboxReason, 300)) || undefined;
+    const said = reason === undefined ? '' : `; the API said: ${reason}`;
+    const options = reason === undefined ? {} : { upstreamReason: reason };
+    if (status === 401 || !context.hasUserToken) {
+      return new TokenError(
+        'ERR_DEVELOPER_TOKEN_REJECTED',
+        `Apple rejected the developer token (${status} on ${describeCall(context)}${said}): check teamId, keyId, the private key, and the token's origin claim (a token for server calls should carry none).`,
+        options,
+      );
+    }
     return new TokenError(
       'ERR_USER_TOKEN_REJECTED',
-      `Apple rejected the Music User Token (403 on ${describeCall(context)}): it is invalid or expired; ask the user to sign in with Apple Music again. A Music User Token is not a stable user id: each sign-in gives a new one.`,
+      `Apple rejected the Music User Token (403 on ${describeCall(context)}${said}): it is invalid or expired; ask the user to sign in with Apple Music again. A Music User Token is not a stable user id: each sign-in gives a new one.`,
+      options,
     );
   }
   const retryAfterSeconds =
@@ -86,7 +95,6 @@ export function failureError(failure: Failure, attempts: number, context: CallCo
       { upstreamStatus: status, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
     );
   }
-  const appleError = readAppleError(failure.text);
   const upstream = {
     upstreamStatus: status,
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
@@ -119,23 +127,32 @@ function attemptsText(attempts: number): string {
   return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
 }
 
+/** What `errors[0]` of Apple's error body says: its code, code and title, and detail. */
+interface AppleErrorSummary {
+  code: string | undefined;
+  summary: string | undefined;
+  detail: string | undefined;
+}
+
 /** Reads `errors[0]` of Apple's error body: `{ errors: [{ code, title, detail, status }] }`. */
-function readAppleError(text: string): { code: string | undefined; summary: string | undefined } {
+function readAppleError(text: string): AppleErrorSummary {
+  const none = { code: undefined, summary: undefined, detail: undefined };
   let first: unknown;
   try {
     const parsed: unknown = JSON.parse(text);
     first = isRecord(parsed) && Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
   } catch {
-    return { code: undefined, summary: undefined };
+    return none;
   }
-  if (!isRecord(first)) return { code: undefined, summary: undefined };
-  const code = typeof first.code === 'string' ? clip(first.code) : undefined;
-  const title = typeof first.title === 'string' ? clip(first.title) : undefined;
+  if (!isRecord(first)) return none;
+  const code = typeof first.code === 'string' ? clip(first.code, 120) : undefined;
+  const title = typeof first.title === 'string' ? clip(first.title, 120) : undefined;
+  const detail = typeof first.detail === 'string' ? clip(first.detail, 300) : undefined;
   const summary = [code, title].filter((part) => part !== undefined).join(' ');
-  return { code, summary: summary === '' ? undefined : summary };
+  return { code, summary: summary === '' ? undefined : summary, detail };
 }
 
-function clip(text: string): string {
+function clip(text: string, max: number): string {
   const clean = text.replace(/\p{Cc}+/gu, ' ').trim();
-  return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
+  return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }

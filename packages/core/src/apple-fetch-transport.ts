@@ -1,5 +1,10 @@
 import { closedClientError } from './apple-error-mapping.js';
-import { type AppleTransport, isConnectionReset, readCappedText } from './apple-transport.js';
+import {
+  type AppleTransport,
+  isConnectionReset,
+  readCappedText,
+  SANDBOX_REASON_HEADER,
+} from './apple-transport.js';
 
 /**
  * A transport over the web-standard `fetch`, for runtimes without undici
@@ -31,6 +36,7 @@ export function createFetchTransport(): AppleTransport {
         status: response.status,
         text,
         retryAfter: response.headers.get('retry-after') ?? undefined,
+        sandboxReason: response.headers.get(SANDBOX_REASON_HEADER) ?? undefined,
       };
     },
     failureKind(error) {

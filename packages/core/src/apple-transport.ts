@@ -15,6 +15,12 @@ export interface TransportRequest {
 }
 
 /**
+ * The header in which the sandbox (`@apple-music-auth/sandbox`) says why it
+ * refused a developer token; Apple's 401 says nothing.
+ */
+export const SANDBOX_REASON_HEADER = 'x-apple-music-sandbox-reason';
+
+/**
  * The most connections the client's own undici `Agent` keeps open to one
  * origin (Apple's API, or the sandbox): more calls at once wait in its queue
  * for a free connection instead of opening more, so a burst of logins cannot
@@ -78,6 +84,8 @@ export interface TransportAnswer {
   text: string;
   /** The raw `Retry-After` header, if any. */
   retryAfter: string | string[] | undefined;
+  /** The {@link SANDBOX_REASON_HEADER} header: why the sandbox refused a developer token. */
+  sandboxReason: string | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   errorCode,
   isConnectionReset,
   readCappedText,
+  SANDBOX_REASON_HEADER,
 } from './apple-transport.js';
 
 /**
@@ -33,7 +34,13 @@ export function createUndiciTransport(
         bodyTimeout: timeoutMs,
       });
       const text = await readCappedText(response.body, () => response.body.destroy());
-      return { status: response.statusCode, text, retryAfter: response.headers['retry-after'] };
+      const sandboxReason = response.headers[SANDBOX_REASON_HEADER];
+      return {
+        status: response.statusCode,
+        text,
+        retryAfter: response.headers['retry-after'],
+        sandboxReason: typeof sandboxReason === 'string' ? sandboxReason : undefined,
+      };
     },
     failureKind(error) {
       const code = errorCode(error);

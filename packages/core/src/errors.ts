@@ -129,10 +129,18 @@ export class AuthorizationError extends AppleMusicAuthError {
  */
 export class TokenError extends AppleMusicAuthError {
   declare readonly code: TokenErrorCode;
+  /** Why the API refused the token, in its own words, when it said; never a token. */
+  readonly upstreamReason: string | undefined;
 
-  constructor(code: TokenErrorCode, message: string, options: AppleMusicAuthErrorOptions = {}) {
+  /** `upstreamReason`: why the API refused the token, when it said (Apple's 401 does not). */
+  constructor(
+    code: TokenErrorCode,
+    message: string,
+    options: AppleMusicAuthErrorOptions & { upstreamReason?: string } = {},
+  ) {
     super(code, message, options);
     this.name = 'TokenError';
+    this.upstreamReason = options.upstreamReason;
   }
 }
 

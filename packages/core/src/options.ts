@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { APPLE_ENDPOINTS } from './apple-endpoints.js';
+import { APPLE_ENDPOINTS, parseEndpointOption } from './apple-endpoints.js';
 import { assertAppleId, assertOrigins, parseExpiresIn } from './developer-token.js';
 import { RENEW_BEFORE_RANGE } from './developer-token-cache.js';
 import { invalidOptions } from './errors.js';
@@ -230,12 +230,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     'musicKitScript',
   ]);
   const endpoint = (name: keyof typeof APPLE_ENDPOINTS): string =>
-    parseHttpURLOption(
-      `endpoints.${name}`,
-      endpoints[name] ?? APPLE_ENDPOINTS[name],
-      'https-or-loopback',
-      { query: false },
-    ).href;
+    parseEndpointOption(`endpoints.${name}`, endpoints[name] ?? APPLE_ENDPOINTS[name]).href;
   const authorizeURL = endpoint('authorize');
   const apiURL = endpoint('api').replace(/\/$/, '');
   const musicKitScriptURL = endpoint('musicKitScript');

@@ -60,6 +60,31 @@ describe('verifyMusicUserToken (client)', () => {
     expect(error.message).toMatch(/not a stable user id/);
   });
 
+  it("passes on the API's own reason: the sandbox's reason header on a 401, the detail of a 403", async () => {
+    const reason = 'the developer token header kid does not match the key ID SANDBOXKEY';
+    answerInTurn('/v1/me/storefront', [
+      () =>
+        new HttpResponse(null, {
+          status: 401,
+          headers: { 'x-apple-music-sandbox-reason': `${reason}\t` },
+        }),
+      () =>
+        HttpResponse.json(
+          { errors: [{ status: '403', code: '40300', title: 'Forbidden', detail: 'revoked' }] },
+          { status: 403 },
+        ),
+    ]);
+    const developer = await rejection(client().verifyMusicUserToken(musicUserToken));
+    expect(developer).toMatchObject({
+      code: 'ERR_DEVELOPER_TOKEN_REJECTED',
+      upstreamReason: reason,
+    });
+    expect(developer.message).toContain(`(401 on GET /v1/me/storefront; the API said: ${reason}):`);
+    const user = await rejection(client().verifyMusicUserToken(musicUserToken));
+    expect(user).toMatchObject({ code: 'ERR_USER_TOKEN_REJECTED', upstreamReason: 'revoked' });
+    expect(user.message).toContain('(403 on GET /v1/me/storefront; the API said: revoked):');
+  });
+
   it('blames the developer token for a 403 on a call without a user token', async () => {
     answerInTurn('/v1/catalog/us/songs/1', [() => new HttpResponse(null, { status: 403 })]);
     const error = await rejection(client().fetch('/v1/catalog/us/songs/1'));
@@ -117,6 +142,36 @@ describe('client options', () => {
         message: expect.stringContaining(`\`${field}\``),
       }),
     );
+  });
+
+  it.each([
+    ['http://api.example', 'http://api.example'],
+    ['http://10.0.0.8:8787', 'http://10.0.0.8:8787'],
+    ['http://localhost.example/v1', 'http://localhost.example'],
+  ])(
+    'refuses plain http to the non-loopback host of %s, where both tokens would go',
+    async (apiURL, origin) => {
+      expect(() => createAppleMusicClient({ getDeveloperToken, apiURL })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_OPTIONS',
+          message: `Invalid option \`apiURL\`: must use https (http is allowed only for localhost and 127.0.0.1), got ${origin}.`,
+        }),
+      );
+      await expect(
+        verifyMusicUserToken({ developerToken, musicUserToken, apiURL }),
+      ).rejects.toThrow(/Invalid option `apiURL`: must use https/);
+    },
+  );
+
+  it.each([
+    'https://api.example',
+    'https://api.music.apple.com/',
+    'http://127.0.0.1:8787',
+    'http://localhost:8787/prefix',
+    'http://[::1]:8787',
+  ])('accepts %s as apiURL: https, or http on loopback (the sandbox)', async (apiURL) => {
+    const client = createAppleMusicClient({ getDeveloperToken, apiURL });
+    await client.close();
   });
 
   it('sends requests through the given dispatcher, and leaves it open on close()', async () => {

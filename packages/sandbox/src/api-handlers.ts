@@ -6,7 +6,12 @@ import {
 } from './developer-token-check.js';
 import { type PageRequest, readPage } from './paging.js';
 import { recentlyPlayedResources, recentlyPlayedTracks } from './recently-played.js';
-import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
+import {
+  KNOWN_STOREFRONTS,
+  type KnownStorefrontId,
+  resolveStorefront,
+  type Storefront,
+} from './storefronts.js';
 import { createUserTokenRegistry, type UserTokenRegistry } from './user-token-registry.js';
 
 /** Options of {@link createAppleMusicApiHandlers}. */
@@ -31,6 +36,8 @@ export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions
  * `setupServer` against `https://api.music.apple.com` and on a sandbox port:
  *
  * - `GET /v1/me/storefront`: the user's storefront (docs/protocol.md section 6 shape);
+ * - `GET /v1/storefronts/{id}`: a storefront by id, with a developer token
+ *   only (no user token), the cheapest check of a developer token;
  * - `GET /v1/me/recent/played`: albums, playlists and stations, paged
  *   (`limit` 1 to 10, `offset`, a `next` link);
  * - `GET /v1/me/recent/played/tracks`: songs, paged the same way (`limit` up to 30);
@@ -53,7 +60,8 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
   }
   const subscribed = options.subscription ?? true;
 
-  async function authenticate(request: Request): Promise<Response | undefined> {
+  /** The 401 for a request without a valid developer token, or `undefined`. */
+  async function refuseDeveloperToken(request: Request): Promise<Response | undefined> {
     const authorization = request.headers.get('authorization');
     if (authorization === null) {
       return unauthorizedResponse(
@@ -65,7 +73,12 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
       return unauthorizedResponse('the Authorization header must be "Bearer <developer token>"');
     const result = await checkDeveloperToken(match[1], { origin: request.headers.get('origin') });
     if (!result.valid) return unauthorizedResponse(result.reason);
+    return undefined;
+  }
 
+  async function authenticate(request: Request): Promise<Response | undefined> {
+    const refusal = await refuseDeveloperToken(request);
+    if (refusal) return refusal;
     const userToken =
       request.headers.get('music-user-token') || request.headers.get('media-user-token');
     if (!userToken) return forbidden('the Music-User-Token header is missing');
@@ -109,21 +122,25 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
     http.get('*/v1/me/storefront', async ({ request }) => {
       const refusal = await authenticate(request);
       if (refusal) return refusal;
-      return json({
-        data: [
-          {
-            id: storefront.id,
-            type: 'storefronts',
-            href: `/v1/storefronts/${storefront.id}`,
-            attributes: {
-              name: storefront.name,
-              defaultLanguageTag: storefront.defaultLanguageTag,
-              explicitContentPolicy: storefront.explicitContentPolicy,
-              supportedLanguageTags: storefront.supportedLanguageTags,
-            },
-          },
-        ],
-      });
+      return json({ data: [storefrontResource(storefront)] });
+    }),
+    http.get('*/v1/storefronts/:id', async ({ request, params }) => {
+      const refusal = await refuseDeveloperToken(request);
+      if (refusal) return refusal;
+      const known = Object.hasOwn(KNOWN_STOREFRONTS, String(params.id))
+        ? KNOWN_STOREFRONTS[params.id as KnownStorefrontId]
+        : params.id === storefront.id
+          ? storefront
+          : undefined;
+      if (known === undefined) {
+        return appleErrorResponse({
+          status: 404,
+          title: 'Resource Not Found',
+          code: '40400',
+          detail: `the sandbox knows the storefronts ${Object.keys(KNOWN_STOREFRONTS).join(', ')}`,
+        });
+      }
+      return json({ data: [storefrontResource(known)] });
     }),
     http.get(
       '*/v1/me/recent/played',
@@ -145,6 +162,21 @@ const PREFLIGHT_HEADERS = {
 
 function json(body: unknown): Response {
   return new HttpResponse(JSON.stringify(body), { status: 200, headers: API_HEADERS });
+}
+
+/** A storefront as Apple's API returns it, in `data`. */
+function storefrontResource(storefront: Storefront) {
+  return {
+    id: storefront.id,
+    type: 'storefronts',
+    href: `/v1/storefronts/${storefront.id}`,
+    attributes: {
+      name: storefront.name,
+      defaultLanguageTag: storefront.defaultLanguageTag,
+      explicitContentPolicy: storefront.explicitContentPolicy,
+      supportedLanguageTags: storefront.supportedLanguageTags,
+    },
+  };
 }
 
 function forbidden(detail: string): Response {

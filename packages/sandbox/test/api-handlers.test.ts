@@ -137,6 +137,25 @@ describe('GET /v1/me/storefront', () => {
   });
 });
 
+describe('GET /v1/storefronts/{id}', () => {
+  it('answers with a developer token alone, 401 without a valid one, 404 for an unknown id', async () => {
+    const response = await get('/v1/storefronts/gb', undefined);
+    expect(response.status).toBe(200);
+    expect((await response.json()).data[0]).toMatchObject({
+      id: 'gb',
+      type: 'storefronts',
+      href: '/v1/storefronts/gb',
+      attributes: { name: 'United Kingdom' },
+    });
+    const forged = await get('/v1/storefronts/us', undefined, undefined, 'not.a.token');
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('x-apple-music-sandbox-reason')).toMatch(/header is not/);
+    const unknown = await get('/v1/storefronts/zz', undefined);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).errors[0]).toMatchObject({ code: '40400' });
+  });
+});
+
 describe('GET /v1/me/recent/played', () => {
   it('answers with albums, playlists and stations, without next', async () => {
     const response = await get('/v1/me/recent/played', fixture.sandbox.issueToken());

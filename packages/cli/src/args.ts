@@ -42,39 +42,45 @@ export interface ParsedArgs {
   readonly secrets: readonly string[];
 }
 
+type Tokens = NonNullable<ReturnType<typeof parseArgs>['tokens']>;
+
 /**
- * Parses `argv` (without the command name) against `specs`. Every error
- * names the option, never its value, since values may be tokens.
+ * Parses `argv` (without the command name) against `specs` with
+ * `node:util`'s `parseArgs` in strict mode, then checks what it leaves to
+ * the caller: no empty value, no repeated single option, every required
+ * one present. Every error names the option, never its value, since values
+ * may be tokens.
  */
 export function parseCommandArgs(argv: readonly string[], specs: OptionSpecs): ParsedArgs {
-  const { tokens } = parseArgs({
+  const config = {
     args: [...argv],
     options: Object.fromEntries(
-      Object.entries(specs).map(([name, spec]) => [name, { type: spec.type }]),
+      Object.entries(specs).map(([name, spec]) => [
+        name,
+        { type: spec.type, multiple: spec.multiple === true },
+      ]),
     ),
-    strict: false,
-    allowPositionals: true,
     tokens: true,
-  });
+  } as const;
+  let tokens: Tokens;
+  try {
+    tokens = parseArgs({ ...config, strict: true, allowPositionals: false }).tokens;
+  } catch (error) {
+    const { tokens: loose } = parseArgs({ ...config, strict: false, allowPositionals: true });
+    throw new UsageError(describeRefusal(error, loose, specs));
+  }
   const strings = new Map<string, string[]>();
   const flags = new Set<string>();
   const secrets: string[] = [];
   for (const token of tokens) {
-    if (token.kind === 'positional') {
-      throw new UsageError('unexpected argument: this command takes only --options');
-    }
     if (token.kind !== 'option') continue;
-    const spec = specs[token.name];
-    if (spec === undefined) throw new UsageError(unknownOption(token.rawName, specs));
+    const spec = specs[token.name] as OptionSpec;
     if (spec.type === 'boolean') {
-      if (token.value !== undefined) throw new UsageError(`option --${token.name} takes no value`);
       flags.add(token.name);
       continue;
     }
-    const { value } = token;
-    if (value === undefined || value === '' || (value.startsWith('-') && !token.inlineValue)) {
-      throw new UsageError(`option --${token.name} needs a value`);
-    }
+    const value = token.value ?? '';
+    if (value === '') throw new UsageError(`option --${token.name} needs a value`);
     const values = strings.get(token.name) ?? [];
     if (values.length > 0 && !spec.multiple) {
       throw new UsageError(`option --${token.name} is given more than once`);
@@ -99,6 +105,34 @@ export function parseCommandArgs(argv: readonly string[], specs: OptionSpecs): P
     flag: (name) => flags.has(name),
     secrets,
   };
+}
+
+/**
+ * Says why strict `parseArgs` refused the command line, in the CLI's words:
+ * its own messages quote a stray argument, which may be a pasted token. The
+ * loose tokens of the same line tell which option is at fault.
+ */
+function describeRefusal(error: unknown, tokens: Tokens, specs: OptionSpecs): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return 'unexpected argument: this command takes only --options';
+  }
+  const options = tokens.filter((token) => token.kind === 'option');
+  const unknown = options.find((token) => specs[token.name] === undefined);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+    return unknownOption(unknown.rawName, specs);
+  }
+  const flag = options.find(
+    (token) => specs[token.name]?.type === 'boolean' && token.value !== undefined,
+  );
+  if (flag !== undefined) return `option --${flag.name} takes no value`;
+  const bare = options.find(
+    (token) =>
+      specs[token.name]?.type === 'string' &&
+      (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))),
+  );
+  if (bare !== undefined) return `option --${bare.name} needs a value`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Names an unknown option, suggesting the nearest known one. */

@@ -5,7 +5,9 @@ export const CLI_NAME = 'apple-music-auth';
 
 /** Where a command writes: `process.stdout`/`process.stderr`, or buffers in tests. */
 export interface CliIO {
+  /** Output: tokens, reports, JSON. */
   stdout: { write(chunk: string): unknown };
+  /** Errors and warnings, one line each. */
   stderr: { write(chunk: string): unknown };
   /** Environment variables; default: `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -19,6 +21,8 @@ export interface Command {
   name: string;
   /** One line for the overview help. */
   summary: string;
+  /** The options after the command name in the help's usage line; default: the required ones. */
+  usage?: string;
   /** Longer text for `<name> --help`, after the option list. */
   details?: string;
   /** The options it takes (`--help` is added for every command). */
@@ -30,4 +34,12 @@ export interface Command {
 /** Writes one warning line to stderr; the command goes on. */
 export function warn(io: CliIO, message: string): void {
   io.stderr.write(`${CLI_NAME}: warning: ${message}\n`);
+}
+
+/** A failure the command explains itself, fix included: exit code 1, the message as it is. */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
 }

@@ -1,50 +1,58 @@
 import { basename } from 'node:path';
-import {
-  assertAppleId,
-  assertOrigin,
-  parseExpiresIn,
-  signDeveloperToken,
-} from '../developer-token.js';
-import { readPrivateKey } from '../node/read-private-key.js';
+import { signDeveloperToken } from '@apple-music-auth/core';
+import { readPrivateKey } from '@apple-music-auth/core/node';
+import { decodeJwt } from 'jose';
 import { type OptionSpecs, type ParsedArgs, UsageError } from './args.js';
 import { type CliIO, type Command, warn } from './command.js';
 
-/** Options shared by every command that signs a developer token. */
-export const signingOptions = {
-  'team-id': {
-    type: 'string',
-    required: true,
-    valueName: '<id>',
-    description: 'Team ID: 10 characters, on the Membership page of your developer account',
-  },
-  'key-id': {
-    type: 'string',
-    required: true,
-    valueName: '<id>',
-    description: 'Key ID of the MusicKit key: 10 characters, as in AuthKey_<KEYID>.p8',
-  },
-  key: {
-    type: 'string',
-    required: true,
-    valueName: '<file.p8>',
-    description: 'path of the AuthKey_<KEYID>.p8 file Apple gave you',
-  },
-} as const satisfies OptionSpecs;
+/** The options of every command that signs a developer token; `required` as the command needs. */
+export function signingOptions(required: boolean) {
+  return {
+    'team-id': {
+      type: 'string',
+      required,
+      valueName: '<id>',
+      description: 'Team ID: 10 characters, on the Membership page of your developer account',
+    },
+    'key-id': {
+      type: 'string',
+      required,
+      valueName: '<id>',
+      description: 'Key ID of the MusicKit key: 10 characters, as in AuthKey_<KEYID>.p8',
+    },
+    key: {
+      type: 'string',
+      required,
+      valueName: '<file.p8>',
+      description: 'path of the AuthKey_<KEYID>.p8 file Apple gave you',
+    },
+  } as const satisfies OptionSpecs;
+}
+
+/** A developer token signed from the command line, with the ids it carries. */
+export interface SignedFromFlags {
+  token: string;
+  teamId: string;
+  keyId: string;
+}
 
 /**
- * Reads the signing options and the key file: what `signDeveloperToken`
- * needs. Warns when `--key-id` differs from the id in the file's name.
+ * Signs a developer token with the key file and ids of the signing options.
+ * Core checks the ids (its messages get the flags' names in `run.ts`); once
+ * they pass, warns when `--key-id` differs from the id in the file's name.
  */
-export async function readSigningOptions(
+export async function signFromFlags(
   args: ParsedArgs,
   io: CliIO,
-): Promise<{ teamId: string; keyId: string; privateKey: CryptoKey }> {
-  const teamId = assertAppleId('teamId', args.required('team-id'), '--team-id');
-  const keyId = assertAppleId('keyId', args.required('key-id'), '--key-id');
+  claims: { expiresIn: number | string; origins?: string[] },
+): Promise<SignedFromFlags> {
+  const teamId = args.required('team-id');
+  const keyId = args.required('key-id');
   const keyPath = args.required('key');
   const privateKey = await readPrivateKey(keyPath);
+  const token = await signDeveloperToken({ teamId, keyId, privateKey, ...claims });
   warnOnKeyIdMismatch(io, keyId, keyPath);
-  return { teamId, keyId, privateKey };
+  return { token, teamId, keyId };
 }
 
 /**
@@ -63,18 +71,17 @@ export function warnOnKeyIdMismatch(io: CliIO, keyId: string, keyPath: string): 
 
 /**
  * Reads `--expires-in`. A bare number would be seconds, which nobody means
- * on the command line (\`--expires-in 5\`), so the CLI asks for a unit;
- * everything else is {@link parseExpiresIn}'s, as in the library.
+ * on the command line (`--expires-in 5`), so the CLI asks for a unit;
+ * everything else is read by core, as in the library.
  */
-function readExpiresIn(value: string | undefined): number {
-  if (value === undefined) return parseExpiresIn('180d', '--expires-in');
-  const bare = /^\s*(\d+(?:\.\d+)?)\s*$/.exec(value)?.[1];
+function readExpiresIn(value: string | undefined): string {
+  const bare = /^\s*(\d+(?:\.\d+)?)\s*$/.exec(value ?? '')?.[1];
   if (bare !== undefined) {
     throw new UsageError(
       `option --expires-in ${bare} has no unit: write ${bare}s for seconds, or ${bare}m, ${bare}h, ${bare}d or "${bare} days" (at most 180d)`,
     );
   }
-  return parseExpiresIn(value, '--expires-in');
+  return value ?? '180d';
 }
 
 /** `apple-music-auth token`: mints a developer token from a `.p8` file. */
@@ -84,7 +91,7 @@ export const tokenCommand: Command = {
   details:
     'Prints the token on one line (or, with --json, the token, its expiry as ISO 8601, the ids and the origins).',
   options: {
-    ...signingOptions,
+    ...signingOptions(true),
     'expires-in': {
       type: 'string',
       valueName: '<time>',
@@ -101,23 +108,19 @@ export const tokenCommand: Command = {
   },
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
     const expiresIn = readExpiresIn(args.string('expires-in'));
-    const origins = [
-      ...new Set(args.strings('origin').map((origin) => assertOrigin(origin, '--origin'))),
-    ];
-    const signing = await readSigningOptions(args, io);
-    const now = new Date();
-    const token = await signDeveloperToken({ ...signing, expiresIn, origins, now });
+    const origins = args.strings('origin');
+    const { token, teamId, keyId } = await signFromFlags(args, io, { expiresIn, origins });
     if (!args.flag('json')) {
       io.stdout.write(`${token}\n`);
       return 0;
     }
-    const expiresAt = new Date((Math.floor(now.getTime() / 1000) + expiresIn) * 1000);
+    const claims = decodeJwt(token);
     const output = {
       token,
-      expiresAt: expiresAt.toISOString(),
-      teamId: signing.teamId,
-      keyId: signing.keyId,
-      origins,
+      expiresAt: new Date((claims.exp ?? 0) * 1000).toISOString(),
+      teamId,
+      keyId,
+      origins: (claims.origin as string[] | undefined) ?? [],
     };
     io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return 0;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { isAppleMusicAuthError } from '../errors.js';
-import { type OptionSpec, parseCommandArgs, UsageError } from './args.js';
-import { CLI_NAME as BIN, type CliIO, type Command } from './command.js';
+import { isAppleMusicAuthError } from '@apple-music-auth/core';
+import { type OptionSpec, type ParsedArgs, parseCommandArgs, UsageError } from './args.js';
+import { CLI_NAME as BIN, type CliIO, type Command, CommandError } from './command.js';
+import { withFlagNames } from './flag-names.js';
 import { nearestName } from './nearest-name.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { tokenCommand } from './token-command.js';
@@ -13,7 +14,8 @@ const commands: readonly Command[] = [tokenCommand, verifyCommand, sandboxComman
 /**
  * Runs the `apple-music-auth` CLI on `argv` (without `node` and the script)
  * and resolves to the exit code: 0 done, 1 failed, 2 bad command line.
- * Errors are one line on `io.stderr`; it never throws.
+ * Errors are one line on `io.stderr` (with `--json`, a library error is
+ * JSON on `io.stdout` instead); it never throws.
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -36,20 +38,26 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stdout.write(commandHelp(command));
     return 0;
   }
-  let secrets: readonly string[] = [];
+  let args: ParsedArgs | undefined;
   try {
-    const args = parseCommandArgs(rest, command.options);
-    secrets = args.secrets;
+    args = parseCommandArgs(rest, command.options);
     return await command.run(args, io);
   } catch (error) {
+    const secrets = args?.secrets ?? [];
     if (error instanceof UsageError) {
       return fail(io, 2, `${error.message} (see '${BIN} ${command.name} --help')`, secrets);
     }
-    if (isAppleMusicAuthError(error)) {
-      return fail(io, 1, `${error.code}: ${error.message}`, secrets);
+    if (error instanceof CommandError) return fail(io, 1, error.message, secrets);
+    if (!isAppleMusicAuthError(error)) {
+      const message = error instanceof Error ? error.message : String(error);
+      return fail(io, 1, `unexpected error: ${message}`, secrets);
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return fail(io, 1, `unexpected error: ${message}`, secrets);
+    const message = scrub(withFlagNames(error.message), secrets);
+    if (args?.flag('json') !== true) return fail(io, 1, `${error.code}: ${message}`, secrets);
+    const reason = (error as { upstreamReason?: unknown }).upstreamReason;
+    const output = { error: { code: error.code, message, reason } };
+    io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return 1;
   }
 }
 
@@ -69,15 +77,20 @@ function unknownCommand(name: string): string {
 }
 
 function fail(io: CliIO, code: number, message: string, secrets: readonly string[] = []): number {
-  let line = message;
-  for (const secret of secrets) line = line.split(secret).join('[redacted]');
-  io.stderr.write(`${BIN}: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+  io.stderr.write(`${BIN}: ${scrub(message, secrets).replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
   return code;
+}
+
+/** The text with every secret value the user gave replaced. */
+function scrub(text: string, secrets: readonly string[]): string {
+  let scrubbed = text;
+  for (const secret of secrets) scrubbed = scrubbed.split(secret).join('[redacted]');
+  return scrubbed;
 }
 
 function readVersion(): string {
   const manifest: unknown = JSON.parse(
-    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
   );
   return (manifest as { version: string }).version;
 }
@@ -97,13 +110,16 @@ function overviewHelp(): string {
 
 function commandHelp(command: Command): string {
   const entries = Object.entries(command.options);
-  const usage = entries
-    .filter(([, spec]) => spec.required)
-    .map(([name, spec]) => `--${name} ${spec.valueName ?? ''}`.trim());
+  const usage =
+    command.usage ??
+    entries
+      .filter(([, spec]) => spec.required)
+      .map(([name, spec]) => `--${name} ${spec.valueName ?? ''}`.trim())
+      .join(' ');
   const labels = entries.map(([name, spec]) => [optionLabel(name, spec), spec] as const);
   const width = Math.max(...labels.map(([label]) => label.length));
   return [
-    `Usage: ${BIN} ${command.name} ${usage.join(' ')} [options]`,
+    `Usage: ${[BIN, command.name, usage, '[options]'].filter(Boolean).join(' ')}`,
     '',
     `${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.`,
     ...(command.details === undefined ? [] : [command.details]),

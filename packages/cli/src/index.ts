@@ -1,0 +1,2 @@
+export type { CliIO } from './command.js';
+export { run } from './run.js';
