@@ -132,7 +132,10 @@ export interface AppleMusicAuth {
    * route with `returnTo` for page navigations, else 401 JSON naming it.
    */
   loginRequiredStep(request: FlowRequest): StepReply;
-  /** The default answer to a failed login: 303 to the failure page, clearing the state cookie. */
+  /**
+   * The default answer to a failed login, clearing the state cookie: a 303 to
+   * the failure page, or that page itself for a code no callback ends with.
+   */
   failureReply(error: AppleMusicAuthError, request: FlowRequest, returnTo?: string): StepReply;
   /** The login route on web-standard objects (`?returnTo=` is honoured). */
   handleLogin(request: Request, options?: HandleLoginOptions): Promise<Response>;

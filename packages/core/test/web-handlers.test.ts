@@ -3,7 +3,7 @@ import { parseSetCookie } from 'cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type AppleMusicAuth,
-  type AppleMusicAuthError,
+  AppleMusicAuthError,
   type AppleMusicAuthOptions,
   AuthorizationError,
   createAppleMusicAuth,
@@ -423,6 +423,35 @@ describe('handleCallback: outcomes', () => {
     const response = await auth.handleLogin(new Request(`${LOGIN_URL}?error=ERR_NOPE`));
     expect(response.status).toBe(200);
     expect(await stateOf(response)).not.toBe('');
+  });
+
+  it.each(['ERR_INVALID_OPTIONS', 'ERR_INVALID_KEY', 'ERR_INVALID_RETURN_TO'])(
+    'shows no failure page for ?error=%s, which no callback ends with: the bridge page instead',
+    async (code) => {
+      const response = await auth.handleLogin(new Request(`${LOGIN_URL}?error=${code}`));
+      expect(response.status).toBe(200);
+      expect(await stateOf(response)).not.toBe('');
+    },
+  );
+
+  it('answers a code no callback ends with, thrown by onSuccess, with its failure page at once', async () => {
+    const { state, cookie } = await login(auth, '?returnTo=%2Fhome');
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+      {
+        onSuccess: () => {
+          throw new AppleMusicAuthError('ERR_INVALID_OPTIONS', 'the app misconfigured something');
+        },
+      },
+    );
+    expect(response.status).toBe(500);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const html = await response.text();
+    expect(html).toContain('ERR_INVALID_OPTIONS');
+    expect(html).not.toContain('misconfigured');
+    expect(html).toContain('href="/auth/apple-music?returnTo=%2Fhome"');
+    expectClearingCookie(response);
   });
 
   it('rejects when onSuccess throws a non-library error (a bug in the app)', async () => {
