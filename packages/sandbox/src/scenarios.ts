@@ -45,6 +45,15 @@ export interface ScenarioTarget {
    * core's codes. Default: none.
    */
   bodyParserRefuses?: readonly BodyParserRefusal[];
+  /**
+   * True when the app's own JSON parser turns the callback body into an
+   * object before the adapter reads it and keeps no raw text
+   * (`express.json()`, `koa-body`): a repeated JSON key is gone by then (the
+   * parser kept its last value), so the hostile request with a repeated key
+   * expects the login to go on with that value. `@koa/bodyparser` keeps the
+   * raw text, and core refuses the repeat. Default: false.
+   */
+  jsonParsedFirst?: boolean;
 }
 
 /** A kind of callback body an app's own body parser may refuse before the adapter reads it. */
