@@ -55,7 +55,10 @@ export interface LoginResult {
 export interface StartLoginInput {
   /** A same-site path to come back to after login, e.g. from `?returnTo=`; any other shape is refused. */
   returnTo?: unknown;
-  /** The framework's session, for `state.store: 'session'`. */
+  /**
+   * The framework's session, for `state.store: 'session'`; a successful
+   * login calls its `regenerate` (session fixation) before it returns.
+   */
   session?: SessionAccess | undefined;
   /** The origin the request was made to; required when `callbackURL` is a path. */
   origin?: string | undefined;
@@ -274,6 +277,10 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
           storefront,
           returnTo,
         };
+        // The login's session gets a new id before the app writes the result into it.
+        if (resolved.state.store === 'session') {
+          await input.session?.regenerate?.();
+        }
         return { result, error: undefined, returnTo };
       } catch (error) {
         if (!isAppleMusicAuthError(error)) throw error;

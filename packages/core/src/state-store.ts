@@ -30,6 +30,17 @@ export interface SessionAccess {
   get(key: string): unknown;
   /** Stores a value (it must survive until the callback), or removes it when `undefined`. */
   set(key: string, value: unknown): void;
+  /**
+   * Gives the session a new id and keeps its values (session fixation:
+   * whoever planted the old session cookie must not share the signed-in
+   * session); it may return a promise. With `state.store: 'session'` a
+   * successful callback calls it before the app sees the result. The
+   * adapters set it for koa-session (`ctx.session.regenerate()`) and
+   * `@fastify/session`; a session sealed in its cookie
+   * (`@fastify/secure-session`) has no id to renew, and Passport's
+   * `req.login` regenerates by itself.
+   */
+  regenerate?(): unknown;
 }
 
 /** What a state store needs from the current request. */
@@ -385,8 +396,13 @@ export function assertSessionKey(field: string, value: unknown): string {
  * koa-session's `ctx.session`) as a {@link SessionAccess}: `set(key,
  * undefined)` deletes the property. Returns `undefined` when `session` is not
  * an object (no session middleware ran), which the session store reports.
+ * `regenerate` becomes {@link SessionAccess.regenerate}, e.g.
+ * `() => ctx.session.regenerate()` for koa-session.
  */
-export function sessionFromObject(session: unknown): SessionAccess | undefined {
+export function sessionFromObject(
+  session: unknown,
+  regenerate?: SessionAccess['regenerate'],
+): SessionAccess | undefined {
   if (typeof session !== 'object' || session === null) return undefined;
   const target = session as Record<string, unknown>;
   return {
@@ -395,5 +411,6 @@ export function sessionFromObject(session: unknown): SessionAccess | undefined {
       if (value === undefined) delete target[key];
       else target[key] = value;
     },
+    ...(regenerate === undefined ? {} : { regenerate }),
   };
 }

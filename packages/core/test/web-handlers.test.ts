@@ -495,6 +495,58 @@ describe('handleLogin and handleCallback with the session store', () => {
     await expectFailurePage(replay, 403, 'ERR_STATE_REPLAYED', sessionAuth);
   });
 
+  it('regenerates the session once a login succeeded, before onSuccess; never after a failure', async () => {
+    const events: string[] = [];
+    const session = {
+      ...fakeSession(),
+      regenerate: async () => {
+        events.push('regenerate');
+      },
+    };
+    const { state } = await login(sessionAuth, '', session);
+    const declined = await sessionAuth.handleCallback(
+      callbackRequest({ error: 'access_denied', state }),
+      { session },
+    );
+    expect(declined.status).toBe(303);
+    const forged = await sessionAuth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), state: 'forged' }),
+      { session },
+    );
+    expect(forged.status).toBe(303);
+    expect(events).toEqual([]);
+
+    const next = await login(sessionAuth, '', session);
+    await sessionAuth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), state: next.state }),
+      {
+        session,
+        onSuccess: () => {
+          events.push('onSuccess');
+          return new Response(null, { status: 204 });
+        },
+      },
+    );
+    expect(events).toEqual(['regenerate', 'onSuccess']);
+  });
+
+  it('leaves the session alone with the cookie store: the app owns it', async () => {
+    let regenerated = 0;
+    const session = {
+      ...fakeSession(),
+      regenerate: () => {
+        regenerated += 1;
+      },
+    };
+    const { state, cookie } = await login(auth, '', session);
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), state }, cookie),
+      { session },
+    );
+    expect(response.headers.get('location')).toBe('/');
+    expect(regenerated).toBe(0);
+  });
+
   it('answers a login without a session with the 500 error page', async () => {
     const response = await sessionAuth.handleLogin(new Request(LOGIN_URL));
     expect(response.status).toBe(500);

@@ -135,6 +135,23 @@ async function expectSuccess(response: Response): Promise<SuccessBody> {
   return JSON.parse(text) as SuccessBody;
 }
 
+/** A `Cookie` header: `cookies` with what `response` set or cleared, as a browser keeps them. */
+function cookiesAfter(cookies: string, response: Response): string {
+  const jar = new Map(
+    cookies
+      .split('; ')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair] as const),
+  );
+  for (const line of response.headers.getSetCookie()) {
+    const pair = line.split(';')[0] ?? '';
+    const name = pair.slice(0, pair.indexOf('='));
+    if (pair === `${name}=`) jar.delete(name);
+    else jar.set(name, pair);
+  }
+  return [...jar.values()].join('; ');
+}
+
 /** Logs in with a fresh sandbox token and returns the callback's response. */
 async function loginWith(
   target: ScenarioTarget,
@@ -241,8 +258,12 @@ export const loginScenarios: readonly LoginScenario[] = [
       const { state, cookies } = await openLoginPage(target);
       const token = target.sandbox.issueToken();
       const fields = { state, music_user_token: token, restricted: '0' };
-      await expectSuccess(await sendCallback(target, fields, cookies));
-      const replay = await sendCallback(target, fields, cookies);
+      const first = await sendCallback(target, fields, cookies);
+      await expectSuccess(first);
+      // A session store gives the session a new id on login (session
+      // fixation), so the browser posts again with the cookie it now holds.
+      const replayCookies = sessionStore(target) ? cookiesAfter(cookies, first) : cookies;
+      const replay = await sendCallback(target, fields, replayCookies);
       await expectFailure(target, replay, 403, 'ERR_STATE_REPLAYED');
     },
   },
