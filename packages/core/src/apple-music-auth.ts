@@ -57,7 +57,7 @@ export interface StartLoginInput {
   returnTo?: unknown;
   /**
    * The framework's session, for `state.store: 'session'`; a successful
-   * login calls its `regenerate` (session fixation) before it returns.
+   * login calls its `renewId` (session fixation) before it returns.
    */
   session?: SessionAccess | undefined;
   /** The origin the request was made to; required when `callbackURL` is a path. */
@@ -279,7 +279,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         };
         // The login's session gets a new id before the app writes the result into it.
         if (resolved.state.store === 'session') {
-          await input.session?.regenerate?.();
+          await input.session?.renewId?.();
         }
         return { result, error: undefined, returnTo };
       } catch (error) {

@@ -34,13 +34,14 @@ export interface SessionAccess {
    * Gives the session a new id and keeps its values (session fixation:
    * whoever planted the old session cookie must not share the signed-in
    * session); it may return a promise. With `state.store: 'session'` a
-   * successful callback calls it before the app sees the result. The
-   * adapters set it for koa-session (`ctx.session.regenerate()`) and
+   * successful callback calls it before the app sees the result. Not the
+   * session packages' own `regenerate()`, which may drop the values: the
+   * adapters set it for koa-session (its `regenerate()` keeps them) and
    * `@fastify/session`; a session sealed in its cookie
    * (`@fastify/secure-session`) has no id to renew, and Passport's
    * `req.login` regenerates by itself.
    */
-  regenerate?(): unknown;
+  renewId?(): unknown;
 }
 
 /** What a state store needs from the current request. */
@@ -396,12 +397,12 @@ export function assertSessionKey(field: string, value: unknown): string {
  * koa-session's `ctx.session`) as a {@link SessionAccess}: `set(key,
  * undefined)` deletes the property. Returns `undefined` when `session` is not
  * an object (no session middleware ran), which the session store reports.
- * `regenerate` becomes {@link SessionAccess.regenerate}, e.g.
+ * `renewId` becomes {@link SessionAccess.renewId}, e.g.
  * `() => ctx.session.regenerate()` for koa-session.
  */
 export function sessionFromObject(
   session: unknown,
-  regenerate?: SessionAccess['regenerate'],
+  renewId?: SessionAccess['renewId'],
 ): SessionAccess | undefined {
   if (typeof session !== 'object' || session === null) return undefined;
   const target = session as Record<string, unknown>;
@@ -411,6 +412,6 @@ export function sessionFromObject(
       if (value === undefined) delete target[key];
       else target[key] = value;
     },
-    ...(regenerate === undefined ? {} : { regenerate }),
+    ...(renewId === undefined ? {} : { renewId }),
   };
 }

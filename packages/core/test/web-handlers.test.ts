@@ -495,12 +495,12 @@ describe('handleLogin and handleCallback with the session store', () => {
     await expectFailurePage(replay, 403, 'ERR_STATE_REPLAYED', sessionAuth);
   });
 
-  it('regenerates the session once a login succeeded, before onSuccess; never after a failure', async () => {
+  it('renews the session id once a login succeeded, before onSuccess; never after a failure', async () => {
     const events: string[] = [];
     const session = {
       ...fakeSession(),
-      regenerate: async () => {
-        events.push('regenerate');
+      renewId: async () => {
+        events.push('renewId');
       },
     };
     const { state } = await login(sessionAuth, '', session);
@@ -527,14 +527,14 @@ describe('handleLogin and handleCallback with the session store', () => {
         },
       },
     );
-    expect(events).toEqual(['regenerate', 'onSuccess']);
+    expect(events).toEqual(['renewId', 'onSuccess']);
   });
 
   it('leaves the session alone with the cookie store: the app owns it', async () => {
     let regenerated = 0;
     const session = {
       ...fakeSession(),
-      regenerate: () => {
+      renewId: () => {
         regenerated += 1;
       },
     };

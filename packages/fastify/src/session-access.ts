@@ -12,7 +12,7 @@ interface FastifySession {
 
 /**
  * `request.session` as core's {@link SessionAccess}, or `undefined` without
- * one. `@fastify/session` gets `regenerate`: a new id with every value kept
+ * one. `@fastify/session` gets `renewId`: a new id with every value kept
  * (its own `regenerate()` keeps only the keys it is given). A
  * `@fastify/secure-session` lives sealed in its cookie: no id to renew.
  */
@@ -25,8 +25,7 @@ export function sessionAccessOf(request: FastifyRequest): SessionAccess | undefi
     set: (key, value) => current()?.set(key, value),
     ...(typeof session.sessionId === 'string'
       ? {
-          regenerate: () =>
-            session.regenerate(Object.keys(session).filter((key) => key !== 'cookie')),
+          renewId: () => session.regenerate(Object.keys(session).filter((key) => key !== 'cookie')),
         }
       : {}),
   };
