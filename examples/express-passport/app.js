@@ -68,6 +68,7 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
   });
   app.get(TOKEN_ROUTE, strategy.developerToken());
   app.get('/auth/apple-music', authenticator.authenticate('apple-music'));
+  // On success, Passport's req.login gives the session a new id (session fixation).
   app.post(
     '/auth/apple-music/callback',
     authenticator.authenticate('apple-music', {

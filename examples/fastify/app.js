@@ -37,6 +37,8 @@ export async function buildApp({ auth, sessionKey, secureCookies, logLevel, musi
     onSuccess(request, reply, { musicUserToken, restricted, storefront, returnTo }) {
       /** @type {StoredLogin} */
       const login = { musicUserToken, restricted, storefront: storefront ?? null };
+      // A session sealed in its cookie has no id to fix (session fixation);
+      // with @fastify/session, `session: true` gave it a new id already.
       request.session.set('login', login);
       return reply.redirect(returnTo ?? '/', 303);
     },

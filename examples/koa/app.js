@@ -40,6 +40,10 @@ export function createExampleApp(am, { sessionKeys, musicKitScriptURL }) {
   const router = new Router();
   router.get(am.routes.loginPath, am.login());
   router.post(am.routes.callbackPath, am.callback(), (ctx) => {
+    // With `session: true`, callback() gave the session a new id already
+    // (koa-session's regenerate(), values kept): a session cookie planted
+    // before the login cannot read what is stored now. Without it, call
+    // `await ctx.session.regenerate()` here first.
     const { musicUserToken, storefront, restricted } = ctx.state.appleMusic;
     ctx.session.login = {
       musicUserToken,

@@ -43,6 +43,7 @@ export function createExampleHandler(auth, options = {}) {
     if (route === 'POST /auth/apple-music/callback') {
       return auth.handleCallback(request, {
         onSuccess(result) {
+          // A new session id on every login: a cookie planted before it reads nothing.
           const sid = randomBytes(24).toString('base64url');
           sessions.set(sid, result);
           return new Response(null, {

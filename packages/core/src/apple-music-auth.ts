@@ -55,7 +55,10 @@ export interface LoginResult {
 export interface StartLoginInput {
   /** A same-site path to come back to after login, e.g. from `?returnTo=`; any other shape is refused. */
   returnTo?: unknown;
-  /** The framework's session, for `state.store: 'session'`. */
+  /**
+   * The framework's session, for `state.store: 'session'`; a successful
+   * login calls its `renewId` (session fixation) before it returns.
+   */
   session?: SessionAccess | undefined;
   /** The origin the request was made to; required when `callbackURL` is a path. */
   origin?: string | undefined;
@@ -132,7 +135,10 @@ export interface AppleMusicAuth {
    * route with `returnTo` for page navigations, else 401 JSON naming it.
    */
   loginRequiredStep(request: FlowRequest): StepReply;
-  /** The default answer to a failed login: 303 to the failure page, clearing the state cookie. */
+  /**
+   * The default answer to a failed login, clearing the state cookie: a 303 to
+   * the failure page, or that page itself for a code no callback ends with.
+   */
   failureReply(error: AppleMusicAuthError, request: FlowRequest, returnTo?: string): StepReply;
   /** The login route on web-standard objects (`?returnTo=` is honoured). */
   handleLogin(request: Request, options?: HandleLoginOptions): Promise<Response>;
@@ -271,6 +277,10 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
           storefront,
           returnTo,
         };
+        // The login's session gets a new id before the app writes the result into it.
+        if (resolved.state.store === 'session') {
+          await input.session?.renewId?.();
+        }
         return { result, error: undefined, returnTo };
       } catch (error) {
         if (!isAppleMusicAuthError(error)) throw error;

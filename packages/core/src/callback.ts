@@ -1,5 +1,6 @@
 import { describeValue } from './describe-value.js';
 import { AppleMusicAuthError, AuthorizationError, type AuthorizationErrorCode } from './errors.js';
+import { jsonObjectKeys } from './json-object-keys.js';
 import { utf8Length } from './utf8.js';
 
 /**
@@ -127,7 +128,11 @@ function toEntries(
           'application/x-www-form-urlencoded (as the bridge page does) or application/json',
       );
     }
-    if (json) return { entries: Object.entries(parseJson(body)), json: true };
+    if (json) {
+      // Every key as the text gives it: JSON.parse keeps only a repeated key's last value.
+      const root = parseJson(body);
+      return { entries: jsonObjectKeys(body).map((key) => [key, root[key]]), json: true };
+    }
     return { entries: [...new URLSearchParams(body)], json: false };
   }
   if (body instanceof URLSearchParams) {
@@ -227,6 +232,10 @@ function readErrorValue(value: string): CallbackErrorValue {
  * `'0'`, `'true'`, `'false'` (and booleans in JSON) and defaults to false.
  *
  * The state is returned unchecked: pass it to a state store's `consume`.
+ *
+ * A field given twice is refused, in a form and in JSON text alike. An
+ * object that a body parser made from JSON has lost a repeated key already
+ * (the parser kept its last value): pass the raw text to have it refused.
  *
  * @throws AppleMusicAuthError `ERR_CALLBACK_INVALID`: status 413 for a body
  *   over {@link MAX_CALLBACK_BODY_BYTES}; status 400 for invalid JSON or a

@@ -53,6 +53,32 @@ export type CallbackOutcome = StepReply &
 /** The query parameter that carries a failure's code to the failure page. */
 const ERROR_PARAM = 'error';
 
+/**
+ * The codes a callback can end with: its 303 carries one of these to the
+ * login route's failure page (`?error=<code>`). The login route shows the
+ * failure page for these only, and the bridge page for any other value, so
+ * that nobody can make it show a failure no callback gave (a configuration
+ * error's 500 above all). A callback that ends with another code (an
+ * `onSuccess` that throws one) gets its failure page at once, without the 303.
+ */
+const CALLBACK_FAILURE_CODES: ReadonlySet<string> = new Set<AppleMusicAuthErrorCode>([
+  'ERR_STATE_MISSING',
+  'ERR_STATE_MISMATCH',
+  'ERR_STATE_EXPIRED',
+  'ERR_STATE_MALFORMED',
+  'ERR_STATE_REPLAYED',
+  'ERR_CALLBACK_INVALID',
+  'ERR_ACCESS_DENIED',
+  'ERR_UNAVAILABLE',
+  'ERR_CANCELLED',
+  'ERR_POPUP_BLOCKED',
+  'ERR_USER_TOKEN_REJECTED',
+  'ERR_DEVELOPER_TOKEN_REJECTED',
+  'ERR_RATE_LIMITED',
+  'ERR_UPSTREAM',
+  'ERR_TIMEOUT',
+]);
+
 const NO_STORE = 'no-store';
 
 /**
@@ -99,6 +125,13 @@ export function createLoginSteps(flow: LoginFlow): {
   ): StepReply => {
     const setCookies = clearing(request);
     error.headers = setCookies.length > 0 ? { 'set-cookie': setCookies } : {};
+    if (!CALLBACK_FAILURE_CODES.has(error.code)) {
+      const page = failurePage(
+        { code: error.code, status: defaultStatusByCode[error.code] },
+        returnTo,
+      );
+      return { ...page, setCookies };
+    }
     return {
       status: 303,
       headers: { location: loginURLFor(returnTo, error.code), 'cache-control': NO_STORE },
@@ -192,7 +225,7 @@ export function createLoginSteps(flow: LoginFlow): {
 
 /**
  * The failure the callback redirected to (`?error=<code>`), when the code is
- * one of this library's; its `returnTo` only when it is a same-site path.
+ * one a callback can end with; its `returnTo` only when it is a same-site path.
  */
 function failureShown(
   query: URLSearchParams,
@@ -200,7 +233,7 @@ function failureShown(
   | { error: { code: AppleMusicAuthErrorCode; status: number }; returnTo: string | undefined }
   | undefined {
   const code = query.get(ERROR_PARAM);
-  if (code === null || !Object.hasOwn(defaultStatusByCode, code)) return undefined;
+  if (code === null || !CALLBACK_FAILURE_CODES.has(code)) return undefined;
   const known = code as AppleMusicAuthErrorCode;
   let returnTo: string | undefined;
   try {

@@ -30,6 +30,18 @@ export interface SessionAccess {
   get(key: string): unknown;
   /** Stores a value (it must survive until the callback), or removes it when `undefined`. */
   set(key: string, value: unknown): void;
+  /**
+   * Gives the session a new id and keeps its values (session fixation:
+   * whoever planted the old session cookie must not share the signed-in
+   * session); it may return a promise. With `state.store: 'session'` a
+   * successful callback calls it before the app sees the result. Not the
+   * session packages' own `regenerate()`, which may drop the values: the
+   * adapters set it for koa-session (its `regenerate()` keeps them) and
+   * `@fastify/session`; a session sealed in its cookie
+   * (`@fastify/secure-session`) has no id to renew, and Passport's
+   * `req.login` regenerates by itself.
+   */
+  renewId?(): unknown;
 }
 
 /** What a state store needs from the current request. */
@@ -94,6 +106,12 @@ export const DEFAULT_STATE_SESSION_KEY = 'appleMusicAuth';
 /** A cookie name: an RFC 6265 token. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** The `__Secure-` prefix, matched without regard to case as newer browsers do. */
+const SECURE_PREFIX = /^__secure-/i;
+
+/** The `__Host-` prefix in any case; older browsers honour it only as `__Host-`. */
+const HOST_PREFIX = /^__host-/i;
+
 /** A cookie path: starts with '/', visible ASCII and spaces, no ';'. */
 const COOKIE_PATH = /^\/[\u0020-\u003a\u003c-\u007e]*$/;
 
@@ -105,8 +123,9 @@ export interface CookieStateStoreOptions {
    * Name of the nonce cookie; default `apple_music_auth_state`. Over
    * https it gets the `__Host-` prefix (Secure, `Path=/`, no Domain), which no
    * sibling subdomain can set; over http (local development) it is used as
-   * given, scoped to `cookiePath`. A name that already has a `__Host-` or
-   * `__Secure-` prefix is used as it is, and needs https.
+   * given, scoped to `cookiePath`. A name that already has the `__Host-`
+   * prefix is used as it is, and needs https. A `__Secure-` name is refused:
+   * a sibling subdomain can set such a cookie for the whole site.
    */
   cookieName?: string | undefined;
   /** The callback's path, e.g. `/auth/apple-music/callback`: the http cookie goes there only. */
@@ -145,12 +164,12 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
       "expected the callback's path, such as '/auth/apple-music/callback' (starts with '/', no ';' or control characters).",
     );
   }
-  const prefixed = cookieName.startsWith('__Host-') || cookieName.startsWith('__Secure-');
+  const hostPrefixed = cookieName.startsWith('__Host-');
 
   /** The cookie's name and scope for this request: `__Host-` over https, as given over http. */
   const scope = (request: StateStoreRequest): { name: string; path: string; secure: boolean } => {
     if (request.secure !== true) {
-      if (prefixed) {
+      if (hostPrefixed) {
         throw invalidOptions(
           'cookieName',
           `'${cookieName}' needs https, but this request came over http: serve the app over https (behind a proxy, trust its X-Forwarded-Proto) or use a name without the prefix.`,
@@ -158,9 +177,7 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
       }
       return { name: cookieName, path: cookiePath, secure: false };
     }
-    if (cookieName.startsWith('__Secure-'))
-      return { name: cookieName, path: cookiePath, secure: true };
-    const name = cookieName.startsWith('__Host-') ? cookieName : `__Host-${cookieName}`;
+    const name = hostPrefixed ? cookieName : `__Host-${cookieName}`;
     return { name, path: '/', secure: true };
   };
   /** The attributes after `name=value`, serialized once per scope and lifetime. */
@@ -202,7 +219,14 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
   };
 }
 
-/** Checks a state cookie name: an RFC 6265 token, default `apple_music_auth_state`. */
+/**
+ * Checks a state cookie name: an RFC 6265 token, default
+ * `apple_music_auth_state`, not starting with `__Secure-` (in any case): a
+ * page on a sibling subdomain can set a `__Secure-` cookie for the whole
+ * site, so such a name would let it plant a nonce. The store gives the name
+ * the `__Host-` prefix over https itself; a given `__Host-` prefix must be
+ * spelt so, since older browsers compare prefixes case-sensitively.
+ */
 export function assertCookieName(field: string, value: unknown): string {
   if (value === undefined) return DEFAULT_STATE_COOKIE_NAME;
   if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
@@ -210,6 +234,15 @@ export function assertCookieName(field: string, value: unknown): string {
       field,
       `expected a cookie name made of letters, digits and !#$%&'*+-.^_\`|~, such as '${DEFAULT_STATE_COOKIE_NAME}'.`,
     );
+  }
+  if (SECURE_PREFIX.test(value)) {
+    throw invalidOptions(
+      field,
+      `'${value}' starts with __Secure-, which a sibling subdomain can set for this whole site: give the name without a prefix (over https the store makes it a __Host- cookie, which only this host can set).`,
+    );
+  }
+  if (HOST_PREFIX.test(value) && !value.startsWith('__Host-')) {
+    throw invalidOptions(field, `write the prefix of '${value}' as __Host-, or leave it out.`);
   }
   return value;
 }
@@ -364,8 +397,13 @@ export function assertSessionKey(field: string, value: unknown): string {
  * koa-session's `ctx.session`) as a {@link SessionAccess}: `set(key,
  * undefined)` deletes the property. Returns `undefined` when `session` is not
  * an object (no session middleware ran), which the session store reports.
+ * `renewId` becomes {@link SessionAccess.renewId}, e.g.
+ * `() => ctx.session.regenerate()` for koa-session.
  */
-export function sessionFromObject(session: unknown): SessionAccess | undefined {
+export function sessionFromObject(
+  session: unknown,
+  renewId?: SessionAccess['renewId'],
+): SessionAccess | undefined {
   if (typeof session !== 'object' || session === null) return undefined;
   const target = session as Record<string, unknown>;
   return {
@@ -374,5 +412,6 @@ export function sessionFromObject(session: unknown): SessionAccess | undefined {
       if (value === undefined) delete target[key];
       else target[key] = value;
     },
+    ...(renewId === undefined ? {} : { renewId }),
   };
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, request, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 import bodyParser from 'body-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAppleMusicAuthError, MAX_CALLBACK_BODY_BYTES } from '../src/index.js';
+import { isAppleMusicAuthError, MAX_CALLBACK_BODY_BYTES, parseCallback } from '../src/index.js';
 import { readCallbackBody } from '../src/node/index.js';
 
 type Middleware = (
@@ -95,6 +95,23 @@ describe('readCallbackBody', () => {
       status: 200,
       kind: 'text',
       body: json,
+    });
+  });
+
+  it('keeps a repeated JSON key only where the raw text was kept: the parsed object has lost it', async () => {
+    const repeated = '{"state":"forged","music_user_token":"abc","state":"s"}';
+    expect(await post('/raw-json', 'application/json', repeated)).toEqual({
+      status: 200,
+      kind: 'text',
+      body: repeated,
+    });
+    expect(() => parseCallback(repeated, { contentType: 'application/json' })).toThrow(
+      /"state" appears more than once/,
+    );
+    expect(await post('/json', 'application/json', repeated)).toEqual({
+      status: 200,
+      kind: 'object',
+      body: { state: 's', music_user_token: 'abc' },
     });
   });
 

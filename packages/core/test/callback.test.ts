@@ -145,6 +145,19 @@ describe('parseCallback refuses hostile bodies with ERR_CALLBACK_INVALID', () =>
         ),
       /"music_user_token" appears more than once/,
     ],
+    [
+      'a repeated key in JSON text, the last value the valid one',
+      () =>
+        parseCallback('{"state":"forged","music_user_token":"t","state":"valid"}', {
+          contentType: 'application/json',
+        }),
+      /"state" appears more than once/,
+    ],
+    [
+      'a repeated key in JSON text spelt with an escape',
+      () => parseCallback('{"error":"cancelled","state":"a", "st\\u0061te" :"b"}'),
+      /"state" appears more than once/,
+    ],
     ['an unknown field', () => parseCallback('music_user_token=t&admin=1'), /"admin" is unknown/],
     [
       'an unknown field with control characters in its name',

@@ -485,6 +485,11 @@ describe('createAppleMusicAuth: the state group', () => {
     ['a maxAge over an hour', { secret, maxAge: 3601 }, 'state.maxAge'],
     ['a short secret', { secret: 'short' }, 'state.secret'],
     ['a bad cookieName', { secret, cookieName: 'a b' }, 'state.cookieName'],
+    [
+      'a __Secure- cookieName (a sibling subdomain can plant it)',
+      { secret, cookieName: '__Secure-app_state' },
+      'state.cookieName',
+    ],
     ['an empty sessionKey', { store: 'session', sessionKey: '' }, 'state.sessionKey'],
     ['an unknown store', { store: 'redis' }, 'state.store'],
     ['a store object without methods', { store: {} }, 'state.store'],

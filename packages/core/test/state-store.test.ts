@@ -263,14 +263,19 @@ describe('createCookieStateStore', () => {
     expect(error.message).toMatch(/`cookieName`.*needs https/);
   });
 
-  it('keeps a __Secure- name on the callback path, Secure', async () => {
-    const store = createCookieStateStore(options({ cookieName: '__Secure-ams' }));
-    const issued = await store.issue({ secure: true }, {});
-    expect(parseSetCookie(issued.setCookies[0] ?? '')).toMatchObject({
-      name: '__Secure-ams',
-      path: CALLBACK_PATH,
-      secure: true,
-    });
+  it.each(['__Secure-ams', '__secure-ams', '__SECURE-ams'])(
+    'refuses the name %s at construction: a sibling subdomain can set a __Secure- cookie',
+    (cookieName) => {
+      const error = thrownBy(() => createCookieStateStore(options({ cookieName })));
+      expect(error.code).toBe('ERR_INVALID_OPTIONS');
+      expect(error.message).toMatch(/`cookieName`.*__Secure-.*sibling subdomain.*__Host-/);
+    },
+  );
+
+  it('refuses a __Host- prefix in another case, which older browsers do not honour', () => {
+    const error = thrownBy(() => createCookieStateStore(options({ cookieName: '__host-ams' })));
+    expect(error.code).toBe('ERR_INVALID_OPTIONS');
+    expect(error.message).toMatch(/`cookieName`.*as __Host-/);
   });
 
   it.each<[string, unknown, RegExp]>([

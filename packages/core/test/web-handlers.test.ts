@@ -3,7 +3,7 @@ import { parseSetCookie } from 'cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type AppleMusicAuth,
-  type AppleMusicAuthError,
+  AppleMusicAuthError,
   type AppleMusicAuthOptions,
   AuthorizationError,
   createAppleMusicAuth,
@@ -425,6 +425,35 @@ describe('handleCallback: outcomes', () => {
     expect(await stateOf(response)).not.toBe('');
   });
 
+  it.each(['ERR_INVALID_OPTIONS', 'ERR_INVALID_KEY', 'ERR_INVALID_RETURN_TO'])(
+    'shows no failure page for ?error=%s, which no callback ends with: the bridge page instead',
+    async (code) => {
+      const response = await auth.handleLogin(new Request(`${LOGIN_URL}?error=${code}`));
+      expect(response.status).toBe(200);
+      expect(await stateOf(response)).not.toBe('');
+    },
+  );
+
+  it('answers a code no callback ends with, thrown by onSuccess, with its failure page at once', async () => {
+    const { state, cookie } = await login(auth, '?returnTo=%2Fhome');
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), restricted: '0', state }, cookie),
+      {
+        onSuccess: () => {
+          throw new AppleMusicAuthError('ERR_INVALID_OPTIONS', 'the app misconfigured something');
+        },
+      },
+    );
+    expect(response.status).toBe(500);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const html = await response.text();
+    expect(html).toContain('ERR_INVALID_OPTIONS');
+    expect(html).not.toContain('misconfigured');
+    expect(html).toContain('href="/auth/apple-music?returnTo=%2Fhome"');
+    expectClearingCookie(response);
+  });
+
   it('rejects when onSuccess throws a non-library error (a bug in the app)', async () => {
     const { state, cookie } = await login();
     const bug = new TypeError('database is not connected');
@@ -464,6 +493,58 @@ describe('handleLogin and handleCallback with the session store', () => {
 
     const replay = await sessionAuth.handleCallback(callbackRequest(fields), { session });
     await expectFailurePage(replay, 403, 'ERR_STATE_REPLAYED', sessionAuth);
+  });
+
+  it('renews the session id once a login succeeded, before onSuccess; never after a failure', async () => {
+    const events: string[] = [];
+    const session = {
+      ...fakeSession(),
+      renewId: async () => {
+        events.push('renewId');
+      },
+    };
+    const { state } = await login(sessionAuth, '', session);
+    const declined = await sessionAuth.handleCallback(
+      callbackRequest({ error: 'access_denied', state }),
+      { session },
+    );
+    expect(declined.status).toBe(303);
+    const forged = await sessionAuth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), state: 'forged' }),
+      { session },
+    );
+    expect(forged.status).toBe(303);
+    expect(events).toEqual([]);
+
+    const next = await login(sessionAuth, '', session);
+    await sessionAuth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), state: next.state }),
+      {
+        session,
+        onSuccess: () => {
+          events.push('onSuccess');
+          return new Response(null, { status: 204 });
+        },
+      },
+    );
+    expect(events).toEqual(['renewId', 'onSuccess']);
+  });
+
+  it('leaves the session alone with the cookie store: the app owns it', async () => {
+    let regenerated = 0;
+    const session = {
+      ...fakeSession(),
+      renewId: () => {
+        regenerated += 1;
+      },
+    };
+    const { state, cookie } = await login(auth, '', session);
+    const response = await auth.handleCallback(
+      callbackRequest({ music_user_token: fakeMusicUserToken(), state }, cookie),
+      { session },
+    );
+    expect(response.headers.get('location')).toBe('/');
+    expect(regenerated).toBe(0);
   });
 
   it('answers a login without a session with the 500 error page', async () => {

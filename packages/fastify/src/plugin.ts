@@ -7,7 +7,6 @@ import {
   type FlowRequest,
   isAppleMusicAuthError,
   MAX_CALLBACK_BODY_BYTES,
-  type SessionAccess,
   type StateOptions,
   type StepReply,
 } from '@apple-music-auth/core';
@@ -29,6 +28,7 @@ import {
   resolveRouteOptions,
 } from './plugin-options.js';
 import { createRequireLogin } from './require-login.js';
+import { sessionAccessOf } from './session-access.js';
 
 /** The content types the callback route parses, in its own context only. */
 const CALLBACK_TYPES = ['application/x-www-form-urlencoded', 'application/json'];
@@ -176,7 +176,7 @@ function stateOptions(
 function flowRequest(request: FastifyRequest): FlowRequest {
   return flowRequestFrom(request.raw, {
     url: request.url,
-    session: (request as { session?: SessionAccess }).session,
+    session: sessionAccessOf(request),
   });
 }
 

@@ -133,11 +133,13 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
     tokenPathOption ?? `${auth.routes.loginPath.replace(/\/$/, '')}/developer-token`;
   const usesSession = session || (store !== undefined && store !== 'cookie');
 
-  const flowRequest = (ctx: Context): FlowRequest =>
-    flowRequestFrom(ctx.req, {
+  const flowRequest = (ctx: Context): FlowRequest => {
+    const { session } = ctx as { session?: { regenerate(): Promise<void> } | null };
+    return flowRequestFrom(ctx.req, {
       url: ctx.url,
-      session: usesSession ? sessionFromObject((ctx as { session?: unknown }).session) : undefined,
+      session: usesSession ? sessionFromObject(session, () => session?.regenerate()) : undefined,
     });
+  };
 
   const login = (): Middleware => async (ctx) => {
     send(ctx, await auth.loginStep(flowRequest(ctx)));

@@ -45,6 +45,8 @@ for (const [name, setup, runs] of setups) {
       loopbackTarget(app.origin, sandbox(), clock, {
         successCount: () => app.downstreamCalls,
         bodyParserRefuses: setup.bodyParser === undefined ? [] : coBodyRefusals,
+        // koa-body keeps no raw text: a repeated JSON key is gone before core sees the body.
+        jsonParsedFirst: setup.bodyParser === 'koa-body',
       });
     itRefusesEveryHostileRequest(target);
     if (runs > 0) itFuzzesCallbacks(target, runs);

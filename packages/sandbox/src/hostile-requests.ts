@@ -27,6 +27,12 @@ export interface HostileRequest {
    */
   parserRefusal?: BodyParserRefusal;
   /**
+   * True for a repeated JSON key: on a target whose `jsonParsedFirst` is
+   * set, the parser has dropped the repeat, and the request expects the
+   * login to go on with the parser's last value (a success, earned once).
+   */
+  lostToJsonParser?: boolean;
+  /**
    * Sends the request to `target` and checks the refusal: status, code,
    * that no HTML the request carried comes back unescaped, and (with
    * `target.successCount`) that no refused callback reached the app's
@@ -45,6 +51,7 @@ interface Attack {
   status: number;
   code: string;
   parserRefusal?: BodyParserRefusal;
+  lostToJsonParser?: boolean;
   /** Logins the attack earns on its way (a replay's first, honest callback). */
   earns?: number;
   attack(target: ScenarioTarget): Promise<Response>;
@@ -346,6 +353,17 @@ const bodyAttacks: Attack[] = [
     ),
   },
   {
+    name: 'a state key repeated in a JSON body, its last value the valid one',
+    status: 400,
+    code: 'ERR_CALLBACK_INVALID',
+    lostToJsonParser: true,
+    attack: afterLogin(
+      (login, token) =>
+        `{"state":"forged","music_user_token":${JSON.stringify(token)},"state":${JSON.stringify(login.state)}}`,
+      'application/json',
+    ),
+  },
+  {
     name: 'a multi-valued token in JSON',
     status: 400,
     code: 'ERR_CALLBACK_INVALID',
@@ -473,20 +491,38 @@ async function expectParserRefusal(answer: Response): Promise<string> {
   return text;
 }
 
+/** Checks the login that goes on when the app's JSON parser dropped a repeated key. */
+async function expectParsedLogin(answer: Response): Promise<string> {
+  const text = await answer.text();
+  assert.equal(
+    answer.status,
+    200,
+    `expected the login to go on with the JSON parser's last value, got ${answer.status}: ${text.slice(0, 300)}`,
+  );
+  return text;
+}
+
 function toHostileRequest(entry: Attack): HostileRequest {
-  const { name, status, code, parserRefusal, earns = 0, attack } = entry;
+  const { name, status, code, parserRefusal, lostToJsonParser = false, attack } = entry;
+  const parsedFirstNote = lostToJsonParser
+    ? '; behind a JSON parser that keeps no raw text, the login goes on with its last value'
+    : '';
   return {
-    name: `refuses ${name} (${status} ${code})`,
+    name: `refuses ${name} (${status} ${code}${parsedFirstNote})`,
     status,
     code,
     ...(parserRefusal === undefined ? {} : { parserRefusal }),
+    ...(lostToJsonParser ? { lostToJsonParser } : {}),
     async run(target) {
       const before = target.successCount?.();
       const answer = await attack(target);
-      const text =
-        parserRefusal !== undefined && target.bodyParserRefuses?.includes(parserRefusal)
+      const parsedFirst = lostToJsonParser && target.jsonParsedFirst === true;
+      const text = parsedFirst
+        ? await expectParsedLogin(answer)
+        : parserRefusal !== undefined && target.bodyParserRefuses?.includes(parserRefusal)
           ? await expectParserRefusal(answer)
           : await expectRefusal(target, answer, status, code);
+      const earns = (entry.earns ?? 0) + (parsedFirst ? 1 : 0);
       if (before !== undefined) {
         const earned = (target.successCount?.() ?? before) - before;
         assert.equal(earned, earns, `the app's success hook ran ${earned} times, not ${earns}`);
@@ -504,8 +540,9 @@ function toHostileRequest(entry: Attack): HostileRequest {
  * truncated, over-long, expired, replayed and other-instance states; missing,
  * foreign and planted cookies; oversized and deeply nested bodies; wrong and
  * missing content types; invalid UTF-8; `__proto__` and `constructor` keys;
- * duplicate and multi-valued fields; CR/LF; unknown `error` values; every
- * spelling of an off-site `returnTo`; and HTML in every field.
+ * duplicate and multi-valued fields, a repeated JSON key included; CR/LF;
+ * unknown `error` values; every spelling of an off-site `returnTo`; and HTML
+ * in every field.
  */
 export const hostileRequests: readonly HostileRequest[] = [
   ...stateAttacks,
