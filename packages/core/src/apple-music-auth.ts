@@ -13,7 +13,12 @@ import {
   type LoginRequest,
   type StepReply,
 } from './login-steps.js';
-import { type AppleMusicAuthOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  type AppleMusicAuthEvent,
+  type AppleMusicAuthOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 import { resolveRequestOrigin } from './request-origin.js';
 import { normalizeReturnTo } from './return-to.js';
 import {
@@ -185,6 +190,21 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     getDeveloperToken: () => serverTokens.getToken(),
   });
   const stateStore = createStateStore(resolved);
+  /** Hands an event to `onEvent`; a listener that throws must not change the answer. */
+  const emit = (event: AppleMusicAuthEvent): void => {
+    try {
+      resolved.onEvent?.(event);
+    } catch {
+      // The login's outcome stands whatever the listener does.
+    }
+  };
+  /** Rethrows `error`, after reporting a full used-state store. */
+  const reportFull = (error: unknown, route: AppleMusicAuthEvent['route']): never => {
+    if (isAppleMusicAuthError(error) && error.code === 'ERR_STATE_STORE_FULL') {
+      emit({ type: 'used-states-full', route });
+    }
+    throw error;
+  };
 
   /** The origin a request was made to: the absolute callback URL's, else the caller's. */
   const originOf = (given: string | undefined): string => {
@@ -241,7 +261,9 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
           ? undefined
           : normalizeReturnTo(input.returnTo);
       const origin = originOf(input.origin);
-      const issued = await stateStore.issue(storeRequest(origin, input), { returnTo });
+      const issued = await stateStore
+        .issue(storeRequest(origin, input), { returnTo })
+        .catch((error: unknown) => reportFull(error, 'login'));
       const developerToken = await browserTokens(origin).getToken();
       const page = bridgePage(origin, input.ui ?? resolved.ui, developerToken).render(issued.state);
       return {
@@ -274,6 +296,8 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         return { result, error: undefined, returnTo };
       } catch (error) {
         if (!isAppleMusicAuthError(error)) throw error;
+        if (error.code === 'ERR_STATE_STORE_FULL')
+          emit({ type: 'used-states-full', route: 'callback' });
         return { result: undefined, error, returnTo };
       }
     },
@@ -326,6 +350,7 @@ function createStateStore(resolved: ResolvedOptions): StateStore {
     return createSessionStateStore({
       key: state.sessionKey,
       maxAgeSeconds: state.maxAge,
+      usedStates: state.usedStates,
       now: resolved.now,
     });
   }
