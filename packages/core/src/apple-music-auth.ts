@@ -200,7 +200,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
   };
   /** Rethrows `error`, after reporting a full used-state store. */
   const reportFull = (error: unknown, route: AppleMusicAuthEvent['route']): never => {
-    if (isAppleMusicAuthError(error) && error.code === 'ERR_STATE_STORE_FULL') {
+    if (isAppleMusicAuthError(error) && error.code === 'ERR_USED_STATES_FULL') {
       emit({ type: 'used-states-full', route });
     }
     throw error;
@@ -296,7 +296,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         return { result, error: undefined, returnTo };
       } catch (error) {
         if (!isAppleMusicAuthError(error)) throw error;
-        if (error.code === 'ERR_STATE_STORE_FULL')
+        if (error.code === 'ERR_USED_STATES_FULL')
           emit({ type: 'used-states-full', route: 'callback' });
         return { result: undefined, error, returnTo };
       }

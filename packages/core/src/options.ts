@@ -42,7 +42,7 @@ export interface StateOptions {
    * login only, with either store (a session in a cookie cannot do it alone).
    * Default: in memory, with room for `maxAge` x 100 states (100 logins a
    * second, 6,000 a minute, sustained); when it is full of unexpired states,
-   * new logins are refused with `ERR_STATE_STORE_FULL` (503) and a
+   * new logins are refused with `ERR_USED_STATES_FULL` (503) and a
    * `used-states-full` event rather than a state forgotten. A smaller or
    * larger one: `createMemorySingleUseStore({ maxEntries })`. Share one store
    * (e.g. Redis, see {@link SingleUseStore}) between instances.
@@ -56,7 +56,7 @@ export interface StateOptions {
  */
 export interface AppleMusicAuthEvent {
   /**
-   * `used-states-full`: a login was refused with `ERR_STATE_STORE_FULL`
+   * `used-states-full`: a login was refused with `ERR_USED_STATES_FULL`
    * (503), because the used-state store holds as many unexpired states as it
    * may (a flood of logins, or a store too small for the traffic).
    */

@@ -25,7 +25,7 @@ export interface SingleUseStore {
   consume(id: string, ttlSeconds: number): boolean | Promise<boolean>;
   /**
    * Answers `true` when the store holds as many ids as it can: new logins are
-   * then refused with `ERR_STATE_STORE_FULL` (503). A store without a bound
+   * then refused with `ERR_USED_STATES_FULL` (503). A store without a bound
    * (Redis) leaves it out.
    */
   isFull?(): boolean | Promise<boolean>;
@@ -50,13 +50,13 @@ export interface MemorySingleUseStoreOptions {
 }
 
 /**
- * `ERR_STATE_STORE_FULL` (503): the used-state store holds as many unexpired
+ * `ERR_USED_STATES_FULL` (503): the used-state store holds as many unexpired
  * states as it may; forgetting one would let it be replayed.
  */
 export function usedStatesFull(maxEntries?: number): AppleMusicAuthError {
   const size = maxEntries === undefined ? '' : ` (${maxEntries})`;
   return new AppleMusicAuthError(
-    'ERR_STATE_STORE_FULL',
+    'ERR_USED_STATES_FULL',
     `Too many logins at once: the used-state store holds as many unexpired states as it may${size}, and forgetting one would let it be replayed, so logins are refused until some expire (within \`state.maxAge\`). If this is real traffic, give \`state.usedStates\` a larger store (\`createMemorySingleUseStore({ maxEntries })\`) or a shared one such as Redis.`,
   );
 }
@@ -65,7 +65,7 @@ export function usedStatesFull(maxEntries?: number): AppleMusicAuthError {
  * The default {@link SingleUseStore}: a bounded map in this process's memory.
  * Expired ids are dropped as new ones arrive. It never forgets an unexpired
  * id: when it is full of them, `consume` of a new id throws
- * `ERR_STATE_STORE_FULL` and `isFull()` answers `true`, until some expire.
+ * `ERR_USED_STATES_FULL` and `isFull()` answers `true`, until some expire.
  * Enough for one instance; several instances need a shared store.
  *
  * @throws AppleMusicAuthError `ERR_INVALID_OPTIONS` for a bad option.

@@ -77,7 +77,7 @@ export interface StateStore {
   /**
    * Starts a login: makes a state for the bridge page and what the browser must keep.
    *
-   * @throws AppleMusicAuthError `ERR_STATE_STORE_FULL` (503) when the
+   * @throws AppleMusicAuthError `ERR_USED_STATES_FULL` (503) when the
    *   used-state store has no room for one more login.
    */
   issue(
@@ -89,7 +89,7 @@ export interface StateStore {
    *
    * @throws AppleMusicAuthError `ERR_STATE_MISSING`, `ERR_STATE_MALFORMED`,
    *   `ERR_STATE_EXPIRED`, `ERR_STATE_MISMATCH` or `ERR_STATE_REPLAYED`;
-   *   `ERR_STATE_STORE_FULL` when the used-state store cannot remember it.
+   *   `ERR_USED_STATES_FULL` when the used-state store cannot remember it.
    */
   consume(request: StateStoreRequest, state: unknown): Promise<ConsumedState>;
   /**

@@ -360,7 +360,7 @@ describe('the session store', () => {
 });
 
 describe('a full used-state store', () => {
-  it('refuses new logins and callbacks it cannot remember with ERR_STATE_STORE_FULL (503) and an event, never forgetting a used state', async () => {
+  it('refuses new logins and callbacks it cannot remember with ERR_USED_STATES_FULL (503) and an event, never forgetting a used state', async () => {
     const events: AppleMusicAuthEvent[] = [];
     const auth = createAuth({
       state: { usedStates: createMemorySingleUseStore({ maxEntries: 3 }) },
@@ -383,13 +383,13 @@ describe('a full used-state store', () => {
     expect(events).toEqual([]);
 
     await expect(auth.startLogin()).rejects.toMatchObject({
-      code: 'ERR_STATE_STORE_FULL',
+      code: 'ERR_USED_STATES_FULL',
       status: 503,
     });
     expect(events).toEqual([{ type: 'used-states-full', route: 'login' }]);
     await expect(
       finish(pending, callbackBody(sandbox.issueToken(), bridgeConfig(pending).state)),
-    ).rejects.toMatchObject({ code: 'ERR_STATE_STORE_FULL', status: 503 });
+    ).rejects.toMatchObject({ code: 'ERR_USED_STATES_FULL', status: 503 });
     expect(events.at(-1)).toEqual({ type: 'used-states-full', route: 'callback' });
     await expect(
       finish(victim, callbackBody(sandbox.issueToken(), victimState)),

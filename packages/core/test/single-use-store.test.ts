@@ -23,13 +23,13 @@ describe('createMemorySingleUseStore', () => {
     expect(store.consume('a', 0)).toBe(false);
   });
 
-  it('never forgets a live id: when full it refuses new ids (ERR_STATE_STORE_FULL, 503) and says so', () => {
+  it('never forgets a live id: when full it refuses new ids (ERR_USED_STATES_FULL, 503) and says so', () => {
     let clock = 0;
     const store = createMemorySingleUseStore({ maxEntries: 3, now: () => clock });
     for (const id of ['a', 'b', 'c']) expect(store.consume(id, 60)).toBe(true);
     expect(store.isFull?.()).toBe(true);
     const error = thrownBy(() => store.consume('d', 60));
-    expect([error.code, error.status, error.expose]).toEqual(['ERR_STATE_STORE_FULL', 503, false]);
+    expect([error.code, error.status, error.expose]).toEqual(['ERR_USED_STATES_FULL', 503, false]);
     expect(error.message).toContain('state.usedStates');
     for (const id of ['a', 'b', 'c']) expect(store.consume(id, 60)).toBe(false);
     clock += 60_000;
@@ -55,7 +55,7 @@ describe('createMemorySingleUseStore', () => {
     const store = createMemorySingleUseStore({ now: () => 0 });
     for (let index = 0; index < 60_000; index += 1) store.consume(`id-${index}`, 600);
     expect(store.isFull?.()).toBe(true);
-    expect(thrownBy(() => store.consume('one-more', 600)).code).toBe('ERR_STATE_STORE_FULL');
+    expect(thrownBy(() => store.consume('one-more', 600)).code).toBe('ERR_USED_STATES_FULL');
   });
 
   it('keeps every live id through many expiries and evictions', () => {

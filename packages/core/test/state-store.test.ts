@@ -529,7 +529,7 @@ describe('a full used-state store', () => {
     ['the cookie store', cookieStore],
     ['the session store', sessionStore],
   ])(
-    'makes %s refuse new logins (ERR_STATE_STORE_FULL) and keep refusing a used state',
+    'makes %s refuse new logins (ERR_USED_STATES_FULL) and keep refusing a used state',
     async (_name, create) => {
       const clock = fakeClock();
       const store = create(createMemorySingleUseStore({ maxEntries: 2, now: clock.now }));
@@ -548,7 +548,7 @@ describe('a full used-state store', () => {
       await store.consume(victim.request, victim.state);
       await store.consume(flood.request, flood.state);
       const refused = await rejectionOf(start());
-      expect([refused.code, refused.status]).toEqual(['ERR_STATE_STORE_FULL', 503]);
+      expect([refused.code, refused.status]).toEqual(['ERR_USED_STATES_FULL', 503]);
       const replay = await rejectionOf(store.consume(victim.request, victim.state));
       expect(replay.code).toBe('ERR_STATE_REPLAYED');
     },
@@ -561,7 +561,7 @@ describe('a full used-state store', () => {
     used.consume('another', 60);
     const request = { secure: true, cookieHeader: cookieHeaderFrom(issued.setCookies) };
     const error = await rejectionOf(store.consume(request, issued.state));
-    expect(error.code).toBe('ERR_STATE_STORE_FULL');
+    expect(error.code).toBe('ERR_USED_STATES_FULL');
   });
 
   it('sizes the default from maxAge: 100 logins a second (30 s: 3,000 states)', async () => {
@@ -573,7 +573,7 @@ describe('a full used-state store', () => {
       await store.consume({ session, secure: true }, issued.state);
     }
     const error = await rejectionOf(store.issue({ session: fakeSession(), secure: true }, {}));
-    expect(error.code).toBe('ERR_STATE_STORE_FULL');
+    expect(error.code).toBe('ERR_USED_STATES_FULL');
     clock.advance(30_000);
     await expect(store.issue({ session: fakeSession(), secure: true }, {})).resolves.toBeDefined();
   });

@@ -496,7 +496,7 @@ export const loginScenarios: readonly LoginScenario[] = [
     },
   },
   {
-    name: 'the eviction flood (small store): a full store refuses logins (503) and still refuses a used state',
+    name: 'the eviction flood (small store): a full store refuses logins and callbacks (503), and still a used state',
     async run(target) {
       assert.ok(target.limitUsedStates, 'this scenario needs target.limitUsedStates');
       const restore = target.limitUsedStates(FLOOD_STORE_SIZE);
@@ -505,6 +505,7 @@ export const loginScenarios: readonly LoginScenario[] = [
         const token = target.sandbox.issueToken();
         const fields = { state: victim.state, music_user_token: token, restricted: '0' };
         await expectSuccess(await sendCallback(target, fields, victim.cookies));
+        const pending = await openLoginPage(target);
         // Anonymous logins, each cancelled at once: every one uses up a state.
         let refused: Response | undefined;
         for (let pair = 0; pair < FLOOD_STORE_SIZE && refused === undefined; pair += 1) {
@@ -518,7 +519,14 @@ export const loginScenarios: readonly LoginScenario[] = [
           await expectFailure(target, cancel, 400, 'ERR_CANCELLED');
         }
         assert.ok(refused, `${FLOOD_STORE_SIZE} logins went through: the store forgot used states`);
-        await expectFailure(target, refused, 503, 'ERR_STATE_STORE_FULL');
+        await expectFailure(target, refused, 503, 'ERR_USED_STATES_FULL');
+        // A login started before the flood cannot be remembered, so it cannot finish.
+        const late = await sendCallback(
+          target,
+          { state: pending.state, music_user_token: target.sandbox.issueToken() },
+          pending.cookies,
+        );
+        await expectFailure(target, late, 503, 'ERR_USED_STATES_FULL');
         // The victim's captured state and cookie, now with another account's token.
         const replay = await sendCallback(
           target,
