@@ -198,12 +198,11 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
       // The login's outcome stands whatever the listener does.
     }
   };
-  /** Rethrows `error`, after reporting a full used-state store. */
-  const reportFull = (error: unknown, route: AppleMusicAuthEvent['route']): never => {
+  /** Reports `error` to `onEvent` when it is a full used-state store's. */
+  const noteIfFull = (error: unknown, route: AppleMusicAuthEvent['route']): void => {
     if (isAppleMusicAuthError(error) && error.code === 'ERR_USED_STATES_FULL') {
       emit({ type: 'used-states-full', route });
     }
-    throw error;
   };
 
   /** The origin a request was made to: the absolute callback URL's, else the caller's. */
@@ -263,7 +262,10 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
       const origin = originOf(input.origin);
       const issued = await stateStore
         .issue(storeRequest(origin, input), { returnTo })
-        .catch((error: unknown) => reportFull(error, 'login'));
+        .catch((error: unknown) => {
+          noteIfFull(error, 'login');
+          throw error;
+        });
       const developerToken = await browserTokens(origin).getToken();
       const page = bridgePage(origin, input.ui ?? resolved.ui, developerToken).render(issued.state);
       return {
@@ -296,8 +298,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         return { result, error: undefined, returnTo };
       } catch (error) {
         if (!isAppleMusicAuthError(error)) throw error;
-        if (error.code === 'ERR_USED_STATES_FULL')
-          emit({ type: 'used-states-full', route: 'callback' });
+        noteIfFull(error, 'callback');
         return { result: undefined, error, returnTo };
       }
     },

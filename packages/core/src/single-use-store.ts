@@ -19,8 +19,8 @@ export interface SingleUseStore {
    * Marks `id` as used for `ttlSeconds` (at least 1) and answers whether it
    * was fresh: `true` the first time, `false` while it is remembered. Two
    * calls with one id, however close, must not both answer `true`. A store
-   * that has no room throws (e.g. {@link usedStatesFull}) rather than forget
-   * an id that is still remembered.
+   * that has no room throws (`ERR_USED_STATES_FULL`) rather than forget an
+   * id that is still remembered.
    */
   consume(id: string, ttlSeconds: number): boolean | Promise<boolean>;
   /**

@@ -127,7 +127,7 @@ export interface CookieStateStoreOptions {
   cookiePath: string;
   /** Lifetime of the state and the cookie in seconds; default 600. */
   maxAgeSeconds?: number | undefined;
-  /** Where used states are remembered; default {@link defaultUsedStates}. */
+  /** Where used states are remembered; default in memory, room for `maxAgeSeconds` x 100. */
   usedStates?: SingleUseStore | undefined;
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   now?: (() => number) | undefined;
@@ -267,8 +267,8 @@ export interface SessionStateStoreOptions {
   /** Lifetime of a pending login in seconds; default 600. */
   maxAgeSeconds?: number | undefined;
   /**
-   * Where used states are remembered as well as in the session; default
-   * {@link defaultUsedStates}. A session stored in a cookie, or two requests
+   * Where used states are remembered as well as in the session; default in
+   * memory, room for `maxAgeSeconds` x 100. A session stored in a cookie, or two requests
    * that each read their own copy of the session, cannot make a state
    * single-use by themselves: this store does.
    */
