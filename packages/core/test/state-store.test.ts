@@ -591,17 +591,24 @@ describe('state store option and session checks', () => {
       'a numeric cookieName',
       () => createCookieStateStore({ secret: SECRET, cookiePath: '/', cookieName: 42 as never }),
     ],
-    ...[null, {}, Object.assign(() => undefined, { consume: async () => true })].map(
-      (usedStates): [string, () => unknown] => [
-        `usedStates ${typeof usedStates === 'function' ? 'as a function' : JSON.stringify(usedStates)}`,
-        () =>
-          createCookieStateStore({
-            secret: SECRET,
-            cookiePath: '/',
-            usedStates: usedStates as never,
-          }),
-      ],
-    ),
+    [
+      'a session usedStates whose isFull is not a function',
+      () => createSessionStateStore({ usedStates: { consume: () => true, isFull: 'no' } as never }),
+    ],
+    ...[
+      null,
+      {},
+      { consume: () => true, isFull: true },
+      Object.assign(() => undefined, { consume: async () => true }),
+    ].map((usedStates): [string, () => unknown] => [
+      `usedStates ${typeof usedStates === 'function' ? 'as a function' : JSON.stringify(usedStates)}`,
+      () =>
+        createCookieStateStore({
+          secret: SECRET,
+          cookiePath: '/',
+          usedStates: usedStates as never,
+        }),
+    ]),
   ])('refuses %s with ERR_INVALID_OPTIONS', (_what, create) => {
     expect(thrownBy(create).code).toBe('ERR_INVALID_OPTIONS');
   });
