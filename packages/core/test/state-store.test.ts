@@ -554,6 +554,14 @@ describe('a full used-state store', () => {
     },
   );
 
+  it('names `usedStates` when the session store is given one without consume', () => {
+    const error = thrownBy(() => createSessionStateStore({ usedStates: {} as never }));
+    expect([error.code, error.message]).toEqual([
+      'ERR_INVALID_OPTIONS',
+      expect.stringContaining('`usedStates`'),
+    ]);
+  });
+
   it('refuses a callback it cannot remember rather than let it through', async () => {
     const used = createMemorySingleUseStore({ maxEntries: 1 });
     const store = cookieStore(used);
