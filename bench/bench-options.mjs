@@ -2,6 +2,7 @@
 // signing key (passed to the child processes in BENCH_PRIVATE_KEY so that
 // the sandbox checks the developer tokens the apps sign) and core's options.
 import { generateKeyPairSync } from 'node:crypto';
+import { createMemorySingleUseStore } from '@apple-music-auth/core';
 
 /** The state secret the benchmark's apps and their pre-signed callbacks share. */
 export const BENCH_STATE_SECRET = 'a-benchmark-state-secret-of-enough-length';
@@ -25,14 +26,22 @@ export function benchPrivateKey() {
   return process.env.BENCH_PRIVATE_KEY;
 }
 
-/** Core's options for the apps: a path callbackURL, the state secret, verification off unless asked. */
+/**
+ * Core's options for the apps: a path callbackURL, the state secret,
+ * verification off unless asked. A run finishes far more logins within a
+ * state's lifetime than the default used-state store holds (100 a second,
+ * then it refuses logins), so the apps get the largest one core allows.
+ */
 export function benchAuthOptions(overrides = {}) {
   return {
     teamId: BENCH_TEAM_ID,
     keyId: BENCH_KEY_ID,
     privateKey: benchPrivateKey(),
     callbackURL: CALLBACK_PATH,
-    state: { secret: BENCH_STATE_SECRET },
+    state: {
+      secret: BENCH_STATE_SECRET,
+      usedStates: createMemorySingleUseStore({ maxEntries: 10_000_000 }),
+    },
     app: { name: 'Bench App' },
     verifyUserToken: false,
     ...overrides,

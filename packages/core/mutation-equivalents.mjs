@@ -137,14 +137,6 @@ export const equivalentMutants = [
   },
   {
     file: 'src/state-store.ts',
-    mutator: 'ObjectLiteral',
-    line: 'if (value === undefined) return createMemorySingleUseStore({ now });',
-    replacement: '{}',
-    reason:
-      "the used-state store's clock only decides when it forgets a state, which by then has expired on the store's own clock too",
-  },
-  {
-    file: 'src/state-store.ts',
     mutator: 'ConditionalExpression',
     line: "if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) throw malformed();",
     replacement: 'false',

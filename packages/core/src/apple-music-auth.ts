@@ -13,7 +13,12 @@ import {
   type LoginRequest,
   type StepReply,
 } from './login-steps.js';
-import { type AppleMusicAuthOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  type AppleMusicAuthEvent,
+  type AppleMusicAuthOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 import { resolveRequestOrigin } from './request-origin.js';
 import { normalizeReturnTo } from './return-to.js';
 import {
@@ -191,6 +196,20 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     getDeveloperToken: () => serverTokens.getToken(),
   });
   const stateStore = createStateStore(resolved);
+  /** Hands an event to `onEvent`; a listener that throws must not change the answer. */
+  const emit = (event: AppleMusicAuthEvent): void => {
+    try {
+      resolved.onEvent?.(event);
+    } catch {
+      // The login's outcome stands whatever the listener does.
+    }
+  };
+  /** Reports `error` to `onEvent` when it is a full used-state store's. */
+  const noteIfFull = (error: unknown, route: AppleMusicAuthEvent['route']): void => {
+    if (isAppleMusicAuthError(error) && error.code === 'ERR_USED_STATES_FULL') {
+      emit({ type: 'used-states-full', route });
+    }
+  };
 
   /** The origin a request was made to: the absolute callback URL's, else the caller's. */
   const originOf = (given: string | undefined): string => {
@@ -247,7 +266,12 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
           ? undefined
           : normalizeReturnTo(input.returnTo);
       const origin = originOf(input.origin);
-      const issued = await stateStore.issue(storeRequest(origin, input), { returnTo });
+      const issued = await stateStore
+        .issue(storeRequest(origin, input), { returnTo })
+        .catch((error: unknown) => {
+          noteIfFull(error, 'login');
+          throw error;
+        });
       const developerToken = await browserTokens(origin).getToken();
       const page = bridgePage(origin, input.ui ?? resolved.ui, developerToken).render(issued.state);
       return {
@@ -284,6 +308,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         return { result, error: undefined, returnTo };
       } catch (error) {
         if (!isAppleMusicAuthError(error)) throw error;
+        noteIfFull(error, 'callback');
         return { result: undefined, error, returnTo };
       }
     },
@@ -336,6 +361,7 @@ function createStateStore(resolved: ResolvedOptions): StateStore {
     return createSessionStateStore({
       key: state.sessionKey,
       maxAgeSeconds: state.maxAge,
+      usedStates: state.usedStates,
       now: resolved.now,
     });
   }

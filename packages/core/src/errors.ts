@@ -11,6 +11,7 @@ export type AppleMusicAuthErrorCode =
   | 'ERR_STATE_EXPIRED'
   | 'ERR_STATE_MALFORMED'
   | 'ERR_STATE_REPLAYED'
+  | 'ERR_USED_STATES_FULL'
   | 'ERR_CALLBACK_INVALID'
   | 'ERR_INVALID_RETURN_TO'
   | 'ERR_ACCESS_DENIED'
@@ -38,7 +39,8 @@ export type TokenErrorCode = Extract<
 /**
  * The HTTP status an adapter answers with for each code, unless the thrower
  * chose another. Configuration and key problems are the server's fault (500);
- * Apple's failures are a bad gateway (502) or a gateway timeout (504).
+ * Apple's failures are a bad gateway (502) or a gateway timeout (504); a
+ * full used-state store is a temporary refusal (503).
  */
 export const defaultStatusByCode: Readonly<Record<AppleMusicAuthErrorCode, number>> = {
   ERR_INVALID_OPTIONS: 500,
@@ -48,6 +50,7 @@ export const defaultStatusByCode: Readonly<Record<AppleMusicAuthErrorCode, numbe
   ERR_STATE_EXPIRED: 400,
   ERR_STATE_MALFORMED: 400,
   ERR_STATE_REPLAYED: 403,
+  ERR_USED_STATES_FULL: 503,
   ERR_CALLBACK_INVALID: 400,
   ERR_INVALID_RETURN_TO: 400,
   ERR_ACCESS_DENIED: 403,

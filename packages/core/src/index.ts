@@ -75,7 +75,7 @@ export type {
   LoginRequest,
   StepReply,
 } from './login-steps.js';
-export type { AppleMusicAuthOptions, StateOptions } from './options.js';
+export type { AppleMusicAuthEvent, AppleMusicAuthOptions, StateOptions } from './options.js';
 export type { HeaderInput } from './request-origin.js';
 export { normalizeReturnTo } from './return-to.js';
 export {

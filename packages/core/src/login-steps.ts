@@ -77,6 +77,7 @@ const CALLBACK_FAILURE_CODES: ReadonlySet<string> = new Set<AppleMusicAuthErrorC
   'ERR_RATE_LIMITED',
   'ERR_UPSTREAM',
   'ERR_TIMEOUT',
+  'ERR_USED_STATES_FULL',
 ]);
 
 const NO_STORE = 'no-store';

@@ -38,11 +38,31 @@ export interface StateOptions {
   /** The session key of a pending login (session store); default `appleMusicAuth`. */
   sessionKey?: string;
   /**
-   * Where the cookie store remembers used states until they expire, so each
-   * finishes one login only: in memory by default; share one store (e.g.
-   * Redis, see {@link SingleUseStore}) between instances.
+   * Where used states are remembered until they expire, so each finishes one
+   * login only, with either store (a session in a cookie cannot do it alone).
+   * Default: in memory, with room for `maxAge` x 100 states (100 logins a
+   * second, 6,000 a minute, sustained); when it is full of unexpired states,
+   * new logins are refused with `ERR_USED_STATES_FULL` (503) and a
+   * `used-states-full` event rather than a state forgotten. A smaller or
+   * larger one: `createMemorySingleUseStore({ maxEntries })`. Share one store
+   * (e.g. Redis, see {@link SingleUseStore}) between instances.
    */
   usedStates?: SingleUseStore;
+}
+
+/**
+ * What `onEvent` receives: plain data about the login flow, for logs and
+ * metrics, never a token.
+ */
+export interface AppleMusicAuthEvent {
+  /**
+   * `used-states-full`: a login was refused with `ERR_USED_STATES_FULL`
+   * (503), because the used-state store holds as many unexpired states as it
+   * may (a flood of logins, or a store too small for the traffic).
+   */
+  type: 'used-states-full';
+  /** Where it was refused: starting a login, or finishing one. */
+  route: 'login' | 'callback';
 }
 
 /** Everything `createAppleMusicAuth` takes. Only the first four (and `state.secret` or `state.store`) are required. */
@@ -115,6 +135,8 @@ export interface AppleMusicAuthOptions {
   timeoutMs?: number;
   /** The clock, in milliseconds since the epoch (default `Date.now`); tests move it. */
   now?: () => number;
+  /** Called with each {@link AppleMusicAuthEvent}; what it throws is ignored. */
+  onEvent?: (event: AppleMusicAuthEvent) => void;
 }
 
 /** The state options after validation. */
@@ -153,6 +175,7 @@ export interface ResolvedOptions {
   dispatcher: Dispatcher | undefined;
   timeoutMs: number;
   now: () => number;
+  onEvent: ((event: AppleMusicAuthEvent) => void) | undefined;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -174,6 +197,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'dispatcher',
   'timeoutMs',
   'now',
+  'onEvent',
 ]);
 
 /**
@@ -244,6 +268,10 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     unit: 'milliseconds',
   });
   const now = clockOption('now', input.now);
+  if (input.onEvent !== undefined && typeof input.onEvent !== 'function') {
+    throw invalidOptions('onEvent', 'must be a function that receives each event.');
+  }
+  const onEvent = input.onEvent as ResolvedOptions['onEvent'];
 
   return {
     teamId,
@@ -269,6 +297,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     dispatcher,
     timeoutMs,
     now,
+    onEvent,
   };
 }
 
@@ -350,17 +379,18 @@ function resolveStateOptions(input: Record<string, unknown>): ResolvedStateOptio
   const secret =
     secretValue === undefined ? undefined : assertStateSecret(secretValue, secretField);
   const [maxAgeValue, maxAgeField] = pick('maxAge', 'stateMaxAge');
+  const maxAge = assertMaxAgeSeconds(maxAgeValue, maxAgeField);
   const now = clockOption('now', input.now);
   return {
     secret,
     store,
-    maxAge: assertMaxAgeSeconds(maxAgeValue, maxAgeField),
+    maxAge,
     cookieName: assertCookieName('state.cookieName', group.cookieName),
     sessionKey: assertSessionKey('state.sessionKey', group.sessionKey),
     usedStates:
       group.usedStates === undefined
         ? undefined
-        : assertSingleUseStore('state.usedStates', group.usedStates, now),
+        : assertSingleUseStore('state.usedStates', group.usedStates, now, maxAge),
   };
 }
 

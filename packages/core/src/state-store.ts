@@ -1,9 +1,16 @@
 import { parse, serialize } from 'cookie';
+import { encodeBase64URL } from './base64.js';
 import { constantTimeEqual } from './constant-time.js';
 import { invalidOptions } from './errors.js';
 import { clockOption } from './option-checks.js';
 import { normalizeReturnTo } from './return-to.js';
-import { createMemorySingleUseStore, type SingleUseStore } from './single-use-store.js';
+import { sha256 } from './sha256.js';
+import {
+  createMemorySingleUseStore,
+  type SingleUseStore,
+  USED_STATES_PER_SECOND,
+  usedStatesFull,
+} from './single-use-store.js';
 import {
   assertMaxAgeSeconds,
   assertStateSecret,
@@ -16,6 +23,7 @@ import {
   stateReplayed,
   verifyState,
 } from './state.js';
+import { utf8Bytes } from './utf8.js';
 
 /**
  * Per-request access to the framework's session (e.g. `request.session`).
@@ -78,7 +86,12 @@ export interface ConsumedState {
  * nonce behind; the adapter kit adds them for you.
  */
 export interface StateStore {
-  /** Starts a login: makes a state for the bridge page and what the browser must keep. */
+  /**
+   * Starts a login: makes a state for the bridge page and what the browser must keep.
+   *
+   * @throws AppleMusicAuthError `ERR_USED_STATES_FULL` (503) when the
+   *   used-state store has no room for one more login.
+   */
   issue(
     request: StateStoreRequest,
     options: { returnTo?: string | undefined },
@@ -87,7 +100,8 @@ export interface StateStore {
    * Checks that `state` continues a login this browser started, and uses it up.
    *
    * @throws AppleMusicAuthError `ERR_STATE_MISSING`, `ERR_STATE_MALFORMED`,
-   *   `ERR_STATE_EXPIRED`, `ERR_STATE_MISMATCH` or `ERR_STATE_REPLAYED`.
+   *   `ERR_STATE_EXPIRED`, `ERR_STATE_MISMATCH` or `ERR_STATE_REPLAYED`;
+   *   `ERR_USED_STATES_FULL` when the used-state store cannot remember it.
    */
   consume(request: StateStoreRequest, state: unknown): Promise<ConsumedState>;
   /**
@@ -132,7 +146,7 @@ export interface CookieStateStoreOptions {
   cookiePath: string;
   /** Lifetime of the state and the cookie in seconds; default 600. */
   maxAgeSeconds?: number | undefined;
-  /** Where used states are remembered; default {@link createMemorySingleUseStore}. */
+  /** Where used states are remembered; default in memory, room for `maxAgeSeconds` x 100. */
   usedStates?: SingleUseStore | undefined;
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   now?: (() => number) | undefined;
@@ -156,7 +170,7 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
   const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   const now = clockOption('now', options.now);
   const cookieName = assertCookieName('cookieName', options.cookieName);
-  const usedStates = assertSingleUseStore('usedStates', options.usedStates, now);
+  const usedStates = assertSingleUseStore('usedStates', options.usedStates, now, maxAgeSeconds);
   const { cookiePath } = options;
   if (typeof cookiePath !== 'string' || !COOKIE_PATH.test(cookiePath)) {
     throw invalidOptions(
@@ -197,6 +211,7 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
 
   return {
     async issue(request, { returnTo }) {
+      if (await usedStates.isFull?.()) throw usedStatesFull();
       const nonce = createNonce();
       const state = await createState({ secret, nonce, returnTo, maxAgeSeconds, now });
       return { state, setCookies: [cookie(request, nonce, maxAgeSeconds)] };
@@ -247,21 +262,32 @@ export function assertCookieName(field: string, value: unknown): string {
   return value;
 }
 
-/** Checks a {@link SingleUseStore} option; `undefined` gives a fresh in-memory one. */
+/**
+ * The used-state store a state store makes when given none: in memory, with
+ * room for {@link USED_STATES_PER_SECOND} logins a second, sustained, as each
+ * used state is remembered for at most `maxAgeSeconds`.
+ */
+export function defaultUsedStates(maxAgeSeconds: number, now: () => number): SingleUseStore {
+  return createMemorySingleUseStore({ maxEntries: maxAgeSeconds * USED_STATES_PER_SECOND, now });
+}
+
+/** Checks a {@link SingleUseStore} option; `undefined` gives {@link defaultUsedStates}. */
 export function assertSingleUseStore(
   field: string,
   value: unknown,
   now: () => number,
+  maxAgeSeconds: number,
 ): SingleUseStore {
-  if (value === undefined) return createMemorySingleUseStore({ now });
+  if (value === undefined) return defaultUsedStates(maxAgeSeconds, now);
   if (
     typeof value !== 'object' ||
     value === null ||
-    typeof (value as { consume?: unknown }).consume !== 'function'
+    typeof (value as { consume?: unknown }).consume !== 'function' ||
+    !['undefined', 'function'].includes(typeof (value as { isFull?: unknown }).isFull)
   ) {
     throw invalidOptions(
       field,
-      'expected an object with `consume(id, ttlSeconds)` answering whether the id was fresh (see SingleUseStore).',
+      'expected an object with `consume(id, ttlSeconds)` answering whether the id was fresh, and optionally `isFull()` (see SingleUseStore).',
     );
   }
   return value as SingleUseStore;
@@ -273,6 +299,13 @@ export interface SessionStateStoreOptions {
   key?: string | undefined;
   /** Lifetime of a pending login in seconds; default 600. */
   maxAgeSeconds?: number | undefined;
+  /**
+   * Where used states are remembered as well as in the session; default in
+   * memory, room for `maxAgeSeconds` x 100. A session stored in a cookie, or two requests
+   * that each read their own copy of the session, cannot make a state
+   * single-use by themselves: this store does.
+   */
+  usedStates?: SingleUseStore | undefined;
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   now?: (() => number) | undefined;
 }
@@ -332,6 +365,13 @@ function readStored(value: unknown): PendingLogin | UsedLogin | undefined {
  * same session gets `ERR_STATE_REPLAYED`. A shared session backend (e.g.
  * Redis) carries it across instances. A new login replaces the pending one.
  *
+ * The session alone cannot make a state single-use: a session kept in a
+ * cookie (`@fastify/secure-session`, koa-session's default) comes back as it
+ * was before the login whenever its old cookie is sent again, and concurrent
+ * callbacks each read their own copy of it. So every consumed state also goes
+ * to `usedStates` (atomic in memory, `SET NX` in Redis): one callback wins,
+ * every other gets `ERR_STATE_REPLAYED`.
+ *
  * @throws AppleMusicAuthError `ERR_INVALID_OPTIONS` naming the bad option; at
  *   request time also when no session is present.
  */
@@ -342,10 +382,12 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
   const key = assertSessionKey('key', options.key);
   const maxAgeSeconds = assertMaxAgeSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   const now = clockOption('now', options.now);
+  const usedStates = assertSingleUseStore('usedStates', options.usedStates, now, maxAgeSeconds);
 
   return {
     async issue(request, { returnTo }) {
       const session = requireSession(request);
+      if (await usedStates.isFull?.()) throw usedStatesFull();
       const pending: PendingLogin = {
         state: createNonce(),
         expiresAt: now() + maxAgeSeconds * 1000,
@@ -373,11 +415,20 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
       }
       if (!constantTimeEqual(stored.state, state)) throw stateMismatch();
       if (now() >= stored.expiresAt) throw stateExpired();
-      session.set(key, { used: stored.state, expiresAt: stored.expiresAt } satisfies UsedLogin);
+      const used: UsedLogin = { used: stored.state, expiresAt: stored.expiresAt };
+      const ttlSeconds = Math.ceil((stored.expiresAt - now()) / 1000);
+      const fresh = await usedStates.consume(usedStateId(stored.state), ttlSeconds);
+      session.set(key, used);
+      if (!fresh) throw stateReplayed();
       return { returnTo: stored.returnTo };
     },
     clearingSetCookies: () => [],
   };
+}
+
+/** The used-state id of a session state: its SHA-256, base64url, as the cookie store's ids are. */
+function usedStateId(state: string): string {
+  return encodeBase64URL(sha256(utf8Bytes(state)));
 }
 
 /** Checks a session key option, default `appleMusicAuth`. */

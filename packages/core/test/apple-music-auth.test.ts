@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppleMusicAuth,
   AppleMusicAuthError,
+  type AppleMusicAuthEvent,
   type AppleMusicAuthOptions,
   createAppleMusicAuth,
+  createMemorySingleUseStore,
   type LoginPage,
   TokenError,
 } from '../src/index.js';
@@ -354,6 +356,48 @@ describe('the session store', () => {
       code: 'ERR_INVALID_OPTIONS',
       message: expect.stringContaining('`session`'),
     });
+  });
+});
+
+describe('a full used-state store', () => {
+  it('refuses new logins and callbacks it cannot remember with ERR_USED_STATES_FULL (503) and an event, never forgetting a used state', async () => {
+    const events: AppleMusicAuthEvent[] = [];
+    const auth = createAuth({
+      state: { usedStates: createMemorySingleUseStore({ maxEntries: 3 }) },
+      onEvent: (event) => {
+        events.push(event);
+        throw new Error('a broken listener changes nothing');
+      },
+    });
+    const finish = (page: LoginPage, fields: URLSearchParams) =>
+      auth.finishLogin({ body: fields, cookieHeader: cookieHeader(page.setCookies) });
+    const victim = await auth.startLogin();
+    const victimState = bridgeConfig(victim).state;
+    await finish(victim, callbackBody(sandbox.issueToken(), victimState));
+    const pending = await auth.startLogin();
+    for (let pair = 0; pair < 2; pair += 1) {
+      const page = await auth.startLogin();
+      const cancel = new URLSearchParams({ state: bridgeConfig(page).state, error: 'cancelled' });
+      await expect(finish(page, cancel)).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
+    }
+    expect(events).toEqual([]);
+
+    await expect(auth.startLogin()).rejects.toMatchObject({
+      code: 'ERR_USED_STATES_FULL',
+      status: 503,
+    });
+    expect(events).toEqual([{ type: 'used-states-full', route: 'login' }]);
+    await expect(
+      finish(pending, callbackBody(sandbox.issueToken(), bridgeConfig(pending).state)),
+    ).rejects.toMatchObject({ code: 'ERR_USED_STATES_FULL', status: 503 });
+    expect(events.at(-1)).toEqual({ type: 'used-states-full', route: 'callback' });
+    await expect(
+      finish(victim, callbackBody(sandbox.issueToken(), victimState)),
+    ).rejects.toMatchObject({ code: 'ERR_STATE_REPLAYED' });
+  });
+
+  it('refuses an onEvent that is not a function', () => {
+    expect(() => createAuth({ onEvent: 'log' as never })).toThrow(/`onEvent`/);
   });
 });
 

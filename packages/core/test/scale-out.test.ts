@@ -102,6 +102,17 @@ describe('two processes sharing the state secret and a Redis of used states', ()
       body: { code: 'ERR_STATE_REPLAYED' },
     });
   });
+
+  it('lets exactly one of 6 concurrent callbacks with one state win across both processes (SET NX)', async () => {
+    const login = await loginOn(first);
+    const answers = await Promise.all(
+      [first, second, first, second, first, second].map((origin) => login.finishOn(origin)),
+    );
+    expect(answers.filter(({ status }) => status === 200)).toHaveLength(1);
+    expect(answers.filter(({ status }) => status !== 200)).toEqual(
+      Array(5).fill({ status: 403, body: { code: 'ERR_STATE_REPLAYED' } }),
+    );
+  });
 });
 
 describe('processes with other secrets', () => {

@@ -144,10 +144,10 @@ function fastifyApp(register: (app: FastifyInstance) => void): () => FastifyInst
   };
 }
 
-/** A browser stand-in over loopback: it keeps cookies between requests. */
-function client(origin: string) {
-  const jar = new Map<string, string>();
-  return async (path: string, init: RequestInit = {}): Promise<Response> => {
+/** A browser stand-in over loopback: it keeps cookies between requests, starting from `cookies`. */
+function client(origin: string, cookies: ReadonlyMap<string, string> = new Map()) {
+  const jar = new Map(cookies);
+  const send = async (path: string, init: RequestInit = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
     if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
     const response = await fetch(`${origin}${path}`, { ...init, headers, redirect: 'manual' });
@@ -158,6 +158,25 @@ function client(origin: string) {
     }
     return response;
   };
+  return Object.assign(send, { jar });
+}
+
+/** Opens the login page in `browser` and returns the state it carries. */
+async function startLogin(browser: ReturnType<typeof client>): Promise<string> {
+  const page = await browser('/auth/apple-music');
+  expect(page.status).toBe(200);
+  const state = /"state":"([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  expect(state).not.toBe('');
+  return state;
+}
+
+/** Posts a callback with `state` and a token from `browser`. */
+function postCallback(browser: ReturnType<typeof client>, state: string, token: string) {
+  return browser('/auth/apple-music/callback', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ state, music_user_token: token, restricted: '0' }),
+  });
 }
 
 type Started = { origin: string; close(): Promise<void> };
@@ -245,6 +264,43 @@ describe.each(apps)('the session state store with %s', (_name, start) => {
         body: form,
       });
       expect(foreign.status).toBe(400);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses the state again when the cookies from before the login are sent again', async () => {
+    const app = await start();
+    try {
+      const browser = client(app.origin);
+      const state = await startLogin(browser);
+      const beforeLogin = new Map(browser.jar);
+      const done = await postCallback(browser, state, 'A'.repeat(64));
+      expect([done.status, await done.text()]).toEqual([200, 'A'.repeat(64)]);
+      for (const token of ['B'.repeat(64), 'C'.repeat(64)]) {
+        const replay = await postCallback(client(app.origin, beforeLogin), state, token);
+        expect([replay.status, await replay.text()]).toEqual([403, 'ERR_STATE_REPLAYED']);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lets exactly one of 5 concurrent callbacks with one state succeed', async () => {
+    const app = await start();
+    try {
+      const browser = client(app.origin);
+      const state = await startLogin(browser);
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, async (_, index) => {
+          const response = await postCallback(client(app.origin, browser.jar), state, `T${index}`);
+          return [response.status, await response.text()];
+        }),
+      );
+      expect(answers.filter(([status]) => status === 200)).toHaveLength(1);
+      expect(answers.filter(([status]) => status !== 200)).toEqual(
+        Array(4).fill([403, 'ERR_STATE_REPLAYED']),
+      );
     } finally {
       await app.close();
     }

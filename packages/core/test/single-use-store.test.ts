@@ -23,13 +23,39 @@ describe('createMemorySingleUseStore', () => {
     expect(store.consume('a', 0)).toBe(false);
   });
 
-  it('forgets the oldest ids first when full', () => {
-    const store = createMemorySingleUseStore({ maxEntries: 3, now: () => 0 });
-    for (const id of ['a', 'b', 'c', 'd']) expect(store.consume(id, 60)).toBe(true);
-    expect(store.consume('b', 60)).toBe(false);
-    expect(store.consume('c', 60)).toBe(false);
-    expect(store.consume('d', 60)).toBe(false);
+  it('never forgets a live id: when full it refuses new ids (ERR_USED_STATES_FULL, 503) and says so', () => {
+    let clock = 0;
+    const store = createMemorySingleUseStore({ maxEntries: 3, now: () => clock });
+    for (const id of ['a', 'b', 'c']) expect(store.consume(id, 60)).toBe(true);
+    expect(store.isFull?.()).toBe(true);
+    const error = thrownBy(() => store.consume('d', 60));
+    expect([error.code, error.status, error.expose]).toEqual(['ERR_USED_STATES_FULL', 503, false]);
+    expect(error.message).toContain('state.usedStates');
+    for (const id of ['a', 'b', 'c']) expect(store.consume(id, 60)).toBe(false);
+    clock += 60_000;
+    expect(store.isFull?.()).toBe(false);
+    expect(store.consume('d', 60)).toBe(true);
     expect(store.consume('a', 60)).toBe(true);
+  });
+
+  it('makes room from an expired id that waits behind a live one', () => {
+    let clock = 0;
+    const store = createMemorySingleUseStore({ maxEntries: 2, now: () => clock });
+    expect(store.consume('long', 600)).toBe(true);
+    expect(store.consume('short', 1)).toBe(true);
+    expect(store.isFull?.()).toBe(true);
+    clock += 1_000;
+    expect(store.isFull?.()).toBe(false);
+    expect(store.consume('next', 600)).toBe(true);
+    expect(store.consume('long', 600)).toBe(false);
+    expect(() => store.consume('more', 600)).toThrow(/used-state store/);
+  });
+
+  it('holds 60,000 ids by default: 100 logins a second for 600 s', () => {
+    const store = createMemorySingleUseStore({ now: () => 0 });
+    for (let index = 0; index < 60_000; index += 1) store.consume(`id-${index}`, 600);
+    expect(store.isFull?.()).toBe(true);
+    expect(thrownBy(() => store.consume('one-more', 600)).code).toBe('ERR_USED_STATES_FULL');
   });
 
   it('keeps every live id through many expiries and evictions', () => {

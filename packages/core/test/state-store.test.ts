@@ -1,6 +1,6 @@
 import { parseSetCookie } from 'cookie';
 import { describe, expect, it } from 'vitest';
-import { createMemorySingleUseStore } from '../src/single-use-store.js';
+import { createMemorySingleUseStore, type SingleUseStore } from '../src/single-use-store.js';
 import {
   assertSessionKey,
   type CookieStateStoreOptions,
@@ -475,6 +475,121 @@ describe('createSessionStateStore', () => {
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(message);
   });
+
+  it('refuses a session copied from before the login (a session in a cookie), through usedStates', async () => {
+    const store = createSessionStateStore();
+    const { session, request, issued } = await started(store);
+    const beforeLogin = new Map(session.entries);
+    await store.consume(request, issued.state);
+    const copy = fakeSession();
+    for (const [key, value] of beforeLogin) copy.entries.set(key, value);
+    const replay = await rejectionOf(store.consume({ session: copy, secure: true }, issued.state));
+    expect(replay.code).toBe('ERR_STATE_REPLAYED');
+    expect(copy.get('appleMusicAuth')).toMatchObject({ used: issued.state });
+  });
+
+  it('lets one of five concurrent callbacks with one state win, each on its own copy of the session', async () => {
+    const store = createSessionStateStore();
+    const { session, issued } = await started(store);
+    const copies = Array.from({ length: 5 }, () => {
+      const copy = fakeSession();
+      for (const [key, value] of session.entries) copy.entries.set(key, value);
+      return copy;
+    });
+    const outcomes = await Promise.allSettled(
+      copies.map((copy) => store.consume({ session: copy, secure: true }, issued.state)),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const codes = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [(outcome.reason as { code: string }).code] : [],
+    );
+    expect(codes).toEqual(Array(4).fill('ERR_STATE_REPLAYED'));
+  });
+
+  it("records each used state in a shared usedStates under its SHA-256, until the state's expiry", async () => {
+    const clock = fakeClock();
+    const consumed: Array<[string, number]> = [];
+    const store = createSessionStateStore({
+      now: clock.now,
+      usedStates: {
+        consume: (id, ttlSeconds) => {
+          consumed.push([id, ttlSeconds]);
+          return true;
+        },
+      },
+    });
+    const { request, issued } = await started(store);
+    clock.advance(100_500);
+    await store.consume(request, issued.state);
+    expect(consumed).toEqual([[await sha256Base64url(issued.state), 500]]);
+  });
+});
+
+describe('a full used-state store', () => {
+  const cookieStore = (usedStates: SingleUseStore) =>
+    createCookieStateStore({ secret: SECRET, cookiePath: CALLBACK_PATH, usedStates });
+  const sessionStore = (usedStates: SingleUseStore) => createSessionStateStore({ usedStates });
+
+  it.each([
+    ['the cookie store', cookieStore],
+    ['the session store', sessionStore],
+  ])(
+    'makes %s refuse new logins (ERR_USED_STATES_FULL) and keep refusing a used state',
+    async (_name, create) => {
+      const clock = fakeClock();
+      const store = create(createMemorySingleUseStore({ maxEntries: 2, now: clock.now }));
+      const start = async () => {
+        const session = fakeSession();
+        const issued = await store.issue({ session, secure: true }, {});
+        const request = {
+          session,
+          secure: true,
+          cookieHeader: cookieHeaderFrom(issued.setCookies),
+        };
+        return { request, state: issued.state };
+      };
+      const victim = await start();
+      const flood = await start();
+      await store.consume(victim.request, victim.state);
+      await store.consume(flood.request, flood.state);
+      const refused = await rejectionOf(start());
+      expect([refused.code, refused.status]).toEqual(['ERR_USED_STATES_FULL', 503]);
+      const replay = await rejectionOf(store.consume(victim.request, victim.state));
+      expect(replay.code).toBe('ERR_STATE_REPLAYED');
+    },
+  );
+
+  it('names `usedStates` when the session store is given one without consume', () => {
+    const error = thrownBy(() => createSessionStateStore({ usedStates: {} as never }));
+    expect([error.code, error.message]).toEqual([
+      'ERR_INVALID_OPTIONS',
+      expect.stringContaining('`usedStates`'),
+    ]);
+  });
+
+  it('refuses a callback it cannot remember rather than let it through', async () => {
+    const used = createMemorySingleUseStore({ maxEntries: 1 });
+    const store = cookieStore(used);
+    const issued = await store.issue({ secure: true }, {});
+    used.consume('another', 60);
+    const request = { secure: true, cookieHeader: cookieHeaderFrom(issued.setCookies) };
+    const error = await rejectionOf(store.consume(request, issued.state));
+    expect(error.code).toBe('ERR_USED_STATES_FULL');
+  });
+
+  it('sizes the default from maxAge: 100 logins a second (30 s: 3,000 states)', async () => {
+    const clock = fakeClock();
+    const store = createSessionStateStore({ maxAgeSeconds: 30, now: clock.now });
+    for (let index = 0; index < 3_000; index += 1) {
+      const session = fakeSession();
+      const issued = await store.issue({ session, secure: true }, {});
+      await store.consume({ session, secure: true }, issued.state);
+    }
+    const error = await rejectionOf(store.issue({ session: fakeSession(), secure: true }, {}));
+    expect(error.code).toBe('ERR_USED_STATES_FULL');
+    clock.advance(30_000);
+    await expect(store.issue({ session: fakeSession(), secure: true }, {})).resolves.toBeDefined();
+  });
 });
 
 describe('state store option and session checks', () => {
@@ -489,17 +604,24 @@ describe('state store option and session checks', () => {
       'a numeric cookieName',
       () => createCookieStateStore({ secret: SECRET, cookiePath: '/', cookieName: 42 as never }),
     ],
-    ...[null, {}, Object.assign(() => undefined, { consume: async () => true })].map(
-      (usedStates): [string, () => unknown] => [
-        `usedStates ${typeof usedStates === 'function' ? 'as a function' : JSON.stringify(usedStates)}`,
-        () =>
-          createCookieStateStore({
-            secret: SECRET,
-            cookiePath: '/',
-            usedStates: usedStates as never,
-          }),
-      ],
-    ),
+    [
+      'a session usedStates whose isFull is not a function',
+      () => createSessionStateStore({ usedStates: { consume: () => true, isFull: 'no' } as never }),
+    ],
+    ...[
+      null,
+      {},
+      { consume: () => true, isFull: true },
+      Object.assign(() => undefined, { consume: async () => true }),
+    ].map((usedStates): [string, () => unknown] => [
+      `usedStates ${typeof usedStates === 'function' ? 'as a function' : JSON.stringify(usedStates)}`,
+      () =>
+        createCookieStateStore({
+          secret: SECRET,
+          cookiePath: '/',
+          usedStates: usedStates as never,
+        }),
+    ]),
   ])('refuses %s with ERR_INVALID_OPTIONS', (_what, create) => {
     expect(thrownBy(create).code).toBe('ERR_INVALID_OPTIONS');
   });

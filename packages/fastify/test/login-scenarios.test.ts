@@ -1,12 +1,21 @@
+import { createMemorySingleUseStore } from '@apple-music-auth/core';
 import { loginScenarios, type Sandbox, type ScenarioTarget } from '@apple-music-auth/sandbox';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { limitableUsedStates } from '../../../testing/limitable-used-states.js';
 import { injectFetch } from './support/inject-fetch.js';
-import { createScenarioApp, sandboxOptions, startTestSandbox } from './support/scenario-app.js';
+import {
+  createScenarioApp,
+  sandboxOptions,
+  startTestSandbox,
+  stateSecret,
+} from './support/scenario-app.js';
 
 let sandbox: Sandbox;
 let clockOffset = 0;
 const now = () => Date.now() + clockOffset;
+const usedStates = () =>
+  limitableUsedStates((maxEntries) => createMemorySingleUseStore({ maxEntries, now }));
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
@@ -30,15 +39,21 @@ function scenarioTable(target: () => Omit<ScenarioTarget, 'sandbox' | 'advanceTi
 
 describe('login scenarios through fastify.inject, with an absolute https callbackURL', () => {
   const origin = 'https://app.example';
+  const used = usedStates();
   let app: FastifyInstance;
   beforeAll(async () => {
     app = await createScenarioApp(
-      sandboxOptions(sandbox, { callbackURL: `${origin}/auth/apple-music/callback`, now }),
+      sandboxOptions(sandbox, {
+        callbackURL: `${origin}/auth/apple-music/callback`,
+        state: { secret: stateSecret, usedStates: used.store },
+        now,
+      }),
     );
   });
   afterAll(() => app.close());
 
   scenarioTable(() => ({
+    limitUsedStates: used.limit,
     send: injectFetch(app),
     loginURL: `${origin}/auth/apple-music`,
     callbackURL: `${origin}/auth/apple-music/callback`,
@@ -46,15 +61,19 @@ describe('login scenarios through fastify.inject, with an absolute https callbac
 });
 
 describe('login scenarios over loopback HTTP, with the callback resolved per request', () => {
+  const used = usedStates();
   let app: FastifyInstance;
   let origin: string;
   beforeAll(async () => {
-    app = await createScenarioApp(sandboxOptions(sandbox, { now }));
+    app = await createScenarioApp(
+      sandboxOptions(sandbox, { state: { secret: stateSecret, usedStates: used.store }, now }),
+    );
     origin = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());
 
   scenarioTable(() => ({
+    limitUsedStates: used.limit,
     send: (request) => fetch(request, { redirect: 'manual' }),
     loginURL: `${origin}/auth/apple-music`,
     callbackURL: `${origin}/auth/apple-music/callback`,

@@ -7,7 +7,7 @@ import fastifySession from '@fastify/session';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appleMusicAuth } from '../src/index.js';
-import { injectBrowser } from './support/inject-browser.js';
+import { type InjectBrowser, injectBrowser } from './support/inject-browser.js';
 import { sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
 let sandbox: Sandbox;
@@ -92,6 +92,49 @@ for (const [name, registerSession] of sessionPlugins) {
       expect(replay.statusCode).toBe(303);
       expect(replay.headers.location).toMatch(/^\/auth\/apple-music\?error=ERR_STATE_/);
       expect((await browser.request({ url: '/session' })).json().cart).toEqual(['album-1']);
+    });
+
+    /** A browser that holds a copy of `browser`'s cookies as they are now. */
+    const copyOf = (browser: InjectBrowser): InjectBrowser => {
+      const copy = injectBrowser(app);
+      for (const [name, value] of browser.jar) copy.jar.set(name, value);
+      return copy;
+    };
+
+    it('lets exactly one of 5 concurrent callbacks with one state succeed', async () => {
+      const browser = injectBrowser(app);
+      const state = await browser.openLogin();
+      const token = sandbox.issueToken();
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          copyOf(browser).postCallback('/auth/apple-music/callback', {
+            state,
+            music_user_token: token,
+          }),
+        ),
+      );
+      expect(answers.filter((answer) => answer.statusCode === 200)).toHaveLength(1);
+      expect(
+        answers.filter((answer) => answer.statusCode !== 200).map((a) => a.headers.location),
+      ).toEqual(Array(4).fill('/auth/apple-music?error=ERR_STATE_REPLAYED'));
+    });
+
+    it('refuses the state again when the cookies from before the login are sent again', async () => {
+      const browser = injectBrowser(app);
+      const state = await browser.openLogin();
+      const beforeLogin = copyOf(browser);
+      const done = await browser.postCallback('/auth/apple-music/callback', {
+        state,
+        music_user_token: sandbox.issueToken(),
+      });
+      expect(done.statusCode).toBe(200);
+      for (let replay = 0; replay < 2; replay += 1) {
+        const answer = await copyOf(beforeLogin).postCallback('/auth/apple-music/callback', {
+          state,
+          music_user_token: sandbox.issueToken(),
+        });
+        expect(answer.headers.location).toBe('/auth/apple-music?error=ERR_STATE_REPLAYED');
+      }
     });
 
     it("refuses another browser's state", async () => {

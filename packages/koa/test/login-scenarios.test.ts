@@ -1,5 +1,7 @@
+import { createMemorySingleUseStore } from '@apple-music-auth/core';
 import { loginScenarios } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitableUsedStates } from '../../../testing/limitable-used-states.js';
 import {
   type KoaTestApp,
   type KoaTestAppOptions,
@@ -32,14 +34,21 @@ for (const variant of variants) {
   ].join(', ');
 
   describe(`login scenarios over loopback HTTP: ${name}`, () => {
+    const now = () => Date.now() + clockOffset;
+    const used = limitableUsedStates((maxEntries) =>
+      createMemorySingleUseStore({ maxEntries, now }),
+    );
     let app: KoaTestApp;
     beforeAll(async () => {
       app = await startKoaTestApp({
         ...variant,
         auth: (origin) =>
           authOptions(origin, {
-            ...(variant.session ? { state: {} } : {}),
-            now: () => Date.now() + clockOffset,
+            state: {
+              ...(variant.session ? {} : authOptions(origin).state),
+              usedStates: used.store,
+            },
+            now,
           }),
       });
     });
@@ -60,6 +69,7 @@ for (const variant of variants) {
           loginURL: `${app.origin}/auth/apple-music`,
           callbackURL: `${app.origin}/auth/apple-music/callback`,
           sandbox: sandbox(),
+          limitUsedStates: used.limit,
           stateStore: variant.session ? 'session' : 'cookie',
           advanceTime: (ms) => {
             clockOffset += ms;

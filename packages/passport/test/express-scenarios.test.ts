@@ -1,5 +1,7 @@
+import { createMemorySingleUseStore } from '@apple-music-auth/core';
 import { loginScenarios, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { limitableUsedStates } from '../../../testing/limitable-used-states.js';
 import { expressVersions, type RunningApp, startExpressApp } from './support/express-app.js';
 import { keyId, publicKey, teamId } from './support/fixtures.js';
 
@@ -15,6 +17,10 @@ for (const [version, express] of Object.entries(expressVersions)) {
   for (const mode of ['cookie', 'session'] as const) {
     for (const bodyParser of [false, true]) {
       describe(`${version}, ${mode} mode, ${bodyParser ? 'with' : 'without'} a body parser`, () => {
+        const now = () => Date.now() + clockOffset;
+        const used = limitableUsedStates((maxEntries) =>
+          createMemorySingleUseStore({ maxEntries, now }),
+        );
         let app: RunningApp;
         beforeAll(async () => {
           app = await startExpressApp({
@@ -22,7 +28,8 @@ for (const [version, express] of Object.entries(expressVersions)) {
             bodyParser,
             mode,
             sandbox,
-            now: () => Date.now() + clockOffset,
+            now,
+            usedStates: used.store,
           });
         });
         afterAll(() => app.close());
@@ -35,6 +42,7 @@ for (const [version, express] of Object.entries(expressVersions)) {
               loginURL: `${app.origin}/auth/apple-music`,
               callbackURL: `${app.origin}/auth/apple-music/callback`,
               sandbox,
+              limitUsedStates: used.limit,
               stateStore: mode,
               advanceTime: (ms) => {
                 clockOffset += ms;

@@ -1,14 +1,19 @@
-import type { LoginResult } from '@apple-music-auth/core';
+import { createMemorySingleUseStore, type LoginResult } from '@apple-music-auth/core';
 import { loginScenarios, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { limitableUsedStates } from '../../../testing/limitable-used-states.js';
 import { Strategy, type VerifyFunctionWithParams } from '../src/index.js';
-import { keyId, publicKey, sandboxOptions, teamId } from './support/fixtures.js';
+import { keyId, publicKey, sandboxOptions, stateSecret, teamId } from './support/fixtures.js';
 import { runStrategy } from './support/strategy-harness.js';
 
 let sandbox: Sandbox;
 let strategy: Strategy;
 let clockOffset = 0;
 let verifyCalls = 0;
+const now = () => Date.now() + clockOffset;
+const usedStates = limitableUsedStates((maxEntries) =>
+  createMemorySingleUseStore({ maxEntries, now }),
+);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
@@ -20,7 +25,8 @@ beforeAll(async () => {
     {
       ...sandboxOptions(sandbox),
       callbackURL: 'https://app.example/auth/apple-music/callback',
-      now: () => Date.now() + clockOffset,
+      state: { secret: stateSecret, usedStates: usedStates.store },
+      now,
     },
     verify,
   );
@@ -81,6 +87,7 @@ describe('login scenarios through the strategy harness, in-process over https', 
         loginURL: 'https://app.example/auth/apple-music',
         callbackURL: 'https://app.example/auth/apple-music/callback',
         sandbox,
+        limitUsedStates: usedStates.limit,
         advanceTime: (ms) => {
           clockOffset += ms;
         },

@@ -1,6 +1,6 @@
 // Several processes of one Express 5 + Passport app behind one site, sharing
 // the session secret, the state secret and a real Redis: in session mode
-// express-session keeps the login in Redis (connect-redis); in cookie mode
+// express-session keeps the login in Redis (connect-redis); in both modes
 // the used states are kept there. A third process keeps both in its memory.
 import { fileURLToPath } from 'node:url';
 import {
@@ -114,6 +114,17 @@ describe.each([
       status: 200,
       body: { musicUserToken: login.token },
     });
+  });
+
+  it('lets exactly one of 6 concurrent callbacks with one state win across both processes (SET NX)', async () => {
+    const login = await loginOn(first, mode);
+    const answers = await Promise.all(
+      [first, second, first, second, first, second].map((origin) => login.finishOn(origin)),
+    );
+    expect(answers.filter(({ status }) => status === 200)).toHaveLength(1);
+    expect(answers.filter(({ status }) => status !== 200)).toEqual(
+      Array(5).fill(refused('ERR_STATE_REPLAYED')),
+    );
   });
 });
 

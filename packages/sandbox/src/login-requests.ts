@@ -23,7 +23,11 @@ const CONFIG_BLOCK =
  * would; throws an `AssertionError` when the page is not a bridge page.
  */
 export async function openLoginPage(target: ScenarioTarget, query = ''): Promise<StartedLogin> {
-  const page = await target.send(new Request(`${target.loginURL}${query}`));
+  return readLoginPage(await target.send(new Request(`${target.loginURL}${query}`)));
+}
+
+/** Reads a login page's answer as {@link openLoginPage} does; throws when it is not a bridge page. */
+export async function readLoginPage(page: Response): Promise<StartedLogin> {
   const html = await page.text();
   assert.equal(page.status, 200, `login page answered ${page.status}: ${html.slice(0, 200)}`);
   const config = JSON.parse(CONFIG_BLOCK.exec(html)?.[1] ?? '{}') as { state?: unknown };

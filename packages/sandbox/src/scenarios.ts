@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { delay, HttpResponse, http } from 'msw';
-import { openLoginPage, readFailure, sendCallback } from './login-requests.js';
+import { openLoginPage, readFailure, readLoginPage, sendCallback } from './login-requests.js';
 import type { Sandbox } from './start-sandbox.js';
 
 /**
@@ -54,6 +54,13 @@ export interface ScenarioTarget {
    * raw text, and core refuses the repeat. Default: false.
    */
   jsonParsedFirst?: boolean;
+  /**
+   * Gives the app's used-state store (its `state.usedStates`) room for
+   * `maxEntries` unexpired states only, e.g. a fresh
+   * `createMemorySingleUseStore({ maxEntries })`, until the returned function
+   * puts the app's own store back: for the eviction flood.
+   */
+  limitUsedStates?: (maxEntries: number) => () => void;
 }
 
 /** A kind of callback body an app's own body parser may refuse before the adapter reads it. */
@@ -77,6 +84,12 @@ function assertNoStateCookie(...responses: Response[]): void {
     assert.deepEqual(stateCookies, [], 'the session store must not set a state cookie');
   }
 }
+
+/** How many unexpired states the eviction flood's small store holds. */
+const FLOOD_STORE_SIZE = 8;
+
+/** How many callbacks the concurrent replay sends at once with one state. */
+const CONCURRENT_CALLBACKS = 5;
 
 /** One named login outcome and how to check it. */
 export interface LoginScenario {
@@ -494,5 +507,66 @@ export const loginScenarios: readonly LoginScenario[] = [
           await expectFailure(target, (await loginWith(target)).response, 504, 'ERR_TIMEOUT');
         },
       ),
+  },
+  {
+    name: 'the concurrent replay: of 5 callbacks sent at once with one state, exactly one succeeds',
+    async run(target) {
+      const { state, cookies } = await openLoginPage(target);
+      const fields = { state, music_user_token: target.sandbox.issueToken(), restricted: '0' };
+      const before = target.successCount?.();
+      const answers = await Promise.all(
+        Array.from({ length: CONCURRENT_CALLBACKS }, () => sendCallback(target, fields, cookies)),
+      );
+      const [winner, ...others] = [...answers].sort(
+        (a, b) => Number(b.status === 200) - Number(a.status === 200),
+      );
+      await expectSuccess(winner as Response);
+      for (const answer of others) await expectFailure(target, answer, 403, 'ERR_STATE_REPLAYED');
+      if (before !== undefined) assert.equal(target.successCount?.(), before + 1);
+    },
+  },
+  {
+    name: 'the eviction flood (small store): a full store refuses logins and callbacks (503), and still a used state',
+    async run(target) {
+      assert.ok(target.limitUsedStates, 'this scenario needs target.limitUsedStates');
+      const restore = target.limitUsedStates(FLOOD_STORE_SIZE);
+      try {
+        const victim = await openLoginPage(target);
+        const token = target.sandbox.issueToken();
+        const fields = { state: victim.state, music_user_token: token, restricted: '0' };
+        await expectSuccess(await sendCallback(target, fields, victim.cookies));
+        const pending = await openLoginPage(target);
+        // Anonymous logins, each cancelled at once: every one uses up a state.
+        let refused: Response | undefined;
+        for (let pair = 0; pair < FLOOD_STORE_SIZE && refused === undefined; pair += 1) {
+          const page = await target.send(new Request(target.loginURL));
+          if (page.status !== 200) {
+            refused = page;
+            break;
+          }
+          const { state, cookies } = await readLoginPage(page);
+          const cancel = await sendCallback(target, { state, error: 'cancelled' }, cookies);
+          await expectFailure(target, cancel, 400, 'ERR_CANCELLED');
+        }
+        assert.ok(refused, `${FLOOD_STORE_SIZE} logins went through: the store forgot used states`);
+        await expectFailure(target, refused, 503, 'ERR_USED_STATES_FULL');
+        // A login started before the flood cannot be remembered, so it cannot finish.
+        const late = await sendCallback(
+          target,
+          { state: pending.state, music_user_token: target.sandbox.issueToken() },
+          pending.cookies,
+        );
+        await expectFailure(target, late, 503, 'ERR_USED_STATES_FULL');
+        // The victim's captured state and cookie, now with another account's token.
+        const replay = await sendCallback(
+          target,
+          { ...fields, music_user_token: target.sandbox.issueToken() },
+          victim.cookies,
+        );
+        await expectFailure(target, replay, 403, 'ERR_STATE_REPLAYED');
+      } finally {
+        restore();
+      }
+    },
   },
 ];

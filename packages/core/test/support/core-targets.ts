@@ -7,7 +7,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sandbox, ScenarioTarget } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { type AppleMusicAuth, createAppleMusicAuth, type LoginResult } from '../../src/index.js';
+import { limitableUsedStates } from '../../../../testing/limitable-used-states.js';
+import {
+  type AppleMusicAuth,
+  createAppleMusicAuth,
+  createMemorySingleUseStore,
+  type LoginResult,
+} from '../../src/index.js';
 import { toNodeListener } from '../../src/node/index.js';
 import { nodeAdapter } from './node-adapter.js';
 
@@ -41,13 +47,23 @@ export function testAuthOptions(origin: string) {
   };
 }
 
-function createAuth(sandbox: Sandbox, origin: string, now: () => number): AppleMusicAuth {
-  return createAppleMusicAuth({
+/** The app behind a target, and its `limitUsedStates`. */
+function createAuth(
+  sandbox: Sandbox,
+  origin: string,
+  now: () => number,
+): { auth: AppleMusicAuth; limitUsedStates: (maxEntries: number) => () => void } {
+  const usedStates = limitableUsedStates((maxEntries) =>
+    createMemorySingleUseStore({ maxEntries, now }),
+  );
+  const auth = createAppleMusicAuth({
     ...testAuthOptions(origin),
+    state: { usedStates: usedStates.store },
     endpoints: { authorize: sandbox.authorizeURL, api: sandbox.apiURL },
     timeoutMs: 2000,
     now,
   });
+  return { auth, limitUsedStates: usedStates.limit };
 }
 
 type Path = 'in-process' | 'node:http converters' | 'kit node adapter';
@@ -92,9 +108,10 @@ export function describeCoreTargets(
         };
         if (path === 'in-process') {
           const origin = 'https://app.example';
-          const auth = createAuth(sandbox(), origin, now);
+          const { auth, limitUsedStates } = createAuth(sandbox(), origin, now);
           target = {
             auth,
+            limitUsedStates,
             successes,
             successCount: () => successes.length,
             send: handle(auth),
@@ -107,7 +124,7 @@ export function describeCoreTargets(
         }
         server = createServer();
         const origin = await listen(server);
-        const auth = createAuth(sandbox(), origin, now);
+        const { auth, limitUsedStates } = createAuth(sandbox(), origin, now);
         server.on(
           'request',
           path === 'node:http converters'
@@ -120,6 +137,7 @@ export function describeCoreTargets(
         );
         target = {
           auth,
+          limitUsedStates,
           successes,
           successCount: () => successes.length,
           send: (request) => fetch(request, { redirect: 'manual' }),

@@ -2,8 +2,9 @@
 // a child process, configured from the environment, printing its port when
 // ready. It logs in two ways side by side: under /session the state is kept
 // in express-session (`state: { store: 'session' }`), under /cookie it is a
-// signed state with a nonce cookie. Every answer to a callback is JSON: the
-// token on success, else Passport's status with `{ code }`.
+// signed state with a nonce cookie; both record used states in the Redis.
+// Every answer to a callback is JSON: the token on success, else Passport's
+// status with `{ code }`.
 //   SESSION_SECRET  express-session's secret, shared by every instance
 //   STATE_SECRET    the cookie store's state secret, shared by every instance
 //   REDIS_URL       optional: sessions (connect-redis) and used states in this
@@ -38,12 +39,10 @@ const shared = {
   privateKey: env.PRIVATE_KEY,
   endpoints: { authorize: env.AUTHORIZE_URL, api: env.API_URL },
 };
+const usedStates = redis ? { usedStates: createRedisSingleUseStore(redis) } : {};
 const states = {
-  session: { store: 'session' },
-  cookie: {
-    secret: env.STATE_SECRET,
-    ...(redis ? { usedStates: createRedisSingleUseStore(redis) } : {}),
-  },
+  session: { store: 'session', ...usedStates },
+  cookie: { secret: env.STATE_SECRET, ...usedStates },
 };
 const authenticator = new passport.Passport();
 const strategies = Object.entries(states).map(([mode, state]) => {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LoginResult } from '@apple-music-auth/core';
+import type { LoginResult, SingleUseStore } from '@apple-music-auth/core';
 import type { Sandbox } from '@apple-music-auth/sandbox';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
@@ -32,6 +32,8 @@ export interface AppSetup {
   now: () => number;
   /** More strategy options, e.g. core's `loginURL`. */
   options?: Partial<StrategyOptions>;
+  /** Core's `state.usedStates`; the session mode then spells the store `state.store: 'session'`. */
+  usedStates?: SingleUseStore;
 }
 
 /** A running app: its origin, the strategy, and how to stop it. */
@@ -70,10 +72,16 @@ export async function startExpressApp(setup: AppSetup): Promise<ScenarioApp> {
     (req as VerifiedRequest).verified = true;
     done(null, params);
   };
+  const { usedStates } = setup;
   const strategy = new Strategy(
     {
       ...sandboxOptions(setup.sandbox, setup.options),
       ...(setup.mode === 'session' ? { state: true as const } : {}),
+      ...(usedStates === undefined
+        ? {}
+        : setup.mode === 'session'
+          ? { state: { store: 'session' as const, usedStates } }
+          : { state: { secret: stateSecret, usedStates } }),
       now: setup.now,
       passReqToCallback: true,
     },
