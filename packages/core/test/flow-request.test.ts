@@ -44,7 +44,7 @@ describe('flowRequestFrom', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const socket = connect(port, '127.0.0.1');
-    socket.end(
+    socket.write(
       'GET https://evil.example/auth/apple-music/developer-token?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
     );
     for await (const _chunk of socket);

@@ -27,7 +27,11 @@ function strategyWith(
   verify: (...args: never[]) => unknown,
   extra: Partial<StrategyOptions> = {},
 ): Strategy {
-  const options = sandboxOptions(sandbox, extra) as StrategyOptionsWithoutRequest;
+  // The harness's requests are made to https://app.example.
+  const options = sandboxOptions(sandbox, {
+    appOrigins: ['https://app.example'],
+    ...extra,
+  }) as StrategyOptionsWithoutRequest;
   const strategy = new Strategy(options, verify as VerifyFunction);
   strategies.push(strategy);
   return strategy;
