@@ -59,6 +59,9 @@ for (const variant of variants) {
           },
           loginURL: `${app.origin}/auth/apple-music`,
           callbackURL: `${app.origin}/auth/apple-music/callback`,
+          ...(variant.mount === 'middleware'
+            ? { developerTokenURL: `${app.origin}${app.am.routes.developerTokenPath}` }
+            : {}),
           sandbox: sandbox(),
           stateStore: variant.session ? 'session' : 'cookie',
           advanceTime: (ms) => {
