@@ -59,7 +59,7 @@ export interface StartLoginInput {
   session?: SessionAccess | undefined;
   /**
    * The origin the request was made to; required when `callbackURL` is a
-   * path, and then one of `appOrigins` (else `ERR_CALLBACK_INVALID`, 400).
+   * path, and then one of `appOrigins` (else `ERR_ORIGIN_NOT_ALLOWED`, 400).
    */
   origin?: string | undefined;
   /** This login's bridge mode, instead of the `ui` option (e.g. a Passport authenticate option). */
@@ -86,7 +86,7 @@ export interface FinishLoginInput {
   session?: SessionAccess | undefined;
   /**
    * The origin the request was made to; required when `callbackURL` is a
-   * path, and then one of `appOrigins` (else `ERR_CALLBACK_INVALID`, 400).
+   * path, and then one of `appOrigins` (else `ERR_ORIGIN_NOT_ALLOWED`, 400).
    */
   origin?: string | undefined;
 }
@@ -162,7 +162,7 @@ export interface LoginFlow {
   resolved: ResolvedOptions;
   /**
    * The app's origin a request was made to with a path `callbackURL` (one of
-   * `appOrigins`, else it throws `ERR_CALLBACK_INVALID`); `undefined` with an
+   * `appOrigins`, else it throws `ERR_ORIGIN_NOT_ALLOWED`); `undefined` with an
    * absolute one.
    */
   requestOrigin(request: OriginSource): string | undefined;

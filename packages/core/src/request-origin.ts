@@ -59,7 +59,7 @@ export interface OriginResolver {
    * or with `trustProxy` the value the nearest proxy set (the last
    * `X-Forwarded-Proto` and `X-Forwarded-Host`).
    *
-   * @throws AppleMusicAuthError `ERR_CALLBACK_INVALID` (400) for a missing or
+   * @throws AppleMusicAuthError `ERR_ORIGIN_NOT_ALLOWED` (400) for a missing or
    *   malformed host, or an origin that is not one of the app's.
    */
   ofRequest(request: OriginSource): string;
@@ -92,7 +92,7 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
       URL.canParse(given);
     if (!valid) {
       throw new AppleMusicAuthError(
-        'ERR_CALLBACK_INVALID',
+        'ERR_ORIGIN_NOT_ALLOWED',
         'The request has no valid Host (or X-Forwarded-Host/-Proto behind a trusted proxy): it cannot be answered with a callback URL.',
       );
     }
@@ -130,7 +130,7 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
       const parts = ABSOLUTE_URL.exec(origin);
       if (parts === null || parts[0] !== origin) {
         throw new AppleMusicAuthError(
-          'ERR_CALLBACK_INVALID',
+          'ERR_ORIGIN_NOT_ALLOWED',
           `The origin ${JSON.stringify(origin.slice(0, 100))} is not an http(s) origin such as "https://app.example".`,
         );
       }
@@ -146,7 +146,7 @@ function notListed(origin: string, hasList: boolean): AppleMusicAuthError {
   const proxy =
     'Behind a proxy, set `trustProxy: true` and have the proxy set X-Forwarded-Host and X-Forwarded-Proto itself.';
   return new AppleMusicAuthError(
-    'ERR_CALLBACK_INVALID',
+    'ERR_ORIGIN_NOT_ALLOWED',
     hasList
       ? `This request was made to ${origin}, which is not listed in \`appOrigins\`: nothing is signed for it. If the app is served there, add it to \`appOrigins\`. ${proxy}`
       : `This request was made to ${origin}, but without \`appOrigins\` a path callbackURL answers loopback origins only (localhost, 127.0.0.1, [::1]), and only outside production: list the app's public origins in \`appOrigins\`, e.g. ['https://app.example'], or give an absolute callbackURL. ${proxy}`,

@@ -149,7 +149,7 @@ describe('developerToken.origins', () => {
     expect(page.body).toContain(`${other}${CALLBACK_PATH}`);
     await expect(auth.startLogin()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS' });
     const refused = await rejectionOf(auth.startLogin({ origin: 'https://evil.example' }));
-    expect(refused).toMatchObject({ code: 'ERR_CALLBACK_INVALID', status: 400 });
+    expect(refused).toMatchObject({ code: 'ERR_ORIGIN_NOT_ALLOWED', status: 400 });
     expect(refused.message).toContain('`appOrigins`');
   });
 

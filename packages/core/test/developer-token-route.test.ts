@@ -153,7 +153,7 @@ describe('the developer-token route', () => {
       headers: { host: 'a b' },
     });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body)).toMatchObject({ error: 'ERR_CALLBACK_INVALID' });
+    expect(JSON.parse(bad.body)).toMatchObject({ error: 'ERR_ORIGIN_NOT_ALLOWED' });
   });
 
   it('signs nothing for an origin that is not listed, however the request names it', async () => {
@@ -177,7 +177,7 @@ describe('the developer-token route', () => {
       expect(response.status).toBe(400);
       const body = JSON.parse(response.body) as { error: string; message: string };
       expect(body).not.toHaveProperty('developerToken');
-      expect(body.error).toBe('ERR_CALLBACK_INVALID');
+      expect(body.error).toBe('ERR_ORIGIN_NOT_ALLOWED');
       expect(body.message).toContain('https://evil.example');
       expect(body.message).toContain('`appOrigins`');
       expect(response.headers['access-control-allow-origin']).toBeUndefined();

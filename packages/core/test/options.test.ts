@@ -547,7 +547,7 @@ describe('createAppleMusicAuth: routes and origins', () => {
     const direct = accepted({ ...path, appOrigins: ['https://app.example'] });
     const refused = await direct.loginStep(request);
     expect(refused.status).toBe(400);
-    expect(refused.body).toContain('ERR_CALLBACK_INVALID');
+    expect(refused.body).toContain('ERR_ORIGIN_NOT_ALLOWED');
     expect(refused.setCookies).toEqual([]);
     const proxied = accepted({ ...path, appOrigins: ['https://app.example'], trustProxy: true });
     const page = await proxied.loginStep(request);
@@ -572,7 +572,7 @@ describe('createAppleMusicAuth: routes and origins', () => {
     for (const host of ['app.example', 'internal:8080', 'foo.localhost:3000', '127.0.0.2:3000']) {
       const page = await login(host);
       expect(page.status).toBe(400);
-      expect(page.body).toContain('ERR_CALLBACK_INVALID');
+      expect(page.body).toContain('ERR_ORIGIN_NOT_ALLOWED');
       expect(page.setCookies).toEqual([]);
     }
   });

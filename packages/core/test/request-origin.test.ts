@@ -20,7 +20,7 @@ describe('createOriginResolver', () => {
     const origins = listing('https://app.example');
     for (let round = 0; round < 3; round += 1) {
       const error = thrownBy(() => origins.ofRequest(overTLS('evil.example')));
-      expect(error).toMatchObject({ code: 'ERR_CALLBACK_INVALID', status: 400 });
+      expect(error).toMatchObject({ code: 'ERR_ORIGIN_NOT_ALLOWED', status: 400 });
       expect(error.message).toContain('https://evil.example');
       expect(error.message).toContain('`appOrigins`');
     }
@@ -30,7 +30,7 @@ describe('createOriginResolver', () => {
     const error = thrownBy(() =>
       listing('https://app.example').ofRequest({ url: '/login', headers: { host: 'app.example' } }),
     );
-    expect(error).toMatchObject({ code: 'ERR_CALLBACK_INVALID', status: 400 });
+    expect(error).toMatchObject({ code: 'ERR_ORIGIN_NOT_ALLOWED', status: 400 });
     expect(error.message).toContain('http://app.example');
     expect(error.message).toContain('trustProxy');
   });
@@ -47,7 +47,7 @@ describe('createOriginResolver', () => {
     );
     for (const host of ['app.example', 'foo.localhost', '127.0.0.2', '10.0.0.1']) {
       const error = thrownBy(() => loopbackOnly.ofRequest({ url: '/', headers: { host } }));
-      expect(error).toMatchObject({ code: 'ERR_CALLBACK_INVALID', status: 400 });
+      expect(error).toMatchObject({ code: 'ERR_ORIGIN_NOT_ALLOWED', status: 400 });
       expect(error.message).toContain('`appOrigins`');
     }
   });
@@ -126,7 +126,7 @@ describe('createOriginResolver', () => {
   it('refuses a malformed host with a 400', () => {
     for (const host of ['app.example/evil', 'app.example:99999', 'a b', '']) {
       const error = thrownBy(() => listing('https://app.example').ofRequest(overTLS(host)));
-      expect(error).toMatchObject({ code: 'ERR_CALLBACK_INVALID', status: 400 });
+      expect(error).toMatchObject({ code: 'ERR_ORIGIN_NOT_ALLOWED', status: 400 });
     }
   });
 
@@ -136,7 +136,7 @@ describe('createOriginResolver', () => {
     expect(origins.check('https://APP.example:443')).toBe('https://app.example');
     for (const origin of ['https://evil.example', 'https://app.example/path', 'app.example']) {
       expect(thrownBy(() => origins.check(origin))).toMatchObject({
-        code: 'ERR_CALLBACK_INVALID',
+        code: 'ERR_ORIGIN_NOT_ALLOWED',
         status: 400,
       });
     }

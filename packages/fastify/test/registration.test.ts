@@ -91,7 +91,7 @@ describe('a request made to an origin that is not in appOrigins', () => {
     headers: Record<string, unknown>;
   }) => {
     expect(answer.statusCode).toBe(400);
-    expect(answer.body).toContain('ERR_CALLBACK_INVALID');
+    expect(answer.body).toContain('ERR_ORIGIN_NOT_ALLOWED');
     expect(answer.body).not.toMatch(/eyJ[\w-]+\.eyJ/);
     expect(answer.headers['set-cookie']).toBeUndefined();
     expect(answer.headers['access-control-allow-origin']).toBeUndefined();

@@ -58,7 +58,7 @@ describe('Koa with a path callbackURL and appOrigins', () => {
         `GET ${target} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
       );
       expect(answer.status).toBe(400);
-      expect(answer.body).toContain('ERR_CALLBACK_INVALID');
+      expect(answer.body).toContain('ERR_ORIGIN_NOT_ALLOWED');
       expect(answer.body).not.toMatch(/eyJ[\w-]+\.eyJ/);
     }
   });

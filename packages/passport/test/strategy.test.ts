@@ -360,6 +360,28 @@ describe('login outcomes', () => {
     });
   });
 
+  it('fails a callback made to an origin not in appOrigins with 400, before verify', async () => {
+    const verify = vi.fn();
+    const strategy = strategyWith(verify);
+    const { state, cookie } = await startLogin(strategy);
+    const { outcome } = await runStrategy(strategy, {
+      method: 'POST',
+      url: '/auth/apple-music/callback',
+      headers: {
+        host: 'evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie,
+      },
+      body: new URLSearchParams({ state, music_user_token: sandbox.issueToken() }).toString(),
+    });
+    expect(outcome).toMatchObject({
+      action: 'fail',
+      challenge: { code: 'ERR_ORIGIN_NOT_ALLOWED' },
+      status: 400,
+    });
+    expect(verify).not.toHaveBeenCalled();
+  });
+
   it("ends Apple's refusal of the token in error(TokenError)", async () => {
     const verify = vi.fn();
     const strategy = strategyWith(verify);
