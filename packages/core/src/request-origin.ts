@@ -93,7 +93,7 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
     if (!valid) {
       throw new AppleMusicAuthError(
         'ERR_ORIGIN_NOT_ALLOWED',
-        'The request has no valid Host (or X-Forwarded-Host/-Proto behind a trusted proxy): it cannot be answered with a callback URL.',
+        'The request has no valid Host (or X-Forwarded-Host/-Proto behind a trusted proxy), so it was made to none of `appOrigins`: nothing is signed for it.',
       );
     }
     const origin = new URL(given).origin;
