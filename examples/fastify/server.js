@@ -3,6 +3,7 @@
 // APPLE_KEY_ID and APPLE_PRIVATE_KEY_PATH (or APPLE_PRIVATE_KEY) are set
 // (then also set PUBLIC_URL, e.g. https://app.example).
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { appleBackend } from '@apple-music-auth/example-shared/apple';
 import { buildApp } from './app.js';
 
@@ -13,6 +14,7 @@ import { buildApp } from './app.js';
  */
 export async function startExample(options = {}) {
   const env = options.env ?? process.env;
+  const port = await portToListenOn(options.port ?? Number(env.PORT ?? 3000));
   const apple = await appleBackend({ env, shared: options.apple, sandbox: options.sandbox });
   const app = await buildApp({
     sessionKey: env.SESSION_KEY ? Buffer.from(env.SESSION_KEY, 'hex') : randomBytes(32),
@@ -21,15 +23,24 @@ export async function startExample(options = {}) {
     musicKitScriptURL: apple.endpoints.musicKitScript,
     auth: {
       ...apple.credentials,
-      // Without PUBLIC_URL, the callback is resolved against each request's origin.
-      ...(env.PUBLIC_URL ? { callbackURL: `${env.PUBLIC_URL}/auth/apple-music/callback` } : {}),
+      // Without PUBLIC_URL, the callback is the plugin's path, resolved against
+      // each request's origin, which must be one of appOrigins: APP_ORIGINS
+      // (comma-separated), else this machine's loopback addresses.
+      ...(env.PUBLIC_URL
+        ? { callbackURL: `${env.PUBLIC_URL}/auth/apple-music/callback` }
+        : {
+            appOrigins: env.APP_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [
+              `http://127.0.0.1:${port}`,
+              `http://localhost:${port}`,
+            ],
+          }),
       app: { name: 'Example Playlist Tool' },
       endpoints: apple.endpoints,
       ...options.auth,
     },
   });
   try {
-    await app.listen({ port: options.port ?? Number(env.PORT ?? 3000), host: '127.0.0.1' });
+    await app.listen({ port, host: '127.0.0.1' });
   } catch (error) {
     await app.close();
     await apple.close();
@@ -46,4 +57,20 @@ export async function startExample(options = {}) {
       await apple.close();
     },
   };
+}
+
+/**
+ * The port to listen on: `port`, or for `0` one that is free now, so that
+ * `appOrigins` can name it before the plugin registers.
+ *
+ * @param {number} port
+ * @returns {Promise<number>}
+ */
+async function portToListenOn(port) {
+  if (port !== 0) return port;
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port: free } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+  await new Promise((resolve) => probe.close(() => resolve(undefined)));
+  return free;
 }

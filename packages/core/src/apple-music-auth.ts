@@ -1,6 +1,6 @@
 import { type AppleMusicClient, createAppleMusicClient, type Storefront } from './apple-client.js';
 import { type BridgePageTemplate, compileBridgePage } from './bridge/bridge-page-template.js';
-import { createBrowserTokens, tokenCache } from './browser-token.js';
+import { createBrowserTokens, MAX_OTHER_ORIGINS, tokenCache } from './browser-token.js';
 import { authorizationErrorFor, parseCallback } from './callback.js';
 import { createDeveloperTokenStep } from './developer-token-step.js';
 import { type AppleMusicAuthError, invalidOptions, isAppleMusicAuthError } from './errors.js';
@@ -19,7 +19,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
-import { resolveRequestOrigin } from './request-origin.js';
+import { createOriginResolver, type OriginSource } from './request-origin.js';
 import { normalizeReturnTo } from './return-to.js';
 import {
   createCookieStateStore,
@@ -65,7 +65,10 @@ export interface StartLoginInput {
    * login calls its `renewId` (session fixation) before it returns.
    */
   session?: SessionAccess | undefined;
-  /** The origin the request was made to; required when `callbackURL` is a path. */
+  /**
+   * The origin the request was made to; required when `callbackURL` is a
+   * path, and then one of `appOrigins` (else `ERR_ORIGIN_NOT_ALLOWED`, 400).
+   */
   origin?: string | undefined;
   /** This login's bridge mode, instead of the `ui` option (e.g. a Passport authenticate option). */
   ui?: 'popup' | 'musickit' | undefined;
@@ -89,7 +92,10 @@ export interface FinishLoginInput {
   cookieHeader?: string | null | undefined;
   /** The framework's session, for `state.store: 'session'`. */
   session?: SessionAccess | undefined;
-  /** The origin the request was made to; required when `callbackURL` is a path. */
+  /**
+   * The origin the request was made to; required when `callbackURL` is a
+   * path, and then one of `appOrigins` (else `ERR_ORIGIN_NOT_ALLOWED`, 400).
+   */
   origin?: string | undefined;
 }
 
@@ -165,6 +171,12 @@ export interface AppleMusicAuth {
 /** The two steps on plain data, plus what the adapter kit needs to settle a callback. */
 export interface LoginFlow {
   resolved: ResolvedOptions;
+  /**
+   * The app's origin a request was made to with a path `callbackURL` (one of
+   * `appOrigins`, else it throws `ERR_ORIGIN_NOT_ALLOWED`); `undefined` with an
+   * absolute one.
+   */
+  requestOrigin(request: OriginSource): string | undefined;
   startLogin(input?: StartLoginInput): Promise<LoginPage>;
   /** Like `finishLogin`, but never throws this library's errors: it returns them with the state's `returnTo`. */
   settleLogin(
@@ -176,9 +188,6 @@ export interface LoginFlow {
   /** `Set-Cookie` values that clear the state cookie for a request to `origin`. */
   clearingSetCookies(origin: string | undefined): string[];
 }
-
-/** Bridge pages kept ready: both modes for as many origins as keep a browser token. */
-const MAX_BRIDGE_TEMPLATES = 16;
 
 /**
  * Creates the Apple Music login flow. Every option is validated here, once:
@@ -210,8 +219,12 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
       emit({ type: 'used-states-full', route });
     }
   };
+  const origins = createOriginResolver({
+    appOrigins: resolved.appOrigins,
+    trustProxy: resolved.trustProxy,
+  });
 
-  /** The origin a request was made to: the absolute callback URL's, else the caller's. */
+  /** The origin a request was made to: the absolute callback URL's, else the caller's, if it is one of the app's. */
   const originOf = (given: string | undefined): string => {
     if (resolved.callbackURL !== undefined) return resolved.callbackURL.origin;
     if (given === undefined) {
@@ -220,8 +233,12 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
         'callbackURL is a path, so startLogin and finishLogin need the origin the request was made to (e.g. "https://app.example").',
       );
     }
-    return given;
+    return origins.check(given);
   };
+  const requestOrigin = (request: OriginSource): string | undefined =>
+    resolved.callbackURL === undefined ? origins.ofRequest(request) : undefined;
+  /** Bridge pages kept ready: both modes for every origin that keeps a browser token. */
+  const maxTemplates = 2 * ((resolved.appOrigins?.length ?? 0) + MAX_OTHER_ORIGINS);
   const templates = new Map<string, BridgePageTemplate>();
   /** The bridge page for an origin and mode, rendered again only when its developer token is renewed. */
   const bridgePage = (
@@ -232,7 +249,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     const key = `${ui} ${origin}`;
     let template = templates.get(key);
     if (template?.developerToken !== developerToken) {
-      if (templates.size >= MAX_BRIDGE_TEMPLATES) templates.clear();
+      if (templates.size >= maxTemplates) templates.clear();
       template = compileBridgePage({
         appName: resolved.appName ?? new URL(origin).host,
         appIconURL: resolved.appIconURL,
@@ -260,6 +277,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
 
   const flow: LoginFlow = {
     resolved,
+    requestOrigin,
     async startLogin(input = {}) {
       const returnTo =
         input.returnTo === undefined || input.returnTo === null || input.returnTo === ''
@@ -322,8 +340,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
 
   const steps = createLoginSteps(flow);
   const developerTokenStep = createDeveloperTokenStep({
-    appOrigin: (request) =>
-      resolved.callbackURL?.origin ?? resolveRequestOrigin(request, resolved.trustProxy),
+    appOrigin: (request) => requestOrigin(request) ?? (resolved.callbackURL as URL).origin,
     browserToken: browserTokens,
     origins: resolved.origins,
     now: resolved.now,

@@ -4,8 +4,8 @@ import type { ResolvedOptions } from './options.js';
 /** The longest life of the developer token a page sees: a day, plenty for a page used for minutes. */
 export const BROWSER_TOKEN_LIFETIME_SECONDS = 86_400;
 
-/** At most this many origins keep a browser token when `callbackURL` is a path. */
-const MAX_ORIGINS = 8;
+/** At most this many origins not listed in `appOrigins` (loopback ones in development) keep a browser token. */
+export const MAX_OTHER_ORIGINS = 8;
 
 /** One developer token cache for the given `origin` claim. */
 export function tokenCache(
@@ -27,9 +27,11 @@ export function tokenCache(
 /**
  * The developer tokens the bridge page embeds: separate from the server's,
  * short-lived, and (unless `developerToken.originClaim` is `false`) bound to
- * the app's origin plus `developerToken.origins`. With an absolute
- * `callbackURL` there is one; with a path, one per request origin (a few,
- * the oldest dropped first). Each is cached and renewed, never signed per request.
+ * the app's origin plus `developerToken.origins`. One per origin: each listed
+ * app origin keeps its own for good (requests for other origins are refused
+ * before they get here, so they cannot push one out); the absolute
+ * callbackURL's origin, or loopback origins in development, keep a few, the
+ * oldest dropped first. Each is cached and renewed, never signed per request.
  */
 export function createBrowserTokens(
   resolved: ResolvedOptions,
@@ -39,17 +41,24 @@ export function createBrowserTokens(
     const shared = tokenCache(resolved, [], expiresIn);
     return () => shared;
   }
-  const caches = new Map<string, DeveloperTokenCache>();
+  const cacheFor = (origin: string) =>
+    tokenCache(resolved, [origin, ...resolved.origins], expiresIn);
+  const listed = new Set(resolved.appOrigins);
+  const kept = new Map<string, DeveloperTokenCache>();
+  const others = new Map<string, DeveloperTokenCache>();
   return (origin) => {
-    let cache = caches.get(origin);
-    if (cache === undefined) {
-      if (caches.size >= MAX_ORIGINS) {
-        const oldest = caches.keys().next();
-        if (!oldest.done) caches.delete(oldest.value);
-      }
-      cache = tokenCache(resolved, [origin, ...resolved.origins], expiresIn);
-      caches.set(origin, cache);
+    const found = kept.get(origin) ?? others.get(origin);
+    if (found !== undefined) return found;
+    const cache = cacheFor(origin);
+    if (listed.has(origin)) {
+      kept.set(origin, cache);
+      return cache;
     }
+    if (others.size >= MAX_OTHER_ORIGINS) {
+      const oldest = others.keys().next();
+      if (!oldest.done) others.delete(oldest.value);
+    }
+    others.set(origin, cache);
     return cache;
   };
 }

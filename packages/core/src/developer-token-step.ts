@@ -5,7 +5,7 @@ import { headerValue } from './request-origin.js';
 
 /** What the developer-token route needs from the flow. */
 export interface DeveloperTokenStepDeps {
-  /** The app's origin for this request (the callback's, or the request's with a path callbackURL). */
+  /** The app's origin for this request (the callback's, or with a path callbackURL the request's, if listed). */
   appOrigin(request: FlowRequest): string;
   /** The browser's token cache for that origin: the same one the bridge page embeds. */
   browserToken(appOrigin: string): DeveloperTokenCache;
@@ -34,7 +34,7 @@ export function createDeveloperTokenStep(
       appOrigin = deps.appOrigin(request);
     } catch (error) {
       if (!isAppleMusicAuthError(error)) throw error;
-      return json(error.status, { error: error.code }, {});
+      return json(error.status, { error: error.code, message: error.message }, {});
     }
     const origin = headerValue(request.headers, 'origin');
     const cors: Record<string, string> =

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { describeValue } from './describe-value.js';
 import { invalidOptions } from './errors.js';
+import { isLoopbackHost } from './http-url.js';
 import { importPrivateKey, type PrivateKeyInput } from './keys.js';
 
 /**
@@ -205,8 +206,7 @@ export function assertOrigin(value: unknown, name: string): string {
   } catch {
     throw invalidOptions(name, problem);
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw invalidOptions(name, `${problem} Use https (http only for localhost).`);
   }
   return url.origin;

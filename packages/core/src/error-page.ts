@@ -67,6 +67,10 @@ const USER_TEXT: Partial<Record<AppleMusicAuthErrorCode, PageText>> = {
     'Sign-in did not complete',
     'The answer from the Apple Music window could not be read. Please start again.',
   ],
+  ERR_ORIGIN_NOT_ALLOWED: [
+    'Sign-in is not set up at this address',
+    'This site does not sign in to Apple Music at the address this page was opened at. Open the app at its usual address and start again.',
+  ],
   ERR_INVALID_RETURN_TO: [
     'This sign-in link is not valid',
     'The page it should return to is not one this site allows. Go back to the app and start from there.',

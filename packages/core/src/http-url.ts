@@ -1,13 +1,12 @@
 import { invalidOptions } from './errors.js';
 
-/** True for hosts that never leave the machine: `localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`. */
+/**
+ * True for the loopback hosts where plain http is allowed: `localhost`,
+ * `127.0.0.1` and `[::1]`, exactly (a `URL`'s `hostname`). The same three
+ * everywhere: URL options, origin claims and request origins.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    /^127(?:\.\d{1,3}){3}$/.test(hostname) ||
-    hostname === '[::1]'
-  );
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
 
 /** Which schemes {@link parseHttpURLOption} accepts. */

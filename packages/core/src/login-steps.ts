@@ -6,7 +6,7 @@ import {
   defaultStatusByCode,
   isAppleMusicAuthError,
 } from './errors.js';
-import { headerValue, type OriginSource, resolveRequestOrigin } from './request-origin.js';
+import { headerValue, type OriginSource } from './request-origin.js';
 import { normalizeReturnTo } from './return-to.js';
 import type { SessionAccess } from './state-store.js';
 
@@ -92,10 +92,7 @@ export function createLoginSteps(flow: LoginFlow): {
   failureReply(error: AppleMusicAuthError, request: FlowRequest, returnTo?: string): StepReply;
 } {
   const { resolved } = flow;
-  const originOf = (request: OriginSource): string | undefined =>
-    resolved.callbackURL === undefined
-      ? resolveRequestOrigin(request, resolved.trustProxy)
-      : undefined;
+  const originOf = (request: OriginSource): string | undefined => flow.requestOrigin(request);
   const loginURLFor = (returnTo: string | undefined, code?: AppleMusicAuthErrorCode): string => {
     const query = new URLSearchParams();
     if (code !== undefined) query.set(ERROR_PARAM, code);

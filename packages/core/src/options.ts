@@ -6,6 +6,7 @@ import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 import { inspectPrivateKey, type PrivateKeyInput } from './keys.js';
 import { clockOption, dispatcherOption, isRecord, numberOption } from './option-checks.js';
+import { isProduction } from './production.js';
 import type { SingleUseStore } from './single-use-store.js';
 import { assertMaxAgeSeconds, assertStateSecret } from './state.js';
 import {
@@ -76,9 +77,19 @@ export interface AppleMusicAuthOptions {
   /**
    * Your callback route, where the bridge page posts the result: an absolute
    * URL (recommended: `https://app.example/auth/apple-music/callback`), or a
-   * path resolved per request against the request's origin (see `trustProxy`).
+   * path resolved per request against the request's origin, which must then
+   * be one of `appOrigins` (see `trustProxy`).
    */
   callbackURL: string;
+  /**
+   * With a path `callbackURL`: the app's public origins, e.g.
+   * `['https://app.example']` (https, or http on `localhost`, `127.0.0.1`,
+   * `[::1]`). A request made to any other origin is answered 400 and nothing
+   * is signed for it. Required when `NODE_ENV` is `production`; without it,
+   * elsewhere, loopback origins only are answered. Not with an absolute
+   * `callbackURL`, which names the one origin itself.
+   */
+  appOrigins?: readonly string[];
   /**
    * Your login route (the bridge page), as a path or an absolute URL on the
    * callback's origin; failure pages link back to it ("Try again"). Default:
@@ -87,9 +98,10 @@ export interface AppleMusicAuthOptions {
    */
   loginURL?: string;
   /**
-   * With a path `callbackURL`, read the request's origin from
-   * `X-Forwarded-Proto` and `X-Forwarded-Host` (set it only behind a proxy
-   * that sets them). Default `false`: the `Host` header and the connection.
+   * With a path `callbackURL`, read the request's origin from the last
+   * `X-Forwarded-Proto` and `X-Forwarded-Host` values, the ones the nearest
+   * proxy set: set it only behind a proxy that sets both itself (overwriting
+   * what the client sent). Default `false`: the `Host` header and the connection.
    */
   trustProxy?: boolean;
   /** The login state: its secret, its store, its lifetime, its cookie or session key. */
@@ -156,6 +168,11 @@ export interface ResolvedOptions {
   privateKey: PrivateKeyInput;
   /** The absolute callback URL, or `undefined` when it is resolved per request. */
   callbackURL: URL | undefined;
+  /**
+   * With a path `callbackURL`, the origins it resolves to (normalized);
+   * `undefined` with an absolute one, or for loopback origins only (development).
+   */
+  appOrigins: string[] | undefined;
   callbackPath: string;
   loginPath: string;
   trustProxy: boolean;
@@ -183,6 +200,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'keyId',
   'privateKey',
   'callbackURL',
+  'appOrigins',
   'loginURL',
   'trustProxy',
   'state',
@@ -217,6 +235,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const keyId = assertAppleId('keyId', input.keyId);
   const privateKey = assertPrivateKey(input.privateKey);
   const { callbackURL, callbackPath } = resolveCallbackURL(input.callbackURL);
+  const appOrigins = resolveAppOrigins(input.appOrigins, callbackURL);
   const loginPath = resolveLoginPath(input.loginURL, callbackURL, callbackPath);
   const trustProxy = optionalBoolean('trustProxy', input.trustProxy) ?? false;
   const state = resolveStateOptions(input);
@@ -278,6 +297,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     keyId,
     privateKey,
     callbackURL,
+    appOrigins,
     callbackPath,
     loginPath,
     trustProxy,
@@ -314,6 +334,35 @@ function resolveCallbackURL(value: unknown): {
   }
   const callbackURL = parseHttpURLOption('callbackURL', value, 'https-or-loopback');
   return { callbackURL, callbackPath: callbackURL.pathname };
+}
+
+/**
+ * `appOrigins`: a non-empty list of web origins, only with a path
+ * `callbackURL`; required with one when `NODE_ENV` is `production`.
+ */
+function resolveAppOrigins(value: unknown, callbackURL: URL | undefined): string[] | undefined {
+  if (callbackURL !== undefined) {
+    if (value === undefined) return undefined;
+    throw invalidOptions(
+      'appOrigins',
+      `goes with a path callbackURL: the absolute callbackURL already names the app's origin (${callbackURL.origin}). Give one or the other.`,
+    );
+  }
+  if (value === undefined) {
+    if (!isProduction()) return undefined;
+    throw invalidOptions(
+      'appOrigins',
+      "is required with a path callbackURL when NODE_ENV is production: list the origins the app is served at, e.g. ['https://app.example'], or give an absolute callbackURL. A request made to any other origin is refused.",
+    );
+  }
+  const origins = assertOrigins(value, 'appOrigins');
+  if (origins.length === 0) {
+    throw invalidOptions(
+      'appOrigins',
+      "must list at least one origin, e.g. ['https://app.example'].",
+    );
+  }
+  return origins;
 }
 
 /** `loginURL`: a path, or an absolute URL on the callback's origin; stored as its path. */

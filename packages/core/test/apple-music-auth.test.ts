@@ -13,6 +13,7 @@ import {
   type LoginPage,
   TokenError,
 } from '../src/index.js';
+import { rejectionOf } from './support/errors.js';
 import { fakeSession } from './support/session.js';
 
 const teamId = 'TEAM123456';
@@ -138,16 +139,41 @@ describe('developerToken.origins', () => {
   });
 
   it('binds the browser token to each request origin with a path callbackURL', async () => {
+    const other = 'https://other.example';
     const auth = createAuth({
       callbackURL: CALLBACK_PATH,
+      appOrigins: [other],
       developerToken: { origins: [APP_ORIGIN] },
     });
-    const other = 'https://other.example';
     const page = await auth.startLogin({ origin: other });
     const { payload } = await verified(bridgeConfig(page).developerToken);
     expect(payload.origin).toEqual([other, APP_ORIGIN]);
     expect(page.body).toContain(`${other}${CALLBACK_PATH}`);
     await expect(auth.startLogin()).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS' });
+    const refused = await rejectionOf(auth.startLogin({ origin: 'https://evil.example' }));
+    expect(refused).toMatchObject({ code: 'ERR_ORIGIN_NOT_ALLOWED', status: 400 });
+    expect(refused.message).toContain('`appOrigins`');
+  });
+
+  it("keeps every listed origin's browser token, however many other hosts are asked for", async () => {
+    const appOrigins = Array.from({ length: 12 }, (_, i) => `https://shop${i}.example`);
+    const auth = createAuth({ callbackURL: CALLBACK_PATH, appOrigins });
+    const tokenFor = async (host: string) => {
+      const page = await auth.loginStep({
+        method: 'GET',
+        url: '/auth/apple-music',
+        headers: { host },
+        encrypted: true,
+      });
+      return page.status === 200 ? bridgeConfig(page).developerToken : page.status;
+    };
+    const first = new Map<string, unknown>();
+    for (const origin of appOrigins) first.set(origin, await tokenFor(new URL(origin).host));
+    for (let i = 0; i < 40; i += 1) expect(await tokenFor(`rotating${i}.example`)).toBe(400);
+    for (const origin of appOrigins) {
+      // ES256 signatures are randomized: a token signed again would differ.
+      expect(await tokenFor(new URL(origin).host)).toBe(first.get(origin));
+    }
   });
 });
 
@@ -186,7 +212,11 @@ describe('startLogin', () => {
 
   it("puts the renewed browser token on the page once the old one is due, and each origin's own", async () => {
     let clock = Math.floor(Date.now() / 1000) * 1000;
-    const auth = createAuth({ callbackURL: CALLBACK_PATH, now: () => clock });
+    const auth = createAuth({
+      callbackURL: CALLBACK_PATH,
+      appOrigins: [APP_ORIGIN, 'https://other.example'],
+      now: () => clock,
+    });
     const first = bridgeConfig(await auth.startLogin({ origin: APP_ORIGIN })).developerToken;
     expect(bridgeConfig(await auth.startLogin({ origin: APP_ORIGIN })).developerToken).toBe(first);
     const other = bridgeConfig(

@@ -128,7 +128,11 @@ describe('the developer-token route', () => {
   });
 
   it('binds the token to the request origin with a path callbackURL, and refuses a bad Host', async () => {
-    const auth = createAuth({ callbackURL: '/auth/apple-music/callback', trustProxy: true });
+    const auth = createAuth({
+      callbackURL: '/auth/apple-music/callback',
+      appOrigins: ['https://shop.example'],
+      trustProxy: true,
+    });
     const response = await auth.developerTokenStep({
       method: 'GET',
       url: '/auth/apple-music/developer-token',
@@ -149,6 +153,34 @@ describe('the developer-token route', () => {
       headers: { host: 'a b' },
     });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body)).toEqual({ error: 'ERR_CALLBACK_INVALID' });
+    expect(JSON.parse(bad.body)).toMatchObject({ error: 'ERR_ORIGIN_NOT_ALLOWED' });
+  });
+
+  it('signs nothing for an origin that is not listed, however the request names it', async () => {
+    const auth = createAuth({
+      callbackURL: '/auth/apple-music/callback',
+      appOrigins: ['https://shop.example'],
+      trustProxy: true,
+    });
+    const spoofed = [
+      { host: 'evil.example' },
+      { host: 'shop.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+      { host: 'shop.example', 'x-forwarded-host': 'shop.example, evil.example' },
+    ];
+    for (const headers of spoofed) {
+      const response = await auth.developerTokenStep({
+        method: 'GET',
+        url: '/auth/apple-music/developer-token',
+        headers: { ...headers, origin: 'https://evil.example' },
+        encrypted: true,
+      });
+      expect(response.status).toBe(400);
+      const body = JSON.parse(response.body) as { error: string; message: string };
+      expect(body).not.toHaveProperty('developerToken');
+      expect(body.error).toBe('ERR_ORIGIN_NOT_ALLOWED');
+      expect(body.message).toContain('https://evil.example');
+      expect(body.message).toContain('`appOrigins`');
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { flowRequestFrom, isTLSRequest } from '../src/node/index.js';
 import { fakeSession } from './support/session.js';
@@ -29,6 +29,31 @@ describe('flowRequestFrom', () => {
     });
     expect((seen[0] as { headers: Record<string, string> }).headers['x-test']).toBe('yes');
     expect(seen[1]).toMatchObject({ url: '/mounted/auth?x=1', session });
+  });
+
+  it('keeps only the path and query of an absolute-form target, from a raw socket', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(
+        req.url ?? '',
+        flowRequestFrom(req).url,
+        flowRequestFrom(req, { url: req.url }).url,
+      );
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    socket.write(
+      'GET https://evil.example/auth/apple-music/developer-token?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
+    for await (const _chunk of socket);
+    server.close();
+    expect(seen).toEqual([
+      'https://evil.example/auth/apple-music/developer-token?x=1',
+      '/auth/apple-music/developer-token?x=1',
+      '/auth/apple-music/developer-token?x=1',
+    ]);
   });
 
   it('says encrypted only for a TLS socket', () => {

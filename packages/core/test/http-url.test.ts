@@ -58,11 +58,12 @@ describe('parseHttpURLOption', () => {
 });
 
 describe('isLoopbackHost and parseOriginOption', () => {
-  it('knows the loopback hosts', () => {
-    for (const host of ['localhost', 'app.localhost', '127.0.0.1', '127.8.9.10', '[::1]']) {
+  it('knows the loopback hosts: the three that origin claims and request origins accept', () => {
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
       expect(isLoopbackHost(host)).toBe(true);
     }
-    for (const host of ['localhost.example', '128.0.0.1', '10.0.0.1', 'example.com']) {
+    const others = ['app.localhost', '127.0.0.2', '127.8.9.10', 'localhost.example', '128.0.0.1'];
+    for (const host of [...others, '10.0.0.1', 'example.com']) {
       expect(isLoopbackHost(host)).toBe(false);
     }
   });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { parseSetCookie } from 'cookie';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Agent } from 'undici';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APPLE_ENDPOINTS,
   type AppleMusicAuthError,
@@ -538,7 +538,7 @@ describe('createAppleMusicAuth: routes and origins', () => {
     expectRefused({ ...valid, loginURL: 'https://evil.example/login' }, 'loginURL');
   });
 
-  it('resolves a path callbackURL per request, behind a proxy only with trustProxy', async () => {
+  it('resolves a path callbackURL per request to one of appOrigins, behind a proxy only with trustProxy', async () => {
     const request = {
       method: 'GET',
       url: '/auth/apple-music',
@@ -548,15 +548,13 @@ describe('createAppleMusicAuth: routes and origins', () => {
         'x-forwarded-host': 'app.example',
       },
     };
-    const direct = accepted({ ...valid, callbackURL: '/auth/apple-music/callback' });
+    const path = { ...valid, callbackURL: '/auth/apple-music/callback' };
+    const direct = accepted({ ...path, appOrigins: ['https://app.example'] });
     const refused = await direct.loginStep(request);
-    expect(refused.status).toBe(500);
-    expect(refused.body).toContain('ERR_INVALID_OPTIONS');
-    const proxied = accepted({
-      ...valid,
-      callbackURL: '/auth/apple-music/callback',
-      trustProxy: true,
-    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('ERR_ORIGIN_NOT_ALLOWED');
+    expect(refused.setCookies).toEqual([]);
+    const proxied = accepted({ ...path, appOrigins: ['https://app.example'], trustProxy: true });
     const page = await proxied.loginStep(request);
     expect(page.status).toBe(200);
     expect(bridgeConfig(page.body).callbackURL).toBe(
@@ -564,16 +562,56 @@ describe('createAppleMusicAuth: routes and origins', () => {
     );
     expect(page.headers['Content-Security-Policy']).toContain('form-action https://app.example;');
     expect(page.setCookies[0]).toMatch(/^__Host-/);
-    const local = await direct.loginStep({
-      method: 'GET',
-      url: '/auth/apple-music',
-      headers: { host: 'localhost:3000' },
-    });
+    const badHost = await direct.loginStep({ method: 'GET', url: '/x', headers: { host: 'a b' } });
+    expect(badHost.status).toBe(400);
+  });
+
+  it('answers loopback origins only for a path callbackURL without appOrigins, outside production', async () => {
+    const auth = accepted({ ...valid, callbackURL: '/auth/apple-music/callback' });
+    const login = (host: string) =>
+      auth.loginStep({ method: 'GET', url: '/auth/apple-music', headers: { host } });
+    const local = await login('localhost:3000');
     expect(bridgeConfig(local.body).callbackURL).toBe(
       'http://localhost:3000/auth/apple-music/callback',
     );
-    const badHost = await direct.loginStep({ method: 'GET', url: '/x', headers: { host: 'a b' } });
-    expect(badHost.status).toBe(400);
+    for (const host of ['app.example', 'internal:8080', 'foo.localhost:3000', '127.0.0.2:3000']) {
+      const page = await login(host);
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('ERR_ORIGIN_NOT_ALLOWED');
+      expect(page.setCookies).toEqual([]);
+    }
+  });
+
+  describe('appOrigins', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+    const path = { ...valid, callbackURL: '/auth/apple-music/callback' };
+
+    it('is required with a path callbackURL when NODE_ENV is production', () => {
+      vi.stubEnv('NODE_ENV', 'production');
+      const error = expectRefused(path, 'appOrigins');
+      expect(error.message).toMatch(/required with a path callbackURL/);
+      expect(accepted({ ...path, appOrigins: ['https://app.example'] }).routes.callbackURL).toBe(
+        undefined,
+      );
+      expect(accepted(valid).routes.callbackURL).toBe(valid.callbackURL);
+    });
+
+    it('goes with a path callbackURL only', () => {
+      expectRefused({ ...valid, appOrigins: ['https://app.example'] }, 'appOrigins');
+    });
+
+    it('must list web origins: https, or http on localhost, 127.0.0.1 or [::1]', () => {
+      expectRefused({ ...path, appOrigins: [] }, 'appOrigins');
+      expectRefused({ ...path, appOrigins: 'https://app.example' }, 'appOrigins');
+      expectRefused({ ...path, appOrigins: ['app.example'] }, 'appOrigins[0]');
+      expectRefused({ ...path, appOrigins: ['https://app.example/login'] }, 'appOrigins[0]');
+      for (const origin of ['http://app.example', 'http://foo.localhost', 'http://127.0.0.2']) {
+        expectRefused({ ...path, appOrigins: ['https://app.example', origin] }, 'appOrigins[1]');
+      }
+      accepted({ ...path, appOrigins: ['http://localhost:3000', 'http://[::1]:8080'] });
+    });
   });
 
   it('refuses a non-boolean trustProxy or originClaim', () => {

@@ -27,9 +27,10 @@ export interface AppleMusicAuthPluginOptions
   developerTokenPath?: string;
   /**
    * The public callback URL. Leave it out to resolve the prefixed
-   * `callbackPath` against each request's origin (see `trustProxy`); when given
-   * (recommended in production: `https://app.example/auth/apple-music/callback`),
-   * its path must be the prefixed `callbackPath`.
+   * `callbackPath` against each request's origin, one of `appOrigins` (see
+   * `trustProxy`); when given (recommended in production:
+   * `https://app.example/auth/apple-music/callback`), its path must be the
+   * prefixed `callbackPath`.
    */
   callbackURL?: string;
   /**

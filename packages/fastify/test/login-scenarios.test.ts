@@ -57,6 +57,7 @@ describe('login scenarios through fastify.inject, with an absolute https callbac
     send: injectFetch(app),
     loginURL: `${origin}/auth/apple-music`,
     callbackURL: `${origin}/auth/apple-music/callback`,
+    developerTokenURL: `${origin}/auth/apple-music/developer-token`,
   }));
 });
 
@@ -77,5 +78,6 @@ describe('login scenarios over loopback HTTP, with the callback resolved per req
     send: (request) => fetch(request, { redirect: 'manual' }),
     loginURL: `${origin}/auth/apple-music`,
     callbackURL: `${origin}/auth/apple-music/callback`,
+    developerTokenURL: `${origin}/auth/apple-music/developer-token`,
   }));
 });

@@ -1,6 +1,6 @@
 import type { Sandbox } from '@apple-music-auth/sandbox';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import defaultExport, { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../src/index.js';
 import { sandboxOptions, startTestSandbox, stateSecret } from './support/scenario-app.js';
 
@@ -67,13 +67,85 @@ describe('the callback URL resolved per request', () => {
 
   it('reads X-Forwarded-* with trustProxy, and sets a __Host- cookie over https', async () => {
     const app = Fastify();
-    await app.register(appleMusicAuth, { ...sandboxOptions(sandbox), trustProxy: true });
+    await app.register(appleMusicAuth, {
+      ...sandboxOptions(sandbox),
+      appOrigins: ['https://app.example'],
+      trustProxy: true,
+    });
     const page = await app.inject({
       url: '/auth/apple-music',
       headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example' },
     });
     expect(page.body).toContain('"callbackURL":"https://app.example/auth/apple-music/callback"');
     expect(String(page.headers['set-cookie'])).toMatch(/^__Host-apple_music_auth_state=/);
+    await app.close();
+  });
+});
+
+describe('a request made to an origin that is not in appOrigins', () => {
+  const tokenPath = '/auth/apple-music/developer-token';
+  /** Asserts a 400 that names the code, with no state cookie and no developer token. */
+  const expectNothingSigned = (answer: {
+    statusCode: number;
+    body: string;
+    headers: Record<string, unknown>;
+  }) => {
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).toContain('ERR_ORIGIN_NOT_ALLOWED');
+    expect(answer.body).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    expect(answer.headers['set-cookie']).toBeUndefined();
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+  };
+
+  it('gets nothing signed for Host: evil.example', async () => {
+    const app = Fastify();
+    await app.register(appleMusicAuth, {
+      ...sandboxOptions(sandbox),
+      appOrigins: ['https://app.example'],
+    });
+    const headers = { host: 'evil.example', origin: 'https://evil.example' };
+    expectNothingSigned(await app.inject({ url: '/auth/apple-music', headers }));
+    const token = await app.inject({ url: tokenPath, headers });
+    expectNothingSigned(token);
+    expect(JSON.parse(token.body).message).toContain('`appOrigins`');
+    await app.close();
+  });
+
+  it('reads the X-Forwarded-Host value the nearest proxy set, not the first one', async () => {
+    const app = Fastify();
+    await app.register(appleMusicAuth, {
+      ...sandboxOptions(sandbox),
+      appOrigins: ['https://app.example'],
+      trustProxy: true,
+    });
+    const forwarded = (host: string) => ({
+      host: 'internal:8080',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': host,
+    });
+    expectNothingSigned(await app.inject({ url: tokenPath, headers: forwarded('evil.example') }));
+    expectNothingSigned(
+      await app.inject({ url: tokenPath, headers: forwarded('app.example, evil.example') }),
+    );
+    const page = await app.inject({
+      url: '/auth/apple-music',
+      headers: forwarded('evil.example, app.example'),
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('"callbackURL":"https://app.example/auth/apple-music/callback"');
+    await app.close();
+  });
+
+  it('answers foo.localhost and 127.0.0.2 with a 400, not a 500 naming an option', async () => {
+    const app = Fastify();
+    await app.register(appleMusicAuth, sandboxOptions(sandbox));
+    for (const host of ['foo.localhost:3000', '127.0.0.2:3000']) {
+      for (const url of ['/auth/apple-music', tokenPath]) {
+        const answer = await app.inject({ url, headers: { host } });
+        expectNothingSigned(answer);
+        expect(answer.body).not.toContain('Invalid option');
+      }
+    }
     await app.close();
   });
 });
@@ -93,6 +165,14 @@ describe('app.ready() rejects a bad option and names it', () => {
     ['timeoutMs', { timeoutMs: -1 }],
     ['loginURL', { loginURL: '/login' } as never],
     ['session', { session: true }],
+    ['appOrigins', { appOrigins: [] }],
+    [
+      'appOrigins',
+      {
+        callbackURL: 'https://app.example/auth/apple-music/callback',
+        appOrigins: ['https://app.example'],
+      },
+    ],
   ];
   for (const [field, options] of cases) {
     it(`${field}: ${JSON.stringify(options)}`, async () => {
@@ -118,6 +198,27 @@ describe('app.ready() rejects a bad option and names it', () => {
     });
     await expect(app.ready()).rejects.toThrow(/`session`: keeps the state in the session/);
     await app.close();
+  });
+
+  it('appOrigins: left out with the default path callback when NODE_ENV is production', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      const app = Fastify();
+      app.register(appleMusicAuth, sandboxOptions(sandbox));
+      await expect(app.ready()).rejects.toThrow(
+        /`appOrigins`: is required with a path callbackURL/,
+      );
+      await app.close();
+      const listed = Fastify();
+      await listed.register(appleMusicAuth, {
+        ...sandboxOptions(sandbox),
+        appOrigins: ['https://app.example'],
+      });
+      await listed.ready();
+      await listed.close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('a decorator name already taken', async () => {

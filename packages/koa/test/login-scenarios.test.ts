@@ -68,6 +68,9 @@ for (const variant of variants) {
           },
           loginURL: `${app.origin}/auth/apple-music`,
           callbackURL: `${app.origin}/auth/apple-music/callback`,
+          ...(variant.mount === 'middleware'
+            ? { developerTokenURL: `${app.origin}${app.am.routes.developerTokenPath}` }
+            : {}),
           sandbox: sandbox(),
           limitUsedStates: used.limit,
           stateStore: variant.session ? 'session' : 'cookie',

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type AppleMusicKoaOptions, appleMusicAuth } from '../src/index.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -79,6 +79,21 @@ describe('appleMusicAuth options, checked at the call', () => {
     const error = thrownBy({ ...base, privateKey: pem, teamId: 'nope' });
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toContain('teamId');
+  });
+
+  it('refuses a path callbackURL without appOrigins when NODE_ENV is production, at the call', () => {
+    const path = { ...base, privateKey: pem, callbackURL: '/auth/apple-music/callback' };
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      const error = thrownBy(path);
+      expect(error.code).toBe('ERR_INVALID_OPTIONS');
+      expect(error.message).toContain('`appOrigins`');
+      appleMusicAuth({ ...path, appOrigins: ['https://app.example'] }).close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const absolute = thrownBy({ ...base, privateKey: pem, appOrigins: ['https://app.example'] });
+    expect(absolute.message).toContain('`appOrigins`');
   });
 
   it('needs no state secret with session: true', async () => {

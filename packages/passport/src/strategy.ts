@@ -140,13 +140,15 @@ export class Strategy extends PassportStrategy {
 
   /**
    * The user or the browser caused it: `fail` (401 for a refusal, 403 for a
-   * state failure, the body's own status for a bad callback); else `error`.
+   * state failure, the error's own status for a bad callback or an origin
+   * not in `appOrigins`); else `error`.
    */
   private _failWith(error: AppleMusicAuthError): void {
     const info = { message: error.message, code: error.code };
     if (error instanceof AuthorizationError) this.fail(info, 401);
     else if (error.code.startsWith('ERR_STATE_')) this.fail(info, 403);
-    else if (error.code === 'ERR_CALLBACK_INVALID') this.fail(info, error.status);
-    else this.error(error);
+    else if (error.code === 'ERR_CALLBACK_INVALID' || error.code === 'ERR_ORIGIN_NOT_ALLOWED') {
+      this.fail(info, error.status);
+    } else this.error(error);
   }
 }

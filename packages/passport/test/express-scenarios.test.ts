@@ -41,6 +41,7 @@ for (const [version, express] of Object.entries(expressVersions)) {
               send: (request) => fetch(request, { redirect: 'manual' }),
               loginURL: `${app.origin}/auth/apple-music`,
               callbackURL: `${app.origin}/auth/apple-music/callback`,
+              developerTokenURL: `${app.origin}/auth/apple-music/developer-token`,
               sandbox,
               limitUsedStates: used.limit,
               stateStore: mode,

@@ -109,7 +109,12 @@ describe('options', () => {
   });
 
   it('takes proxy as trustProxy for a path callbackURL', async () => {
-    const strategy = create({ ...oldOptions, callbackURL: '/auth', proxy: true });
+    const strategy = create({
+      ...oldOptions,
+      callbackURL: '/auth',
+      appOrigins: ['https://public.example'],
+      proxy: true,
+    });
     const { res } = await runStrategy(strategy, {
       headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example' },
     });

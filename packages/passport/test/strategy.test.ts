@@ -27,7 +27,11 @@ function strategyWith(
   verify: (...args: never[]) => unknown,
   extra: Partial<StrategyOptions> = {},
 ): Strategy {
-  const options = sandboxOptions(sandbox, extra) as StrategyOptionsWithoutRequest;
+  // The harness's requests are made to https://app.example.
+  const options = sandboxOptions(sandbox, {
+    appOrigins: ['https://app.example'],
+    ...extra,
+  }) as StrategyOptionsWithoutRequest;
   const strategy = new Strategy(options, verify as VerifyFunction);
   strategies.push(strategy);
   return strategy;
@@ -354,6 +358,28 @@ describe('login outcomes', () => {
       challenge: { code: 'ERR_CALLBACK_INVALID' },
       status: 400,
     });
+  });
+
+  it('fails a callback made to an origin not in appOrigins with 400, before verify', async () => {
+    const verify = vi.fn();
+    const strategy = strategyWith(verify);
+    const { state, cookie } = await startLogin(strategy);
+    const { outcome } = await runStrategy(strategy, {
+      method: 'POST',
+      url: '/auth/apple-music/callback',
+      headers: {
+        host: 'evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie,
+      },
+      body: new URLSearchParams({ state, music_user_token: sandbox.issueToken() }).toString(),
+    });
+    expect(outcome).toMatchObject({
+      action: 'fail',
+      challenge: { code: 'ERR_ORIGIN_NOT_ALLOWED' },
+      status: 400,
+    });
+    expect(verify).not.toHaveBeenCalled();
   });
 
   it("ends Apple's refusal of the token in error(TokenError)", async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { decodeJwt } from 'jose';
 import { delay, HttpResponse, http } from 'msw';
 import { openLoginPage, readFailure, readLoginPage, sendCallback } from './login-requests.js';
+import { sendRawGet } from './raw-request.js';
 import type { Sandbox } from './start-sandbox.js';
 
 /**
@@ -61,6 +63,11 @@ export interface ScenarioTarget {
    * puts the app's own store back: for the eviction flood.
    */
   limitUsedStates?: (maxEntries: number) => () => void;
+  /**
+   * Absolute URL of the app's developer-token route, when it serves one: the
+   * spoofed-host scenario checks that it signs nothing for another origin either.
+   */
+  developerTokenURL?: string;
 }
 
 /** A kind of callback body an app's own body parser may refuse before the adapter reads it. */
@@ -207,6 +214,77 @@ const hostileBodies: Array<[name: string, body: (state: string, token: string) =
   ['a token over 4 KiB', (state) => `state=${state}&music_user_token=${'a'.repeat(4097)}`],
   ['an unknown error value', (state) => `state=${state}&error=teapot`],
 ];
+
+/** The host an attacker names in the spoofed-host scenario. */
+const SPOOFED_HOST = 'evil.example';
+
+/**
+ * Requests for `url` that name another origin: `Host` and `X-Forwarded-*` of
+ * `evil.example`, and, where the app listens on loopback http (`fetch` can
+ * send neither), an absolute-form target `https://evil.example/...` with the
+ * app's own `Host`. Each is sent and answered.
+ */
+function spoofedRequests(
+  target: ScenarioTarget,
+  url: string,
+): Array<[string, () => Promise<Response>]> {
+  const { protocol, hostname, host, origin, pathname, search } = new URL(url);
+  const path = `${pathname}${search}`;
+  const spoofed = {
+    host: SPOOFED_HOST,
+    'x-forwarded-host': SPOOFED_HOST,
+    'x-forwarded-proto': 'https',
+    origin: `https://${SPOOFED_HOST}`,
+  };
+  if (protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+    return [[`Host: ${SPOOFED_HOST}`, () => target.send(new Request(url, { headers: spoofed }))]];
+  }
+  return [
+    [`Host: ${SPOOFED_HOST}`, () => sendRawGet({ server: origin, target: path, headers: spoofed })],
+    [
+      `GET https://${SPOOFED_HOST}${path}`,
+      () =>
+        sendRawGet({
+          server: origin,
+          target: `https://${SPOOFED_HOST}${path}`,
+          headers: { host, origin: `https://${SPOOFED_HOST}` },
+        }),
+    ],
+  ];
+}
+
+/**
+ * Asserts that an answer signed nothing for the spoofed host: either a 4xx
+ * with no developer token and no state cookie, or an answer for the app's own
+ * origin (no token whose `origin` claim, no page, no header names the host).
+ */
+async function expectNothingSignedForSpoofedHost(what: string, answer: Response): Promise<void> {
+  const text = await answer.text();
+  const shown = `${what} answered ${answer.status}: ${text.slice(0, 300)}`;
+  const tokens = text.match(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g) ?? [];
+  if (answer.status !== 200) {
+    // 400 from core's origin check; an adapter that routes on the raw target may say 404.
+    assert.ok(answer.status >= 400 && answer.status < 500, shown);
+    assert.deepEqual(tokens, [], `${what}: a refusal carries a developer token`);
+    const stateCookies = answer.headers
+      .getSetCookie()
+      .filter((cookie) => /^(__Host-)?apple_music_auth/.test(cookie));
+    assert.deepEqual(stateCookies, [], `${what}: a refusal sets a state cookie`);
+    return;
+  }
+  for (const token of tokens) {
+    const claim = decodeJwt(token).origin;
+    const origins = Array.isArray(claim) ? claim : [claim];
+    assert.ok(
+      !origins.some((origin) => String(origin).includes(SPOOFED_HOST)),
+      `${what}: a developer token for ${String(claim)}`,
+    );
+  }
+  assert.ok(!text.includes(SPOOFED_HOST), `${what}: the page names ${SPOOFED_HOST}: ${shown}`);
+  answer.headers.forEach((value, name) => {
+    assert.ok(!value.includes(SPOOFED_HOST), `${what}: the ${name} header names ${SPOOFED_HOST}`);
+  });
+}
 
 /**
  * Every login outcome an adapter must handle, as one table that each
@@ -566,6 +644,22 @@ export const loginScenarios: readonly LoginScenario[] = [
         await expectFailure(target, replay, 403, 'ERR_STATE_REPLAYED');
       } finally {
         restore();
+      }
+    },
+  },
+  {
+    name: 'the spoofed host: signs nothing for a request made to another origin',
+    async run(target) {
+      const routes = [target.loginURL, target.developerTokenURL].filter(
+        (url): url is string => url !== undefined,
+      );
+      for (const url of routes) {
+        for (const [how, send] of spoofedRequests(target, url)) {
+          await expectNothingSignedForSpoofedHost(
+            `${how} (${new URL(url).pathname})`,
+            await send(),
+          );
+        }
       }
     },
   },

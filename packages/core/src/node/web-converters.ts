@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { parseOriginOption } from '../http-url.js';
-import { isTLSRequest } from './flow-request.js';
+import { isTLSRequest, requestPath } from './flow-request.js';
 
 /** How to turn a Node request into a web `Request`. */
 export interface ToWebRequestOptions {
@@ -30,6 +30,7 @@ export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions 
   const method = req.method ?? 'GET';
   const origin =
     options.origin === undefined ? defaultOrigin(req) : parseOriginOption('origin', options.origin);
+  // Joined as text, so that neither `//evil.example/x` nor an absolute-form target changes the origin.
   const url = new URL(`${origin}${requestPath(req.url)}`);
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
@@ -82,20 +83,6 @@ export function toNodeListener(
         res.end('Internal Server Error');
       });
   };
-}
-
-/**
- * The path and query of a request target. Joined to the origin as text, so
- * that neither `//evil.example/x` nor an absolute-form target
- * (`http://evil.example/x`) can change the request's origin.
- */
-function requestPath(target: string | undefined): string {
-  if (target?.startsWith('/')) return target;
-  if (URL.canParse(target ?? '')) {
-    const url = new URL(target as string);
-    return `${url.pathname}${url.search}`;
-  }
-  return '/';
 }
 
 function defaultOrigin(req: IncomingMessage): string {

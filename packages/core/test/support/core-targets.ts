@@ -1,7 +1,7 @@
 // Core's three request paths as ScenarioTargets, so that a shared table from
 // the sandbox (scenarios, hostile requests, fuzzing) runs through each: the
 // web handlers in-process, node:http through the /node converters, and the
-// kit-based node:http test adapter.
+// kit-based node:http test adapter; each serves the developer-token route too.
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ import {
   type LoginResult,
 } from '../../src/index.js';
 import { toNodeListener } from '../../src/node/index.js';
-import { nodeAdapter } from './node-adapter.js';
+import { DEVELOPER_TOKEN_PATH, nodeAdapter } from './node-adapter.js';
 
 /** The team, key and key pair every target signs developer tokens with. */
 export const targetKeys = {
@@ -96,6 +96,7 @@ export function describeCoreTargets(
         const handle = (auth: AppleMusicAuth) => async (request: Request) => {
           const { pathname } = new URL(request.url);
           if (pathname === auth.routes.loginPath) return auth.handleLogin(request);
+          if (pathname === DEVELOPER_TOKEN_PATH) return auth.handleDeveloperToken(request);
           if (pathname !== auth.routes.callbackPath) return new Response('', { status: 404 });
           return auth.handleCallback(request, {
             onSuccess: (result) => {
@@ -117,6 +118,7 @@ export function describeCoreTargets(
             send: handle(auth),
             loginURL: `${origin}/auth/apple-music`,
             callbackURL: `${origin}/auth/apple-music/callback`,
+            developerTokenURL: `${origin}${DEVELOPER_TOKEN_PATH}`,
             sandbox: sandbox(),
             advanceTime,
           };
@@ -143,6 +145,7 @@ export function describeCoreTargets(
           send: (request) => fetch(request, { redirect: 'manual' }),
           loginURL: `${origin}/auth/apple-music`,
           callbackURL: `${origin}/auth/apple-music/callback`,
+          developerTokenURL: `${origin}${DEVELOPER_TOKEN_PATH}`,
           sandbox: sandbox(),
           advanceTime,
         };

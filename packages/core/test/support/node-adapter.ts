@@ -14,8 +14,11 @@ function send(res: ServerResponse, reply: StepReply): void {
   res.end(reply.body);
 }
 
+/** Where the listener serves the developer-token route. */
+export const DEVELOPER_TOKEN_PATH = '/auth/apple-music/developer-token';
+
 /**
- * A `node:http` request listener for the login and callback routes.
+ * A `node:http` request listener for the login, callback and developer-token routes.
  * `onSuccess` answers a successful login (default: core's 303 to `returnTo`).
  */
 export function nodeAdapter(
@@ -31,6 +34,7 @@ export function nodeAdapter(
     };
     const path = request.url.split('?')[0];
     if (path === auth.routes.loginPath) return send(res, await auth.loginStep(request));
+    if (path === DEVELOPER_TOKEN_PATH) return send(res, await auth.developerTokenStep(request));
     if (path !== auth.routes.callbackPath) return send(res, notFound);
     const outcome = await auth.callbackStep({ ...request, body: () => readCallbackBody(req) });
     if (outcome.result === undefined || onSuccess === undefined) return send(res, outcome);

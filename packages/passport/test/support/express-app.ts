@@ -54,7 +54,7 @@ type VerifiedRequest = Request & { verified?: boolean };
 /**
  * The scenario table's app on Express: `GET /auth/apple-music` and `POST
  * /auth/apple-music/callback` through `passport.authenticate` with a custom
- * callback. Success answers 200 JSON, an `error()` its status and code, a
+ * callback, and the strategy's developer-token route. Success answers 200 JSON, an `error()` its status and code, a
  * `fail()` a 303 to the login route's failure page. A verify called on a
  * failure makes the answer a 500, which the table reports.
  */
@@ -90,6 +90,7 @@ export async function startExpressApp(setup: AppSetup): Promise<ScenarioApp> {
   authenticator.use(strategy);
   app.use(authenticator.initialize());
   app.get('/auth/apple-music', authenticator.authenticate('apple-music', { session: false }));
+  app.get('/auth/apple-music/developer-token', strategy.developerToken());
   app.post(
     '/auth/apple-music/callback',
     (req: VerifiedRequest, res: Response, next: NextFunction) => {
