@@ -185,6 +185,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     getDeveloperToken: () => serverTokens.getToken(),
   });
   const stateStore = createStateStore(resolved);
+  if (resolved.sandboxWarning !== undefined) console.warn(resolved.sandboxWarning);
 
   /** The origin a request was made to: the absolute callback URL's, else the caller's. */
   const originOf = (given: string | undefined): string => {
