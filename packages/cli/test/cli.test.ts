@@ -602,6 +602,45 @@ describe('apple-music-auth verify', () => {
     });
   });
 
+  it('asks the sandbox at $APPLE_MUSIC_SANDBOX_URL without --api-url; --api-url wins', async () => {
+    recordRequests();
+    const viaVariable = await cliWithEnv({ APPLE_MUSIC_SANDBOX_URL: apiURL }, 'verify', ...signing);
+    expect(viaVariable.stderr).toBe('');
+    expect(viaVariable.code).toBe(0);
+    expect(viaVariable.stdout).toContain(`(the sandbox at ${apiURL} accepted it)`);
+    expect(seen).toHaveLength(1);
+    const json = await cliWithEnv(
+      { APPLE_MUSIC_SANDBOX_URL: apiURL },
+      'verify',
+      ...signing,
+      '--json',
+    );
+    expect(JSON.parse(json.stdout).api).toBe(apiURL);
+
+    const flagWins = await cliWithEnv(
+      { APPLE_MUSIC_SANDBOX_URL: 'http://127.0.0.1:9' },
+      'verify',
+      ...signing,
+      '--api-url',
+      apiURL,
+    );
+    expect(flagWins.code).toBe(0);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('names $APPLE_MUSIC_SANDBOX_URL, not --api-url, when its URL is refused', async () => {
+    const { code, stderr } = await cliWithEnv(
+      { APPLE_MUSIC_SANDBOX_URL: 'http://sandbox.example' },
+      'verify',
+      ...signing,
+    );
+    expect(code).toBe(1);
+    expectOneErrorLine(
+      stderr,
+      /^apple-music-auth: ERR_INVALID_OPTIONS: Invalid environment variable `APPLE_MUSIC_SANDBOX_URL`: must use https .* Fix it or unset it, or give --api-url\.\n$/,
+    );
+  });
+
   it.each([
     [
       'http://api.example',
@@ -741,6 +780,9 @@ describe('apple-music-auth sandbox', () => {
     expect(first.stdout).toContain(`  endpoints.authorize      ${url}/woa\n`);
     expect(first.stdout).toContain(`  endpoints.api            ${url}\n`);
     expect(first.stdout).toContain(`  endpoints.musicKitScript ${url}/musickit/v3/musickit.js\n`);
+    expect(first.stdout).toContain(`also at ${url}/.well-known/apple-music-sandbox:\n`);
+    const described = await (await fetch(`${url}/.well-known/apple-music-sandbox`)).json();
+    expect(described).toMatchObject({ url, teamId: 'SANDBOX123', keyId: 'SANDBOXKEY' });
     expect(await storefrontStatus(first.lines)).toBe(200);
     expect(await storefrontStatus(first.lines, generateP256().pem)).toBe(401);
     const pem = readFileSync(keyPath, 'utf8');
