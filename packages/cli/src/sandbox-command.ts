@@ -21,7 +21,7 @@ export const sandboxCommand: Command = {
   usage: '',
   details: [
     `Without a key option it uses a throwaway key kept in ${join(tmpdir(), throwawayFolder())}: made on the first run, used again on the next ones, so the printed lines stay true.`,
-    `Prints the lines to export for your app (APPLE_TEAM_ID, APPLE_KEY_ID, APPLE_PRIVATE_KEY_PATH and the sandbox's URL; default ids ${SANDBOX_TEAM_ID} / ${SANDBOX_KEY_ID}) and the URLs to set as endpoints.authorize, endpoints.api and endpoints.musicKitScript.`,
+    `Prints the lines to export for your app (APPLE_TEAM_ID, APPLE_KEY_ID, APPLE_PRIVATE_KEY_PATH and APPLE_MUSIC_SANDBOX_URL, which points core's endpoints here; default ids ${SANDBOX_TEAM_ID} / ${SANDBOX_KEY_ID}) and the endpoint URLs core then uses.`,
   ].join('\n'),
   options: {
     key: {
@@ -85,7 +85,7 @@ export const sandboxCommand: Command = {
         `  export APPLE_KEY_ID=${keyId}`,
         `  export APPLE_PRIVATE_KEY_PATH=${shellQuote(keyPath)}`,
         `  export APPLE_MUSIC_SANDBOX_URL=${sandbox.url}`,
-        "and the sandbox's URLs as your app's endpoints:",
+        `With APPLE_MUSIC_SANDBOX_URL set, @apple-music-auth/core uses these endpoints (unless the code gives endpoints); also at ${sandbox.url}/.well-known/apple-music-sandbox:`,
         `  endpoints.authorize      ${sandbox.authorizeURL}`,
         `  endpoints.api            ${sandbox.apiURL}`,
         `  endpoints.musicKitScript ${sandbox.musicKitScriptURL}`,

@@ -14,6 +14,9 @@ import { signFromFlags, signingOptions } from './token-command.js';
 /** The environment variable `verify` reads the token from when the option is absent. */
 const TOKEN_VARIABLE = 'APPLE_MUSIC_USER_TOKEN';
 
+/** The emulator convention's variable: `verify` asks that sandbox when `--api-url` is absent. */
+const SANDBOX_URL_VARIABLE = 'APPLE_MUSIC_SANDBOX_URL';
+
 /** Lifetime of the developer token signed for one check. */
 const CHECK_TOKEN_SECONDS = 600;
 
@@ -56,7 +59,7 @@ export const verifyCommand: Command = {
     'api-url': {
       type: 'string',
       valueName: '<url>',
-      description: `Apple Music API base URL (default ${APPLE_ENDPOINTS.api}): https, or http on loopback, e.g. the sandbox`,
+      description: `Apple Music API base URL (default $${SANDBOX_URL_VARIABLE} when set, else ${APPLE_ENDPOINTS.api}): https, or http on loopback, e.g. the sandbox`,
     },
     json: { type: 'boolean', description: 'print JSON, on failure too' },
   },
@@ -65,13 +68,15 @@ export const verifyCommand: Command = {
     const summary = summarize(developerToken, Date.now());
     const musicUserToken =
       args.string('music-user-token') || (io.env ?? process.env)[TOKEN_VARIABLE] || undefined;
-    const apiURL = args.string('api-url');
-    const upstream = describeAPI(apiURL);
-    const client = createAppleMusicClient({
-      getDeveloperToken: () => Promise.resolve(developerToken),
-      maxRetries: 0,
-      ...(apiURL === undefined ? {} : { apiURL }),
-    });
+    const apiURL = apiURLOf(args, io);
+    const upstream = describeAPI(apiURL.url);
+    const client = apiURL.check(() =>
+      createAppleMusicClient({
+        getDeveloperToken: () => Promise.resolve(developerToken),
+        maxRetries: 0,
+        apiURL: apiURL.url,
+      }),
+    );
     let storefront: Storefront | undefined;
     try {
       if (musicUserToken === undefined) await client.fetch(DEVELOPER_TOKEN_CHECK_PATH);
@@ -82,7 +87,7 @@ export const verifyCommand: Command = {
       await client.close();
     }
     if (args.flag('json')) {
-      const output = { valid: true, api: apiURL ?? APPLE_ENDPOINTS.api, developerToken: summary };
+      const output = { valid: true, api: apiURL.url, developerToken: summary };
       io.stdout.write(
         `${JSON.stringify(storefront ? { ...output, storefront } : output, null, 2)}\n`,
       );
@@ -182,11 +187,37 @@ function isoTime(seconds: number): string {
 }
 
 /**
+ * The API to ask: `--api-url`, else `$APPLE_MUSIC_SANDBOX_URL` (core's
+ * emulator convention), else Apple's. Always passed to core explicitly, so
+ * core reads no environment of its own; `check` names the variable, not
+ * `--api-url`, when the variable's URL is the bad option.
+ */
+function apiURLOf(args: ParsedArgs, io: CliIO): { url: string; check<T>(create: () => T): T } {
+  const flag = args.string('api-url');
+  const variable =
+    flag === undefined ? (io.env ?? process.env)[SANDBOX_URL_VARIABLE] || undefined : undefined;
+  return {
+    url: flag ?? variable ?? APPLE_ENDPOINTS.api,
+    check(create) {
+      try {
+        return create();
+      } catch (error) {
+        if (variable === undefined || !(error instanceof AppleMusicAuthError)) throw error;
+        throw new AppleMusicAuthError(
+          'ERR_INVALID_OPTIONS',
+          `${error.message.replace(/^Invalid option `apiURL`/, `Invalid environment variable \`${SANDBOX_URL_VARIABLE}\``)} Fix it or unset it, or give --api-url.`,
+        );
+      }
+    },
+  };
+}
+
+/**
  * Who answers at `apiURL`: Apple, the sandbox (core accepts plain http only
  * on loopback, where the sandbox runs), or another API such as a proxy.
  */
-function describeAPI(apiURL: string | undefined): string {
-  if (apiURL === undefined || !URL.canParse(apiURL)) return 'Apple';
+function describeAPI(apiURL: string): string {
+  if (!URL.canParse(apiURL)) return 'Apple';
   const { origin, protocol } = new URL(apiURL);
   if (origin === new URL(APPLE_ENDPOINTS.api).origin) return 'Apple';
   return protocol === 'http:' ? `the sandbox at ${origin}` : `the API at ${origin}`;

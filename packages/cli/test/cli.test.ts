@@ -5,7 +5,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { signDeveloperToken } from '@apple-music-auth/core';
+import {
+  type AppleMusicAuth,
+  createAppleMusicAuth,
+  signDeveloperToken,
+} from '@apple-music-auth/core';
+import { readPrivateKey } from '@apple-music-auth/core/node';
 import { POPUP_OUTCOMES, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { build } from 'esbuild';
 import { decodeJwt, jwtVerify } from 'jose';
@@ -602,6 +607,45 @@ describe('apple-music-auth verify', () => {
     });
   });
 
+  it('asks the sandbox at $APPLE_MUSIC_SANDBOX_URL without --api-url; --api-url wins', async () => {
+    recordRequests();
+    const viaVariable = await cliWithEnv({ APPLE_MUSIC_SANDBOX_URL: apiURL }, 'verify', ...signing);
+    expect(viaVariable.stderr).toBe('');
+    expect(viaVariable.code).toBe(0);
+    expect(viaVariable.stdout).toContain(`(the sandbox at ${apiURL} accepted it)`);
+    expect(seen).toHaveLength(1);
+    const json = await cliWithEnv(
+      { APPLE_MUSIC_SANDBOX_URL: apiURL },
+      'verify',
+      ...signing,
+      '--json',
+    );
+    expect(JSON.parse(json.stdout).api).toBe(apiURL);
+
+    const flagWins = await cliWithEnv(
+      { APPLE_MUSIC_SANDBOX_URL: 'http://127.0.0.1:9' },
+      'verify',
+      ...signing,
+      '--api-url',
+      apiURL,
+    );
+    expect(flagWins.code).toBe(0);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('names $APPLE_MUSIC_SANDBOX_URL, not --api-url, when its URL is refused', async () => {
+    const { code, stderr } = await cliWithEnv(
+      { APPLE_MUSIC_SANDBOX_URL: 'http://sandbox.example' },
+      'verify',
+      ...signing,
+    );
+    expect(code).toBe(1);
+    expectOneErrorLine(
+      stderr,
+      /^apple-music-auth: ERR_INVALID_OPTIONS: Invalid environment variable `APPLE_MUSIC_SANDBOX_URL`: must use https .* Fix it or unset it, or give --api-url\.\n$/,
+    );
+  });
+
   it.each([
     [
       'http://api.example',
@@ -741,6 +785,9 @@ describe('apple-music-auth sandbox', () => {
     expect(first.stdout).toContain(`  endpoints.authorize      ${url}/woa\n`);
     expect(first.stdout).toContain(`  endpoints.api            ${url}\n`);
     expect(first.stdout).toContain(`  endpoints.musicKitScript ${url}/musickit/v3/musickit.js\n`);
+    expect(first.stdout).toContain(`also at ${url}/.well-known/apple-music-sandbox:\n`);
+    const described = await (await fetch(`${url}/.well-known/apple-music-sandbox`)).json();
+    expect(described).toMatchObject({ url, teamId: 'SANDBOX123', keyId: 'SANDBOXKEY' });
     expect(await storefrontStatus(first.lines)).toBe(200);
     expect(await storefrontStatus(first.lines, generateP256().pem)).toBe(401);
     const pem = readFileSync(keyPath, 'utf8');
@@ -754,6 +801,82 @@ describe('apple-music-auth sandbox', () => {
     expect(await storefrontStatus(again.lines)).toBe(200);
     again.stop();
     expect(await again.exit).toBe(0);
+  });
+
+  it("prints the lines that core's README quick start runs on: a login against the sandbox, checked there", async () => {
+    const started = await startSandboxCommand('--port', '0');
+    const saved = { ...process.env };
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (line: string) => warnings.push(line);
+    let auth: AppleMusicAuth | undefined;
+    try {
+      Object.assign(process.env, started.lines);
+      // As core's README: the credentials from the environment, no endpoints.
+      const { APPLE_TEAM_ID = '', APPLE_KEY_ID = '', APPLE_PRIVATE_KEY_PATH = '' } = process.env;
+      auth = createAppleMusicAuth({
+        teamId: APPLE_TEAM_ID,
+        keyId: APPLE_KEY_ID,
+        privateKey: await readPrivateKey(APPLE_PRIVATE_KEY_PATH),
+        callbackURL: 'http://127.0.0.1:3000/auth/apple-music/callback',
+        state: { secret: 'a-state-secret-that-is-long-enough-for-hmac' },
+      });
+      const url = started.lines.APPLE_MUSIC_SANDBOX_URL;
+      expect(warnings).toEqual([
+        `apple-music-auth: createAppleMusicAuth talks to the Apple Music sandbox at ${url}, not to Apple, because APPLE_MUSIC_SANDBOX_URL is set; unset it to talk to Apple.`,
+      ]);
+
+      const loginURL = 'http://127.0.0.1:3000/auth/apple-music';
+      const page = await auth.handleLogin(new Request(loginURL));
+      const config = JSON.parse(
+        /id="apple-music-auth-config"[^>]*>([^<]*)</.exec(await page.text())?.[1] ?? '{}',
+      ) as { authorizeURL: string; developerToken: string; state: string };
+      expect(config.authorizeURL).toBe(`${url}/woa`);
+      // What the sandbox's popup does on Allow: trade the page's developer token for a user token.
+      const granted = await fetch(`${url}/woa/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          thirdPartyToken: config.developerToken,
+          referrer: loginURL,
+          restricted: false,
+        }),
+      });
+      expect(granted.status).toBe(200);
+      const { userToken } = (await granted.json()) as { userToken: string };
+      const cookie = page.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ');
+      let storefront: string | undefined;
+      const callback = await auth.handleCallback(
+        new Request(`${loginURL}/callback`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+          body: new URLSearchParams({
+            state: config.state,
+            music_user_token: userToken,
+            restricted: '0',
+          }),
+        }),
+        {
+          onSuccess: (result) => {
+            storefront = result.storefront?.id;
+            return new Response('signed in');
+          },
+        },
+      );
+      expect(callback.status).toBe(200);
+      expect(storefront).toBe('us');
+      expect(warnings).toHaveLength(1);
+    } finally {
+      console.warn = warn;
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+      await auth?.close();
+      started.stop();
+      await started.exit;
+    }
   });
 
   it('writes --generate-key once and uses the file as it is when re-run, never overwriting it', async () => {

@@ -5,6 +5,7 @@ import type { AppleTransport } from './apple-transport.js';
 import { createUndiciTransport } from './apple-undici-transport.js';
 import { invalidOptions } from './errors.js';
 import { dispatcherOption, MAX_TIMER_MS, numberOption } from './option-checks.js';
+import { sandboxFromEnvironment, sandboxWarning } from './sandbox-endpoints.js';
 
 /** Options of {@link createAppleMusicClient}. */
 export interface AppleMusicClientOptions {
@@ -13,7 +14,8 @@ export interface AppleMusicClientOptions {
   /**
    * Base URL of the Apple Music API: `https`, or `http` on a loopback host
    * only (the sandbox), since both tokens go there; no query, no hash, no
-   * credentials; a path prefix is kept. Default `https://api.music.apple.com`.
+   * credentials; a path prefix is kept. Default `https://api.music.apple.com`,
+   * or the sandbox's when `APPLE_MUSIC_SANDBOX_URL` is set (given here, it wins).
    */
   apiURL?: string;
   /**
@@ -79,10 +81,15 @@ const MAX_RETRIES_LIMIT = 10;
 /**
  * Checks the options of {@link createAppleMusicClient} once, fills in the
  * defaults, and creates the client's own transport when no dispatcher is given.
+ * Without `apiURL`, `APPLE_MUSIC_SANDBOX_URL` (when set) points the client at
+ * that sandbox, with one warning line naming `creator`.
  *
  * @throws {AppleMusicAuthError} `ERR_INVALID_OPTIONS` naming the bad option.
  */
-export function resolveClientOptions(options: AppleMusicClientOptions): ClientSettings {
+export function resolveClientOptions(
+  options: AppleMusicClientOptions,
+  creator = 'createAppleMusicClient',
+): ClientSettings {
   if (typeof options !== 'object' || options === null) {
     throw invalidOptions(
       'options',
@@ -95,7 +102,8 @@ export function resolveClientOptions(options: AppleMusicClientOptions): ClientSe
       'expected a function returning a promise of the developer token, e.g. `() => auth.getDeveloperToken()`.',
     );
   }
-  const { origin, basePath } = parseApiURL(options.apiURL);
+  const sandbox = options.apiURL === undefined ? sandboxFromEnvironment() : undefined;
+  const { origin, basePath } = parseApiURL(options.apiURL ?? sandbox?.api);
   const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
   const connectTimeoutMs = positiveMs(
     'connectTimeoutMs',
@@ -124,6 +132,7 @@ export function resolveClientOptions(options: AppleMusicClientOptions): ClientSe
       'it only applies to the client’s own Agent; with `dispatcher`, set `connect: { timeout }` on that dispatcher instead.',
     );
   }
+  if (sandbox !== undefined) console.warn(sandboxWarning(creator, sandbox));
   return {
     origin,
     basePath,

@@ -65,7 +65,12 @@ export interface VerifyMusicUserTokenOptions {
  * @throws {AppleMusicAuthError} `ERR_INVALID_OPTIONS` naming the bad option.
  */
 export function createAppleMusicClient(options: AppleMusicClientOptions): AppleMusicClient {
-  const settings = resolveClientOptions(options);
+  return createClient(options, 'createAppleMusicClient');
+}
+
+/** {@link createAppleMusicClient}, naming `creator` in the sandbox's warning line. */
+function createClient(options: AppleMusicClientOptions, creator: string): AppleMusicClient {
+  const settings = resolveClientOptions(options, creator);
 
   async function fetchJSON<T>(path: string, fetchOptions: AppleMusicFetchOptions = {}): Promise<T> {
     const request = prepareRequest(settings, path, fetchOptions);
@@ -122,12 +127,15 @@ export async function verifyMusicUserToken(
       'expected the developer token, a non-empty string of visible ASCII characters (an ES256 JWT).',
     );
   }
-  const client = createAppleMusicClient({
-    getDeveloperToken: () => Promise.resolve(developerToken),
-    ...(apiURL === undefined ? {} : { apiURL }),
-    ...(dispatcher === undefined ? {} : { dispatcher }),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-  });
+  const client = createClient(
+    {
+      getDeveloperToken: () => Promise.resolve(developerToken),
+      ...(apiURL === undefined ? {} : { apiURL }),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    },
+    'verifyMusicUserToken',
+  );
   try {
     return await client.verifyMusicUserToken(musicUserToken);
   } finally {

@@ -223,6 +223,7 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
     appOrigins: resolved.appOrigins,
     trustProxy: resolved.trustProxy,
   });
+  if (resolved.sandboxWarning !== undefined) console.warn(resolved.sandboxWarning);
 
   /** The origin a request was made to: the absolute callback URL's, else the caller's, if it is one of the app's. */
   const originOf = (given: string | undefined): string => {

@@ -1,12 +1,12 @@
 import type { Dispatcher } from 'undici';
-import { APPLE_ENDPOINTS, parseEndpointOption } from './apple-endpoints.js';
 import { assertAppleId, assertOrigins, parseExpiresIn } from './developer-token.js';
 import { RENEW_BEFORE_RANGE } from './developer-token-cache.js';
+import { isProduction } from './environment.js';
 import { invalidOptions } from './errors.js';
 import { parseHttpURLOption } from './http-url.js';
 import { inspectPrivateKey, type PrivateKeyInput } from './keys.js';
 import { clockOption, dispatcherOption, isRecord, numberOption } from './option-checks.js';
-import { isProduction } from './production.js';
+import { resolveAppEndpoints } from './sandbox-endpoints.js';
 import type { SingleUseStore } from './single-use-store.js';
 import { assertMaxAgeSeconds, assertStateSecret } from './state.js';
 import {
@@ -136,7 +136,10 @@ export interface AppleMusicAuthOptions {
   verifyUserToken?: boolean;
   /** `'popup'` (default) speaks Apple's popup protocol directly; `'musickit'` loads MusicKit JS v3. */
   ui?: 'popup' | 'musickit';
-  /** Override Apple's URLs, e.g. with the sandbox's `authorizeURL` and `apiURL`. */
+  /**
+   * Override Apple's URLs, e.g. with the sandbox's `authorizeURL` and `apiURL`.
+   * Without it, `APPLE_MUSIC_SANDBOX_URL` (when set) points all three at that sandbox.
+   */
   endpoints?: { authorize?: string; api?: string; musicKitScript?: string };
   /**
    * An undici `Dispatcher` for calls to Apple (a proxy, tests). Without it,
@@ -189,6 +192,8 @@ export interface ResolvedOptions {
   authorizeURL: string;
   apiURL: string;
   musicKitScriptURL: string;
+  /** The line printed at creation when `APPLE_MUSIC_SANDBOX_URL` is set. */
+  sandboxWarning: string | undefined;
   dispatcher: Dispatcher | undefined;
   timeoutMs: number;
   now: () => number;
@@ -272,11 +277,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     'api',
     'musicKitScript',
   ]);
-  const endpoint = (name: keyof typeof APPLE_ENDPOINTS): string =>
-    parseEndpointOption(`endpoints.${name}`, endpoints[name] ?? APPLE_ENDPOINTS[name]).href;
-  const authorizeURL = endpoint('authorize');
-  const apiURL = endpoint('api').replace(/\/$/, '');
-  const musicKitScriptURL = endpoint('musicKitScript');
+  const { authorizeURL, apiURL, musicKitScriptURL, sandboxWarning } =
+    resolveAppEndpoints(endpoints);
 
   const dispatcher = dispatcherOption('dispatcher', input.dispatcher);
   const timeoutMs = numberOption('timeoutMs', input.timeoutMs, {
@@ -314,6 +316,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     authorizeURL,
     apiURL,
     musicKitScriptURL,
+    sandboxWarning,
     dispatcher,
     timeoutMs,
     now,

@@ -1,6 +1,7 @@
 import { type HttpHandler, http } from 'msw';
 import { escapeHTML, htmlResponse } from './html.js';
 import { MUSICKIT_SCRIPT_PATH } from './musickit-stub.js';
+import { SANDBOX_DESCRIPTION_PATH } from './sandbox-description.js';
 
 /** What the index page reports about a running sandbox. */
 export interface IndexPageFacts {
@@ -31,6 +32,7 @@ ${endpoint('GET', '/v1/me/storefront', "the user's storefront; needs <code>Autho
 ${endpoint('GET', '/v1/me/recent/played', 'recently played albums, playlists and stations')}
 ${endpoint('GET', '/v1/me/recent/played/tracks', 'recently played songs')}
 ${endpoint('GET', MUSICKIT_SCRIPT_PATH, 'a stub of MusicKit JS v3 that opens this popup')}
+${endpoint('GET', SANDBOX_DESCRIPTION_PATH, "this sandbox's ids, public key and endpoint URLs, as JSON")}
 </ul>
 <p class="muted">Team ID <code>${escapeHTML(facts.teamId)}</code>, key ID <code>${escapeHTML(facts.keyId)}</code>, popup outcome <code>${escapeHTML(facts.outcome())}</code>, restricted <code>${String(facts.restricted())}</code>, storefront <code>${escapeHTML(facts.storefront)}</code>, subscription <code>${String(facts.subscription)}</code>.</p>
 </main>`,

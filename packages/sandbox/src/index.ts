@@ -37,6 +37,12 @@ export {
 } from './popup-page.js';
 export { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
 export {
+  createSandboxDescriptionHandlers,
+  SANDBOX_DESCRIPTION_PATH,
+  type SandboxDescription,
+  type SandboxEndpointURLs,
+} from './sandbox-description.js';
+export {
   type BodyParserRefusal,
   type LoginScenario,
   loginScenarios,

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'msw';
 import { createAppleMusicApiHandlers } from './api-handlers.js';
 import { createIndexPageHandlers } from './index-page.js';
-import { createMusicKitStubHandlers, MUSICKIT_SCRIPT_PATH } from './musickit-stub.js';
+import { createMusicKitStubHandlers } from './musickit-stub.js';
 import { assertOneOf } from './one-of.js';
 import {
   createAuthorizePopupHandlers,
@@ -11,6 +11,7 @@ import {
   type PopupOutcome,
 } from './popup-page.js';
 import { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
+import { createSandboxDescriptionHandlers, sandboxEndpointURLs } from './sandbox-description.js';
 import { serveHandlers } from './serve.js';
 import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
 import { createUserTokenRegistry, type IssueUserTokenOptions } from './user-token-registry.js';
@@ -85,8 +86,9 @@ const IDENTIFIER = /^[A-Z0-9]{10}$/;
  * Starts the sandbox on a loopback port: the popup of
  * `authorize.music.apple.com` (`/woa`), the Apple Music API endpoints
  * (`/v1/me/storefront`, `/v1/me/recent/played`, `/v1/me/recent/played/tracks`),
- * the MusicKit JS v3 stub (`/musickit/v3/musickit.js`) and an index page
- * (`/`). Tokens issued by the popup or by `issueToken` are accepted by the API.
+ * the MusicKit JS v3 stub (`/musickit/v3/musickit.js`), its own description
+ * (`/.well-known/apple-music-sandbox`: ids, public key, endpoint URLs) and an
+ * index page (`/`). Tokens issued by the popup or by `issueToken` are accepted by the API.
  *
  * @example
  * const sandbox = await startSandbox({ teamId, keyId, publicKey: p8, outcome: 'allow' });
@@ -150,6 +152,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         subscription: options.subscription ?? true,
       }),
       ...createMusicKitStubHandlers(),
+      ...createSandboxDescriptionHandlers({ teamId, keyId, publicKey }),
       ...createIndexPageHandlers({
         teamId,
         keyId,
@@ -164,10 +167,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   return {
     url: served.url,
-    authorizeURL: `${served.url}/woa`,
-    authorizeOrigin: new URL(served.url).origin,
-    apiURL: served.url,
-    musicKitScriptURL: `${served.url}${MUSICKIT_SCRIPT_PATH}`,
+    ...sandboxEndpointURLs(served.url),
     setOutcome(next) {
       outcome = checkOutcome(next);
     },

@@ -1,7 +1,12 @@
 import { Script } from 'node:vm';
-import { exportPKCS8 } from 'jose';
+import { exportPKCS8, exportSPKI } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { type SandboxOptions, startSandbox } from '../src/index.js';
+import {
+  SANDBOX_DESCRIPTION_PATH,
+  type SandboxDescription,
+  type SandboxOptions,
+  startSandbox,
+} from '../src/index.js';
 import { createKeyPair, KEY_ID, TEAM_ID } from './support/developer-tokens.js';
 
 const keys = await createKeyPair();
@@ -22,6 +27,28 @@ describe('startSandbox', () => {
     await expect(fetch(`${sandbox.url}/`)).rejects.toThrow();
   });
 
+  it('describes itself at /.well-known/apple-music-sandbox: ids, public key, endpoints', async () => {
+    const sandbox = await startSandbox({ ...valid, publicKey: await exportPKCS8(keys.privateKey) });
+    try {
+      const response = await fetch(`${sandbox.url}${SANDBOX_DESCRIPTION_PATH}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      const description = (await response.json()) as SandboxDescription;
+      expect(description).toEqual({
+        url: sandbox.url,
+        teamId: TEAM_ID,
+        keyId: KEY_ID,
+        publicKey: `${await exportSPKI(keys.publicKey)}\n`,
+        authorizeURL: sandbox.authorizeURL,
+        authorizeOrigin: sandbox.authorizeOrigin,
+        apiURL: sandbox.apiURL,
+        musicKitScriptURL: sandbox.musicKitScriptURL,
+      });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('shows an index page that explains the endpoints', async () => {
     const sandbox = await startSandbox({ ...valid, outcome: 'allow' });
     try {
@@ -33,6 +60,7 @@ describe('startSandbox', () => {
         '/v1/me/storefront',
         '/v1/me/recent/played',
         '/musickit/v3/musickit.js',
+        '/.well-known/apple-music-sandbox',
       ]) {
         expect(html).toContain(`${sandbox.url}${path}`);
       }
