@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { type ServedHandlers, serveHandlers } from '@apple-music-auth/sandbox';
-import { build } from 'esbuild';
 import { jwtVerify } from 'jose';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -435,55 +432,6 @@ describe('apple-music-auth verify', () => {
       /^apple-music-auth: warning: --key-id KEY1234567 differs from the key file's name AuthKey_OTHER00000\.p8;/,
     );
     expectOneErrorLine(error ?? '', /^apple-music-auth: ERR_DEVELOPER_TOKEN_REJECTED: /);
-  });
-});
-
-describe('the apple-music-auth executable', () => {
-  const execFileAsync = promisify(execFile);
-  const bundle = join(dir, 'bin', 'apple-music-auth.mjs');
-
-  beforeAll(async () => {
-    // Node 20 cannot run TypeScript: bundle src/cli/main.ts as it will ship.
-    await build({
-      entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'silent',
-      banner: {
-        js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
-      },
-    });
-  });
-
-  it('prints a verifiable token and exits 0', async () => {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [bundle, 'token', ...signing]);
-    expect(stderr).toBe('');
-    const payload = await verifyDeveloperToken(stdout.trim());
-    expect(payload.iss).toBe(teamId);
-  });
-
-  it('exits 1 with one line on stderr for a missing key file, and 2 for a bad command line', async () => {
-    const missing = join(dir, 'AuthKey_NOPE000000.p8');
-    const failed = await execFileAsync(process.execPath, [
-      bundle,
-      'token',
-      ...signing.slice(0, 4),
-      '--key',
-      missing,
-    ]).catch((error: { code: number; stdout: string; stderr: string }) => error);
-    expect(failed).toMatchObject({ code: 1, stdout: '' });
-    expectOneErrorLine(
-      failed.stderr,
-      /ERR_INVALID_KEY: Cannot read the private key file .*AuthKey_NOPE000000\.p8/,
-    );
-
-    const usage = await execFileAsync(process.execPath, [bundle, 'mint']).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(usage).toMatchObject({ code: 2 });
   });
 });
 
