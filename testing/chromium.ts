@@ -54,7 +54,9 @@ let found: ChromiumBinary | undefined;
 /**
  * The Chromium the tests launch: `CHROMIUM_PATH` when set (the value
  * `@sparticuz/chromium` picks the npm one), else a system Chromium, else the
- * npm one, unpacked once into node_modules/.cache/chromium.
+ * npm one, unpacked once into node_modules/.cache/chromium, unless
+ * `CHROMIUM_SYSTEM=required` (`pnpm test:browsers`): then a missing system
+ * Chromium fails with the command that installs it.
  */
 export function findChromium(): ChromiumBinary {
   found ??= locateChromium();
@@ -74,6 +76,11 @@ function locateChromium(): ChromiumBinary {
   }
   const system = SYSTEM_CHROMIUMS.find((path) => existsSync(path));
   if (system !== undefined) return { path: system, source: 'system', env: {} };
+  if (process.env.CHROMIUM_SYSTEM === 'required') {
+    throw new Error(
+      `No Chromium at ${SYSTEM_CHROMIUMS.join(' or ')}: install Debian's (apt-get install chromium) or set CHROMIUM_PATH. The browser suite needs a full Chromium: under the headless shell of ${NPM_CHROMIUM}, axe-core finds no colour-contrast violation.`,
+    );
+  }
   return npmChromium();
 }
 
