@@ -85,6 +85,8 @@ function projectsOf(dir: string, name: string): TestProjectConfiguration[] {
             name,
             include: ['test/**/*.test.ts'],
             exclude: ['**/node_modules/**', ...Object.values(TEST_KINDS)],
+            // The helpers that launch Chromium or redis-server refuse to in a unit test file.
+            env: { TEST_KIND: 'unit' },
           }
         : { name: `${kind}/${name}`, include: [`test/${TEST_KINDS[kind]}`] },
   }));

@@ -144,6 +144,11 @@ function npmChromium(): ChromiumBinary {
 
 /** Launches Chromium (with `extraArgs` after the usual flags), headless unless `CHROMIUM_HEADED=1`. */
 export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  if (process.env.TEST_KIND === 'unit') {
+    throw new Error(
+      'A unit test file launches Chromium: name it *.browser.test.ts (pnpm test:browsers), or *.smoke.test.ts for one of the few logins pnpm test runs.',
+    );
+  }
   const binary = findChromium();
   if (headed && binary.source === NPM_CHROMIUM) {
     throw new Error(
