@@ -2,7 +2,7 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
-    name: 'packaging',
+    name: 'processes/packaging',
     include: ['*.test.ts'],
     // Packing and one npm install of every package, from the registry.
     hookTimeout: 240_000,

@@ -1,7 +1,8 @@
-// Runs the unit tests of every package under packages/ (the browser tests
-// excluded: they drive Chromium, not Node) and the packaging test again on the
-// newest Node.js LTS, pinned in runtime-binaries.mjs and fetched from the npm registry,
-// beside the machine's Node.js that `pnpm test` runs everything else on.
+// `pnpm test:newest-lts`: the unit tests of every package (the `vitest run`
+// of `pnpm test:unit`) and the packaging test again on the newest Node.js LTS,
+// pinned in runtime-binaries.mjs and fetched from the npm registry, beside
+// the machine's Node.js that `pnpm test` runs on. Not run there: lint, the
+// type checks, the child-process and Chromium tests, and the long suites.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
@@ -13,18 +14,11 @@ const vitest = join(
   'vitest.mjs',
 );
 process.stdout.write(
-  `test:newest-lts: the unit and packaging tests on Node.js ${RUNTIMES.node.version}\n`,
+  `test:newest-lts: the unit tests and the packaging test on Node.js ${RUNTIMES.node.version}\n`,
 );
 const { status, error } = spawnSync(
   node,
-  [
-    vitest,
-    'run',
-    // Every project but the examples: the packages' own and the packaging test.
-    '--project=!example-*',
-    '--exclude=**/*.browser.test.ts',
-    '--exclude=**/browser.test.ts',
-  ],
+  [vitest, 'run', '--project=!*/*', '--project=processes/packaging'],
   {
     stdio: 'inherit',
     env: {

@@ -15,6 +15,9 @@ async function freePort(): Promise<number> {
 
 /** Starts `redis-server` on loopback as one of `processes`; returns its `redis://` URL. */
 export async function startRedisServer(processes: ChildProcesses): Promise<string> {
+  if (process.env.TEST_KIND === 'unit') {
+    throw new Error('A unit test file starts redis-server: name it scale-out*.test.ts.');
+  }
   const port = await freePort();
   try {
     await processes.start(

@@ -16,18 +16,18 @@ const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
  */
 export const RELIABILITY_APPLE_TIMEOUT_MS = 10_000;
 
-const httpRuns = Number(process.env.FUZZ_HTTP_RUNS ?? 2_000);
+const runs = Number(process.env.FUZZ_RUNS ?? 300);
 
 /**
- * Generated callbacks per target. Over loopback HTTP 10,000 take 25 to 50 s
- * on 2 cores, so a local `pnpm test` sends 2,000 and .ci/run sets
- * FUZZ_HTTP_RUNS=10000; in-process they take about 15 s (FUZZ_RUNS).
+ * Generated callbacks per target: 300 in `pnpm test` and `pnpm test:unit`,
+ * and 10,000 in `pnpm test:fuzz` (FUZZ_RUNS=10000), which take 25 to 50 s
+ * per target over loopback HTTP on 2 cores.
  */
 export const fuzzRuns = {
-  http: httpRuns,
-  /** A second setup of the same adapter (a body parser in front): a quarter, to keep each adapter's run short. */
-  secondSetup: Math.round(httpRuns / 4),
-  inProcess: Number(process.env.FUZZ_RUNS ?? 10_000),
+  /** Each adapter's main setup, and each of core's request paths (in-process too). */
+  http: runs,
+  /** A second setup of the same adapter (a body parser in front): a quarter, at least 100. */
+  secondSetup: Math.max(100, Math.round(runs / 4)),
 };
 
 /**
@@ -45,7 +45,7 @@ export function itRefusesEveryHostileRequest(target: () => ScenarioTarget): void
  * callbacks through `target`, each a 4xx naming a client error code or a
  * login it earned, never a 5xx; the run must reach honest logins, at
  * least five kinds of refusal and, on a target with `bodyParserRefuses`,
- * the parser's own refusals, or it proved nothing.
+ * in a run of 1,000 or more, the parser's own refusals, or it proved nothing.
  */
 export function itFuzzesCallbacks(target: () => ScenarioTarget, runs = fuzzRuns.http): void {
   it(`answers ${runs} generated callbacks with a 4xx or an earned login, never a 5xx`, async () => {
@@ -54,6 +54,11 @@ export function itFuzzesCallbacks(target: () => ScenarioTarget, runs = fuzzRuns.
     expect(report.runs).toBe(runs);
     expect(report.successes).toBeGreaterThan(runs / 50);
     expect(Object.keys(report.refusals).length).toBeGreaterThanOrEqual(5);
-    if (subject.bodyParserRefuses?.length) expect(report.parserRefusals).toBeGreaterThan(0);
+    // About one generated callback in 180 declares JSON for a body a strict
+    // parser refuses: a long run must meet some; a short one may meet none,
+    // and the hostile catalogue sends those bodies to the same target anyway.
+    if (subject.bodyParserRefuses?.length && runs >= 1_000) {
+      expect(report.parserRefusals).toBeGreaterThan(0);
+    }
   }, 300_000);
 }

@@ -27,7 +27,9 @@ const EXAMPLES = [
  * examples take the next ports, the sandbox the one after them (each `0`
  * when `port` is `0`).
  *
- * @param {{ port?: number, env?: Record<string, string | undefined> }} [options]
+ * `auth` goes to every example's options (e.g. `{ ui: 'musickit' }`).
+ *
+ * @param {{ port?: number, env?: Record<string, string | undefined>, auth?: { ui?: 'popup' | 'musickit' } }} [options]
  */
 export async function startDemo(options = {}) {
   const env = options.env ?? process.env;
@@ -51,7 +53,12 @@ export async function startDemo(options = {}) {
     /** @type {Array<{ name: string, package: string, url: string }>} */
     const examples = [];
     for (const [index, example] of EXAMPLES.entries()) {
-      const running = await example.start({ port: next(index + 1), env: exampleEnv, apple });
+      const running = await example.start({
+        port: next(index + 1),
+        env: exampleEnv,
+        apple,
+        auth: options.auth,
+      });
       started.push(running);
       examples.push({ ...example, url: running.url });
     }

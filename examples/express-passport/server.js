@@ -10,7 +10,7 @@ import { createExampleApp, verify } from './app.js';
 /**
  * Starts the example app (and, without Apple credentials or a shared sandbox, a sandbox).
  *
- * @param {Parameters<typeof serveExample>[0]} [options]
+ * @param {Parameters<typeof serveExample>[0] & { auth?: { ui?: 'popup' | 'musickit' } }} [options]
  */
 export function startExample(options = {}) {
   return serveExample(options, ({ apple, env, publicURL }) => {
@@ -22,6 +22,7 @@ export function startExample(options = {}) {
         state: true,
         appName: 'Example Playlist Tool',
         endpoints: apple.endpoints,
+        ...options.auth,
       },
       verify,
     );

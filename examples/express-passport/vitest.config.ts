@@ -1,10 +1,7 @@
 import { defineProject } from 'vitest/config';
 
+// Options of every project of this example: vitest.workspace.ts names them
+// and picks their files.
 export default defineProject({
-  test: {
-    name: 'example-express-passport',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-  },
+  test: { testTimeout: 60_000, hookTimeout: 60_000 },
 });

@@ -4,16 +4,14 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
 const sources = fileURLToPath(new URL('./src/', import.meta.url));
 
 /**
- * Core's test project, with the sources' `#default-transport` taken from
+ * Core's test options, with the sources' `#default-transport` taken from
  * src/ (package.json points it into dist/): `default-transport.node.ts`
  * (undici) as on Node.js, or `default-transport.ts` (the global `fetch`) as
  * where undici is not available.
  */
-export function coreProject(
-  name: string,
+export function coreConfig(
   transport: 'default-transport.node.ts' | 'default-transport.ts',
-  include: string[],
-  exclude: string[] = [],
+  test: NonNullable<UserWorkspaceConfig['test']> = {},
 ): UserWorkspaceConfig {
   return defineProject({
     plugins: [
@@ -26,8 +24,10 @@ export function coreProject(
         },
       },
     ],
-    test: { name, include, exclude, testTimeout: 20_000 },
+    test: { testTimeout: 20_000, ...test },
   });
 }
 
-export default coreProject('core', 'default-transport.node.ts', ['test/**/*.test.ts']);
+// Options of every project of core on Node.js's transport: vitest.workspace.ts
+// names them and picks their files.
+export default coreConfig('default-transport.node.ts');

@@ -1,13 +1,12 @@
-import { coreProject } from './vitest.config.js';
+import { coreConfig } from './vitest.config.js';
 
 // The Apple Music client's tests again, on the `fetch` transport that
 // Cloudflare Workers, Bun and Deno get: same timeouts, retries and errors.
 // apple-faults counts sockets left open after close(): the global fetch keeps
 // its idle keep-alive sockets in a pool no client owns, so it runs on undici only,
 // as does apple-connection-pool (the limit is the client's own Agent's).
-export default coreProject(
-  'core (fetch)',
-  'default-transport.ts',
-  ['test/apple-*.test.ts', 'test/login-scenarios.test.ts'],
-  ['test/apple-faults.test.ts', 'test/apple-connection-pool.test.ts'],
-);
+export default coreConfig('default-transport.ts', {
+  name: 'core-fetch',
+  include: ['test/apple-*.test.ts', 'test/login-scenarios.test.ts'],
+  exclude: ['test/apple-faults.test.ts', 'test/apple-connection-pool.test.ts'],
+});

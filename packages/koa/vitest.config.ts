@@ -1,10 +1,7 @@
 import { defineProject } from 'vitest/config';
 
+// Options of every project of this package: vitest.workspace.ts names them
+// and picks their files.
 export default defineProject({
-  test: {
-    name: 'koa',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-  },
+  test: { testTimeout: 20_000 },
 });

@@ -1,11 +1,7 @@
 import { defineProject } from 'vitest/config';
 
+// Options of every project of this package: vitest.workspace.ts names them
+// and picks their files.
 export default defineProject({
-  test: {
-    name: 'passport',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-  },
+  test: { testTimeout: 30_000, hookTimeout: 30_000 },
 });

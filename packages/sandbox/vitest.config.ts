@@ -1,9 +1,7 @@
 import { defineProject } from 'vitest/config';
 
+// Options of every project of this package: vitest.workspace.ts names them
+// and picks their files.
 export default defineProject({
-  test: {
-    name: 'sandbox',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-  },
+  test: { testTimeout: 20_000 },
 });

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   type AppleMusicAuth,
   createAppleMusicAuth,
@@ -12,7 +10,6 @@ import {
 } from '@apple-music-auth/core';
 import { readPrivateKey } from '@apple-music-auth/core/node';
 import { POPUP_OUTCOMES, type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
-import { build } from 'esbuild';
 import { decodeJwt, jwtVerify } from 'jose';
 import { http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -664,55 +661,6 @@ describe('apple-music-auth verify', () => {
     expect(code).toBe(1);
     expectOneErrorLine(stderr, pattern);
     expect(stderr).toMatch(/^apple-music-auth: ERR_INVALID_OPTIONS: /);
-  });
-});
-
-describe('the apple-music-auth executable', () => {
-  const execFileAsync = promisify(execFile);
-  const bundle = join(dir, 'bin', 'apple-music-auth.mjs');
-
-  beforeAll(async () => {
-    // Node 20 cannot run TypeScript: bundle src/main.ts as it will ship.
-    await build({
-      entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'silent',
-      banner: {
-        js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
-      },
-    });
-  });
-
-  it('prints a verifiable token and exits 0', async () => {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [bundle, 'token', ...signing]);
-    expect(stderr).toBe('');
-    const { payload } = await verifyDeveloperToken(stdout.trim());
-    expect(payload.iss).toBe(teamId);
-  });
-
-  it('exits 1 with one line on stderr for a missing key file, and 2 for a bad command line', async () => {
-    const missing = join(dir, 'AuthKey_NOPE000000.p8');
-    const failed = await execFileAsync(process.execPath, [
-      bundle,
-      'token',
-      ...signing.slice(0, 4),
-      '--key',
-      missing,
-    ]).catch((error: { code: number; stdout: string; stderr: string }) => error);
-    expect(failed).toMatchObject({ code: 1, stdout: '' });
-    expectOneErrorLine(
-      failed.stderr,
-      /ERR_INVALID_KEY: Cannot read the private key file .*AuthKey_NOPE000000\.p8/,
-    );
-
-    const usage = await execFileAsync(process.execPath, [bundle, 'mint']).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(usage).toMatchObject({ code: 2 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll } from 'vitest';
-import { fuzzRuns, itFuzzesCallbacks } from '../../../testing/reliability-tests.js';
+import { itFuzzesCallbacks } from '../../../testing/reliability-tests.js';
 import { describeCoreTargets, targetKeys } from './support/core-targets.js';
 
 let sandbox: Sandbox;
@@ -12,6 +12,5 @@ afterAll(() => sandbox.close());
 
 describeCoreTargets(
   () => sandbox,
-  (target, path) =>
-    itFuzzesCallbacks(target, path === 'in-process' ? fuzzRuns.inProcess : fuzzRuns.http),
+  (target) => itFuzzesCallbacks(target),
 );
