@@ -118,7 +118,9 @@ afterAll(() => {
 describe('the installed tarballs', () => {
   it('cover every package with at least one entry', () => {
     expect(manifests.map(({ manifest }) => manifest.name).sort()).toEqual(
-      ['core', 'fastify', 'koa', 'passport', 'sandbox'].map((name) => `@apple-music-auth/${name}`),
+      ['cli', 'core', 'fastify', 'koa', 'passport', 'sandbox'].map(
+        (name) => `@apple-music-auth/${name}`,
+      ),
     );
     for (const { manifest } of manifests) {
       const own = modules.filter((s) => s === manifest.name || s.startsWith(`${manifest.name}/`));

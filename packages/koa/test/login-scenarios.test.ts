@@ -74,6 +74,8 @@ for (const variant of variants) {
           sandbox: sandbox(),
           limitUsedStates: used.limit,
           stateStore: variant.session ? 'session' : 'cookie',
+          // koa-body parses forms with qs, which drops __proto__, and keeps no raw text.
+          formParsedFirst: variant.bodyParser === 'koa-body',
           advanceTime: (ms) => {
             clockOffset += ms;
           },

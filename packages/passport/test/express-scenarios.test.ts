@@ -45,6 +45,8 @@ for (const [version, express] of Object.entries(expressVersions)) {
               sandbox,
               limitUsedStates: used.limit,
               stateStore: mode,
+              // Express 5's express.urlencoded() parses with qs, which drops __proto__.
+              formParsedFirst: bodyParser && version.startsWith('Express 5'),
               advanceTime: (ms) => {
                 clockOffset += ms;
               },
