@@ -31,4 +31,23 @@ export const equivalentMutants = [
     line,
     reason: 'message wording only',
   })),
+  // Handing core the session in cookie mode changes nothing: core reads the
+  // session and calls its renewId only when state.store is 'session'.
+  ...[
+    ['ConditionalExpression', undefined],
+    ['LogicalOperator', undefined],
+    ['StringLiteral', undefined],
+  ].map(([mutator]) => ({
+    file: 'src/apple-music-auth.ts',
+    mutator,
+    line: "const usesSession = session || (store !== undefined && store !== 'cookie');",
+    reason: "core ignores the session unless state.store is 'session'",
+  })),
+  {
+    file: 'src/apple-music-auth.ts',
+    mutator: 'OptionalChaining',
+    line: 'session: usesSession ? sessionFromObject(session, () => session?.regenerate()) : undefined,',
+    reason:
+      'core calls renewId only after a login whose state it read from this session, so the session exists',
+  },
 ];

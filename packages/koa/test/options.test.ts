@@ -106,11 +106,12 @@ describe('appleMusicAuth options, checked at the call', () => {
     ['a relative path', 'developer-token'],
     ['a protocol-relative path', '//evil.example/token'],
     ['a number', 42],
+    ['not a string, though it prints as a path', { toString: () => '/token' }],
   ])('refuses a developerTokenPath that is %s', (_what, developerTokenPath) => {
     const error = thrownBy({
       ...base,
       privateKey: pem,
-      developerTokenPath: developerTokenPath as string,
+      developerTokenPath: developerTokenPath as unknown as string,
     });
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toContain('`developerTokenPath`');
