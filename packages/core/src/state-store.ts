@@ -1,10 +1,8 @@
 import { parse, serialize } from 'cookie';
-import { encodeBase64URL } from './base64.js';
 import { constantTimeEqual } from './constant-time.js';
 import { invalidOptions } from './errors.js';
 import { clockOption } from './option-checks.js';
 import { normalizeReturnTo } from './return-to.js';
-import { sha256 } from './sha256.js';
 import {
   createMemorySingleUseStore,
   type SingleUseStore,
@@ -16,6 +14,7 @@ import {
   assertStateSecret,
   createNonce,
   createState,
+  hashNonce,
   stateExpired,
   stateMalformed,
   stateMismatch,
@@ -23,7 +22,6 @@ import {
   stateReplayed,
   verifyState,
 } from './state.js';
-import { utf8Bytes } from './utf8.js';
 
 /**
  * Per-request access to the framework's session (e.g. `request.session`).
@@ -417,18 +415,13 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
       if (now() >= stored.expiresAt) throw stateExpired();
       const used: UsedLogin = { used: stored.state, expiresAt: stored.expiresAt };
       const ttlSeconds = Math.ceil((stored.expiresAt - now()) / 1000);
-      const fresh = await usedStates.consume(usedStateId(stored.state), ttlSeconds);
+      const fresh = await usedStates.consume(hashNonce(stored.state), ttlSeconds);
       session.set(key, used);
       if (!fresh) throw stateReplayed();
       return { returnTo: stored.returnTo };
     },
     clearingSetCookies: () => [],
   };
-}
-
-/** The used-state id of a session state: its SHA-256, base64url, as the cookie store's ids are. */
-function usedStateId(state: string): string {
-  return encodeBase64URL(sha256(utf8Bytes(state)));
 }
 
 /** Checks a session key option, default `appleMusicAuth`. */

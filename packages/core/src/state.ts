@@ -110,8 +110,11 @@ export function createNonce(): string {
   return encodeBase64URL(randomBytes(32));
 }
 
-/** SHA-256 of the nonce, base64url: what a state carries instead of the nonce itself. */
-function hashNonce(nonce: string): string {
+/**
+ * SHA-256 of the nonce, base64url: what a state carries instead of the nonce
+ * itself, and the id a session store's used state is remembered by.
+ */
+export function hashNonce(nonce: string): string {
   return encodeBase64URL(sha256(utf8Bytes(nonce)));
 }
 
