@@ -43,11 +43,4 @@ export const equivalentMutants = [
     line: "const usesSession = session || (store !== undefined && store !== 'cookie');",
     reason: "core ignores the session unless state.store is 'session'",
   })),
-  {
-    file: 'src/apple-music-auth.ts',
-    mutator: 'OptionalChaining',
-    line: 'session: usesSession ? sessionFromObject(session, () => session?.regenerate()) : undefined,',
-    reason:
-      'core calls renewId only after a login whose state it read from this session, so the session exists',
-  },
 ];

@@ -25,7 +25,10 @@ export function sessionAccessOf(request: FastifyRequest): SessionAccess | undefi
     set: (key, value) => current()?.set(key, value),
     ...(typeof session.sessionId === 'string'
       ? {
-          renewId: () => session.regenerate(Object.keys(session).filter((key) => key !== 'cookie')),
+          renewId: () => {
+            const now = current();
+            return now?.regenerate(Object.keys(now).filter((key) => key !== 'cookie'));
+          },
         }
       : {}),
   };

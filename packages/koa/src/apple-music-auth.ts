@@ -134,10 +134,16 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
   const usesSession = session || (store !== undefined && store !== 'cookie');
 
   const flowRequest = (ctx: Context): FlowRequest => {
-    const { session } = ctx as { session?: { regenerate(): Promise<void> } | null };
+    const { session } = ctx as { session?: { regenerate?: () => Promise<void> } | null };
+    const regenerate = session?.regenerate;
     return flowRequestFrom(ctx.req, {
       url: ctx.url,
-      session: usesSession ? sessionFromObject(session, () => session?.regenerate()) : undefined,
+      session: usesSession
+        ? sessionFromObject(
+            session,
+            typeof regenerate === 'function' ? () => regenerate.call(session) : undefined,
+          )
+        : undefined,
     });
   };
 
