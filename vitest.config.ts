@@ -16,7 +16,7 @@ export default defineConfig({
         '**/*.test.ts',
         '**/*.test-d.ts',
         // Runs only inside Chromium, where the browser tests check it.
-        'packages/core/src/bridge/bridge-app.ts',
+        'packages/core/src/browser/bridge-app.ts',
       ],
       reporter: ['text-summary', 'json-summary'],
       thresholds: {

@@ -2,13 +2,14 @@
 import { mutationConfig } from '../../scripts/mutation-config.mjs';
 
 export default mutationConfig([
-  'src/state.ts',
-  'src/state-store.ts',
-  'src/callback.ts',
-  'src/return-to.ts',
-  'src/developer-token.ts',
-  'src/request-body.ts',
-  'src/constant-time.ts',
-  'src/sha256.ts',
-  'src/web-handlers.ts',
+  'src/state/signed-state.ts',
+  'src/state/state-store.ts',
+  'src/protocol/callback-payload.ts',
+  'src/http/return-to.ts',
+  'src/tokens/developer-token.ts',
+  'src/http/request-body.ts',
+  'src/crypto/constant-time.ts',
+  'src/crypto/sha256.ts',
+  'src/routes/web-handlers.ts',
+  'src/http/request-origin.ts',
 ]);

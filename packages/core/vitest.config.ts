@@ -10,7 +10,7 @@ const sources = fileURLToPath(new URL('./src/', import.meta.url));
  * where undici is not available.
  */
 export function coreConfig(
-  transport: 'default-transport.node.ts' | 'default-transport.ts',
+  transport: 'apple-api/default-transport.node.ts' | 'apple-api/default-transport.ts',
   test: NonNullable<UserWorkspaceConfig['test']> = {},
 ): UserWorkspaceConfig {
   return defineProject({
@@ -30,4 +30,4 @@ export function coreConfig(
 
 // Options of every project of core on Node.js's transport: vitest.workspace.ts
 // names them and picks their files.
-export default coreConfig('default-transport.node.ts');
+export default coreConfig('apple-api/default-transport.node.ts');

@@ -5,8 +5,8 @@ import { coreConfig } from './vitest.config.js';
 // apple-faults counts sockets left open after close(): the global fetch keeps
 // its idle keep-alive sockets in a pool no client owns, so it runs on undici only,
 // as does apple-connection-pool (the limit is the client's own Agent's).
-export default coreConfig('default-transport.ts', {
+export default coreConfig('apple-api/default-transport.ts', {
   name: 'core-fetch',
-  include: ['test/apple-*.test.ts', 'test/login-scenarios.test.ts'],
-  exclude: ['test/apple-faults.test.ts', 'test/apple-connection-pool.test.ts'],
+  include: ['test/apple-api/*.test.ts', 'test/login-scenarios.test.ts'],
+  exclude: ['test/apple-api/faults.test.ts', 'test/apple-api/connection-pool.test.ts'],
 });

@@ -9,10 +9,15 @@ export default defineProject({
   test: {
     name: 'core-mutation',
     include: [
-      'test/{state,state-store,state-token-shape,callback,callback-body,request-body}.test.ts',
-      'test/{return-to,developer-token,developer-token-route,sha256,exact-limits}.test.ts',
-      'test/{web-handlers,web-converters,flow-request,hostile-requests,apple-music-auth}.test.ts',
-      'test/{login-required,session-packages,options}.test.ts',
+      'test/state/{signed-state,state-store,state-token-shape,session-packages}.test.ts',
+      'test/protocol/callback-payload.test.ts',
+      'test/http/{request-body,return-to,request-origin}.test.ts',
+      'test/node/{callback-body,web-converters,flow-request}.test.ts',
+      'test/tokens/developer-token.test.ts',
+      'test/crypto/sha256.test.ts',
+      'test/routes/{developer-token-route,web-handlers,login-required}.test.ts',
+      'test/config/options.test.ts',
+      'test/{exact-limits,hostile-requests,apple-music-auth}.test.ts',
     ],
     testTimeout: 3_000,
     // One module graph for all files: a mutant run does not import them again.

@@ -1,10 +1,21 @@
-import { type AppleMusicClient, createAppleMusicClient, type Storefront } from './apple-client.js';
-import { type BridgePageTemplate, compileBridgePage } from './bridge/bridge-page-template.js';
-import { createBrowserTokens, MAX_OTHER_ORIGINS, tokenCache } from './browser-token.js';
-import { authorizationErrorFor, parseCallback } from './callback.js';
-import { createDeveloperTokenStep } from './developer-token-step.js';
+import {
+  type AppleMusicClient,
+  createAppleMusicClient,
+  type Storefront,
+} from './apple-api/client.js';
+import {
+  type AppleMusicAuthEvent,
+  type AppleMusicAuthOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './config/options.js';
 import { type AppleMusicAuthError, invalidOptions, isAppleMusicAuthError } from './errors.js';
-import { loginRequiredReply } from './login-required.js';
+import { createOriginResolver, type OriginSource } from './http/request-origin.js';
+import { normalizeReturnTo } from './http/return-to.js';
+import { type BridgePageTemplate, compileBridgePage } from './pages/bridge-page-template.js';
+import { authorizationErrorFor, parseCallback } from './protocol/callback-payload.js';
+import { createDeveloperTokenStep } from './routes/developer-token-step.js';
+import { loginRequiredReply } from './routes/login-required.js';
 import {
   type CallbackOutcome,
   type CallbackRequest,
@@ -12,27 +23,24 @@ import {
   type FlowRequest,
   type LoginRequest,
   type StepReply,
-} from './login-steps.js';
+} from './routes/login-steps.js';
 import {
-  type AppleMusicAuthEvent,
-  type AppleMusicAuthOptions,
-  type ResolvedOptions,
-  resolveOptions,
-} from './options.js';
-import { createOriginResolver, type OriginSource } from './request-origin.js';
-import { normalizeReturnTo } from './return-to.js';
+  createWebHandlers,
+  type HandleCallbackOptions,
+  type HandleLoginOptions,
+} from './routes/web-handlers.js';
 import {
   createCookieStateStore,
   createSessionStateStore,
   type SessionAccess,
   type StateStore,
   type StateStoreRequest,
-} from './state-store.js';
+} from './state/state-store.js';
 import {
-  createWebHandlers,
-  type HandleCallbackOptions,
-  type HandleLoginOptions,
-} from './web-handlers.js';
+  createBrowserTokens,
+  MAX_OTHER_ORIGINS,
+  tokenCache,
+} from './tokens/origin-bound-tokens.js';
 
 /** What a successful login hands the app. */
 export interface LoginResult {

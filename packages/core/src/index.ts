@@ -8,8 +8,8 @@ export {
   type Storefront,
   type VerifyMusicUserTokenOptions,
   verifyMusicUserToken,
-} from './apple-client.js';
-export { APPLE_ENDPOINTS } from './apple-endpoints.js';
+} from './apple-api/client.js';
+export { APPLE_CONNECTIONS_PER_ORIGIN } from './apple-api/transport.js';
 export {
   type AppleMusicAuth,
   type AppleMusicAuthRoutes,
@@ -19,34 +19,7 @@ export {
   type LoginResult,
   type StartLoginInput,
 } from './apple-music-auth.js';
-export { APPLE_CONNECTIONS_PER_ORIGIN } from './apple-transport.js';
-export { type AuthorizeURLOptions, buildAuthorizeURL } from './authorize-url.js';
-export {
-  type BridgePage,
-  type RenderBridgePageOptions,
-  renderBridgePage,
-} from './bridge/render-bridge-page.js';
-export {
-  CALLBACK_FIELDS,
-  type CallbackErrorPayload,
-  type CallbackPayload,
-  type CallbackTokenPayload,
-  MAX_CALLBACK_BODY_BYTES,
-  type ParseCallbackOptions,
-  parseCallback,
-} from './callback.js';
-export {
-  MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
-  parseExpiresIn,
-  type SignDeveloperTokenOptions,
-  signDeveloperToken,
-} from './developer-token.js';
-export {
-  createDeveloperTokenCache,
-  type DeveloperTokenCache,
-  type DeveloperTokenCacheOptions,
-} from './developer-token-cache.js';
-export { type ErrorPageLinks, type RenderedPage, renderErrorPage } from './error-page.js';
+export type { AppleMusicAuthEvent, AppleMusicAuthOptions, StateOptions } from './config/options.js';
 export {
   AppleMusicAPIError,
   type AppleMusicAPIErrorOptions,
@@ -61,12 +34,25 @@ export {
   TokenError,
   type TokenErrorCode,
 } from './errors.js';
+export type { HeaderInput } from './http/request-origin.js';
+export { normalizeReturnTo } from './http/return-to.js';
 export {
-  type ImportPrivateKeyOptions,
-  importPrivateKey,
-  type KeyObjectLike,
-  type PrivateKeyInput,
-} from './keys.js';
+  type BridgePage,
+  type RenderBridgePageOptions,
+  renderBridgePage,
+} from './pages/bridge-page.js';
+export { type ErrorPageLinks, type RenderedPage, renderErrorPage } from './pages/failure-page.js';
+export { APPLE_ENDPOINTS } from './protocol/apple-endpoints.js';
+export { type AuthorizeURLOptions, buildAuthorizeURL } from './protocol/authorize-url.js';
+export {
+  CALLBACK_FIELDS,
+  type CallbackErrorPayload,
+  type CallbackPayload,
+  type CallbackTokenPayload,
+  MAX_CALLBACK_BODY_BYTES,
+  type ParseCallbackOptions,
+  parseCallback,
+} from './protocol/callback-payload.js';
 export type {
   CallbackBody,
   CallbackOutcome,
@@ -74,15 +60,8 @@ export type {
   FlowRequest,
   LoginRequest,
   StepReply,
-} from './login-steps.js';
-export type { AppleMusicAuthEvent, AppleMusicAuthOptions, StateOptions } from './options.js';
-export type { HeaderInput } from './request-origin.js';
-export { normalizeReturnTo } from './return-to.js';
-export {
-  createMemorySingleUseStore,
-  type MemorySingleUseStoreOptions,
-  type SingleUseStore,
-} from './single-use-store.js';
+} from './routes/login-steps.js';
+export type { HandleCallbackOptions, HandleLoginOptions } from './routes/web-handlers.js';
 export {
   type CreateStateOptions,
   createNonce,
@@ -90,7 +69,12 @@ export {
   type VerifiedState,
   type VerifyStateOptions,
   verifyState,
-} from './state.js';
+} from './state/signed-state.js';
+export {
+  createMemorySingleUseStore,
+  type MemorySingleUseStoreOptions,
+  type SingleUseStore,
+} from './state/single-use-store.js';
 export {
   type ConsumedState,
   type CookieStateStoreOptions,
@@ -102,5 +86,21 @@ export {
   type StateStore,
   type StateStoreRequest,
   sessionFromObject,
-} from './state-store.js';
-export type { HandleCallbackOptions, HandleLoginOptions } from './web-handlers.js';
+} from './state/state-store.js';
+export {
+  MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
+  parseExpiresIn,
+  type SignDeveloperTokenOptions,
+  signDeveloperToken,
+} from './tokens/developer-token.js';
+export {
+  createDeveloperTokenCache,
+  type DeveloperTokenCache,
+  type DeveloperTokenCacheOptions,
+} from './tokens/developer-token-cache.js';
+export {
+  type ImportPrivateKeyOptions,
+  importPrivateKey,
+  type KeyObjectLike,
+  type PrivateKeyInput,
+} from './tokens/keys.js';

@@ -3,17 +3,22 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { constantTimeEqual } from '../src/crypto/constant-time.js';
+import { sha256 } from '../src/crypto/sha256.js';
+import { createAppleMusicAuth } from '../src/index.js';
 import {
   MAX_CALLBACK_BODY_BYTES,
   MAX_MUSIC_USER_TOKEN_LENGTH,
   parseCallback,
-} from '../src/callback.js';
-import { constantTimeEqual } from '../src/constant-time.js';
-import { assertOrigin } from '../src/developer-token.js';
-import { createAppleMusicAuth } from '../src/index.js';
-import { sha256 } from '../src/sha256.js';
-import { createNonce, createState, MIN_STATE_SECRET_LENGTH, verifyState } from '../src/state.js';
-import { createCookieStateStore } from '../src/state-store.js';
+} from '../src/protocol/callback-payload.js';
+import {
+  createNonce,
+  createState,
+  MIN_STATE_SECRET_LENGTH,
+  verifyState,
+} from '../src/state/signed-state.js';
+import { createCookieStateStore } from '../src/state/state-store.js';
+import { assertOrigin } from '../src/tokens/developer-token.js';
 import { rejectionOf, thrownBy } from './support/errors.js';
 
 const SECRET = 's'.repeat(MIN_STATE_SECRET_LENGTH);

@@ -40,7 +40,7 @@ describe('the main entry', () => {
     visit(resolve(packageDir, 'src/index.ts'));
     expect(seen.size).toBeGreaterThan(10);
     // The transport is reached through the package's imports map, as on Workers.
-    expect(seen).toContain(resolve(packageDir, 'src/default-transport.ts'));
+    expect(seen).toContain(resolve(packageDir, 'src/apple-api/default-transport.ts'));
     expect(nodeImports).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
-import { buildAuthorizeURL, buildThirdPartyInfo, DEFAULT_AUTHORIZE_URL } from '../authorize-url.js';
+import { MAX_TIMER_MS, numberOption } from '../config/option-checks.js';
 import { invalidOptions } from '../errors.js';
-import { parseOriginOption } from '../http-url.js';
-import { MAX_TIMER_MS, numberOption } from '../option-checks.js';
+import { parseOriginOption } from '../http/http-url.js';
+import {
+  buildAuthorizeURL,
+  buildThirdPartyInfo,
+  DEFAULT_AUTHORIZE_URL,
+} from '../protocol/authorize-url.js';
 import {
   attemptReferrer,
   endAuthorizationAttempt,

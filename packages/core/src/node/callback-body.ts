@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { MAX_CALLBACK_BODY_BYTES } from '../callback.js';
-import type { CallbackBody } from '../login-steps.js';
-import { bodyTooLarge, checkDeclaredLength, decodeBodyBytes } from '../request-body.js';
+import { bodyTooLarge, checkDeclaredLength, decodeBodyBytes } from '../http/request-body.js';
+import { MAX_CALLBACK_BODY_BYTES } from '../protocol/callback-payload.js';
+import type { CallbackBody } from '../routes/login-steps.js';
 
 /** What a body parser may have left on the request (Express) or beside it (Koa's `ctx.request`). */
 export interface ParsedBody {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { FlowRequest } from '../login-steps.js';
-import type { SessionAccess } from '../state-store.js';
+import type { FlowRequest } from '../routes/login-steps.js';
+import type { SessionAccess } from '../state/state-store.js';
 
 /** True when the request came over a TLS socket (`https.createServer`). */
 export function isTLSRequest(req: IncomingMessage): boolean {

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { AppleMusicAuthError, isAppleMusicAuthError } from '../errors.js';
-import { type ImportPrivateKeyOptions, importPrivateKey, inspectPrivateKey } from '../keys.js';
+import {
+  type ImportPrivateKeyOptions,
+  importPrivateKey,
+  inspectPrivateKey,
+} from '../tokens/keys.js';
 
 /**
  * Reads Apple's `.p8` key file (`AuthKey_<KEYID>.p8`) and imports it as an

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { StepReply } from '../login-steps.js';
+import type { StepReply } from '../routes/login-steps.js';
 
 /**
  * Writes a step's answer to a Node response: the status, the headers, each

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { parseOriginOption } from '../http-url.js';
+import { parseOriginOption } from '../http/http-url.js';
 import { isTLSRequest, requestPath } from './flow-request.js';
 
 /** How to turn a Node request into a web `Request`. */

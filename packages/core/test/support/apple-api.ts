@@ -5,7 +5,7 @@ import {
   type AppleMusicClient,
   type AppleMusicClientOptions,
   createAppleMusicClient,
-} from '../../src/apple-client.js';
+} from '../../src/apple-api/client.js';
 import type { AppleMusicAuthError } from '../../src/errors.js';
 import { storefrontResponse } from './apple-responses.js';
 import { rejectionOf } from './errors.js';
