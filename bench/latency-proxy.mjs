@@ -14,9 +14,12 @@ function relay(from, to, delayMs) {
 
 /**
  * Starts a proxy to `target` (`{ host, port }`) adding `delayMs` each way;
- * returns its port and `connections()`: `{ accepted, peak }` so far.
+ * returns its port, `connections()` (`{ accepted, peak }` so far) and
+ * `close()`. With
+ * `handshakeMs`, a new connection's first bytes wait that long too, as a
+ * TCP handshake's round trip would hold them.
  */
-export async function startLatencyProxy(target, delayMs) {
+export async function startLatencyProxy(target, delayMs, { handshakeMs = 0 } = {}) {
   let accepted = 0;
   let open = 0;
   let peak = 0;
@@ -28,11 +31,19 @@ export async function startLatencyProxy(target, delayMs) {
       open -= 1;
     });
     client.setNoDelay(true);
+    if (handshakeMs > 0) {
+      client.pause();
+      setTimeout(() => client.resume(), handshakeMs);
+    }
     const upstream = connect({ ...target, noDelay: true });
     relay(client, upstream, delayMs);
     relay(upstream, client, delayMs);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { port: server.address().port, connections: () => ({ accepted, peak }) };
+  return {
+    port: server.address().port,
+    connections: () => ({ accepted, peak }),
+    close: () => server.close(),
+  };
 }

@@ -4,12 +4,18 @@
 // per side of each throughput pair (default 3), BENCH_CYCLES the
 // login+callback cycles of the memory run (default 100,000), BENCH_ONLY a
 // comma-separated list of the sections to run (node-http, express, fastify,
-// koa, verify, memory, functions; default all).
+// koa, verify, memory, functions, cold-start, bundle, page; default all).
+// A throughput ratio more than 10% below its figure in bench/README.md fails
+// the run (exit code 1), as does any regression check of regression.mjs.
 
 import { runAdapterPairs } from './adapter-pairs.mjs';
 import { benchPrivateKey } from './bench-options.mjs';
+import { runBundle } from './bundle.mjs';
+import { runColdStart } from './cold-start.mjs';
 import { runFunctionBench } from './functions.mjs';
 import { runLoginCycles } from './login-cycles.mjs';
+import { runPage } from './page.mjs';
+import { markRegressions } from './regression.mjs';
 import { machineLine, printTable } from './report.mjs';
 import { runVerification } from './verification.mjs';
 
@@ -26,7 +32,12 @@ console.log(machineLine());
 benchPrivateKey();
 
 const apps = ['node-http', 'express', 'fastify', 'koa'].filter(runs);
-if (apps.length > 0) rows.push(...(await runAdapterPairs(apps, { seconds, rounds })));
+let regressed = [];
+if (apps.length > 0) {
+  const pairs = await runAdapterPairs(apps, { seconds, rounds });
+  regressed = markRegressions(pairs);
+  rows.push(...pairs);
+}
 if (runs('verify')) rows.push(...(await runVerification(seconds)));
 
 if (runs('memory')) {
@@ -46,5 +57,15 @@ if (runs('memory')) {
   });
 }
 
+if (runs('cold-start')) rows.push(...(await runColdStart()));
+if (runs('bundle')) rows.push(...(await runBundle()));
+if (runs('page')) rows.push(...(await runPage()));
 if (runs('functions')) console.table(await runFunctionBench());
 printTable(rows);
+if (regressed.length > 0) {
+  console.error(
+    `bench: ${regressed.length} throughput ratio(s) fell more than 10% below bench/README.md:`,
+  );
+  for (const row of regressed) console.error(`  ${row.figure}: ${row.value}`);
+  process.exitCode = 1;
+}

@@ -4,18 +4,14 @@
 // page as a module). It plays nothing.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { escapeHTML, page } from './pages.js';
 
 /** Where the examples serve {@link tokenSourceModule}. */
 export const TOKEN_SOURCE_PATH = '/developer-token-source.js';
 
-/** core/browser's createDeveloperTokenSource, as the text of an ES module for the browser. */
+/** core/browser (createDeveloperTokenSource among its exports), as the text of one ES module for the browser. */
 export const tokenSourceModule = readFileSync(
-  join(
-    dirname(createRequire(import.meta.url).resolve('@apple-music-auth/core/browser')),
-    'developer-token-source.js',
-  ),
+  createRequire(import.meta.url).resolve('@apple-music-auth/core/browser'),
   'utf8',
 );
 

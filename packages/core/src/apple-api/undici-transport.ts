@@ -5,6 +5,7 @@ import {
   isConnectionReset,
   readCappedText,
   SANDBOX_REASON_HEADER,
+  type TransportFailureKind,
 } from './transport.js';
 
 /**
@@ -42,17 +43,20 @@ export function createUndiciTransport(
         sandboxReason: typeof sandboxReason === 'string' ? sandboxReason : undefined,
       };
     },
-    failureKind(error) {
-      const code = errorCode(error);
-      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
-      if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect-timeout';
-      if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') return 'closed';
-      return isConnectionReset(error) ? 'reset' : 'unreachable';
-    },
+    failureKind: undiciFailureKind,
     close() {
       if (!owned) return Promise.resolve();
       closing ??= dispatcher.close();
       return closing;
     },
   };
+}
+
+/** What kind of failure an undici error is, from its code alone (no undici code is loaded). */
+export function undiciFailureKind(error: unknown): TransportFailureKind {
+  const code = errorCode(error);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect-timeout';
+  if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') return 'closed';
+  return isConnectionReset(error) ? 'reset' : 'unreachable';
 }
