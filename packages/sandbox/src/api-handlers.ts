@@ -11,7 +11,7 @@ import {
   type DeveloperTokenCheckOptions,
 } from './developer-token-check.js';
 import { LIBRARY_KINDS, type LibrarySize, libraryItems, resolveLibrarySize } from './library.js';
-import { type NextLinkStyle, type PageRequest, readPage } from './paging.js';
+import { type NextLinks, type PageRequest, readPage, resolveNextLinks } from './paging.js';
 import type { RateLimiter } from './rate-limit.js';
 import { recentlyPlayedResources, recentlyPlayedTracks } from './recently-played.js';
 import {
@@ -42,12 +42,10 @@ export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions
   rateLimiter?: RateLimiter;
   /**
    * How `next` links are written, or a function read on every page; Apple's
-   * way by default: `{ query: 'drop-query', pastTheEnd: false }`.
+   * way (only `offset` kept) by default.
    */
-  nextLinks?: NextLinkStyle | (() => NextLinkStyle);
+  nextLinks?: NextLinks | (() => NextLinks);
 }
-
-const APPLE_NEXT_LINKS: NextLinkStyle = { query: 'drop-query', pastTheEnd: false };
 
 /**
  * Creates msw request handlers imitating the Apple Music API endpoints a
@@ -84,9 +82,11 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
   }
   const subscribed = options.subscription ?? true;
   const library = resolveLibrarySize(options.library);
-  const nextLinksOption = options.nextLinks ?? APPLE_NEXT_LINKS;
+  const nextLinksOption = options.nextLinks ?? {};
+  const fixedNextLinks =
+    typeof nextLinksOption === 'function' ? undefined : resolveNextLinks(nextLinksOption);
   const readNextLinks = () =>
-    typeof nextLinksOption === 'function' ? nextLinksOption() : nextLinksOption;
+    fixedNextLinks ?? resolveNextLinks((nextLinksOption as () => NextLinks)());
 
   /** The 401 for a request without a valid developer token, a 429 when rate-limited, or `undefined`. */
   async function refuseCaller(request: Request): Promise<Response | undefined> {

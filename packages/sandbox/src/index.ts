@@ -35,11 +35,7 @@ export {
   MUSICKIT_SCRIPT_PATH,
   renderMusicKitStub,
 } from './musickit-stub.js';
-export {
-  NEXT_LINK_QUERIES,
-  type NextLinkQuery,
-  type NextLinkStyle,
-} from './paging.js';
+export { NEXT_LINK_QUERIES, type NextLinkQuery, type NextLinks } from './paging.js';
 export {
   type AuthorizePopupHandlersOptions,
   createAuthorizePopupHandlers,
@@ -64,7 +60,6 @@ export {
 } from './scenarios.js';
 export { type ServedHandlers, type ServeHandlersOptions, serveHandlers } from './serve.js';
 export {
-  type NextLinks,
   type Sandbox,
   type SandboxKey,
   type SandboxOptions,

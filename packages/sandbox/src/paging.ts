@@ -1,3 +1,5 @@
+import { assertOneOf } from './one-of.js';
+
 /** How one paged endpoint reads `limit` and `offset`. */
 export interface PageRequest {
   /** Items per page when the request names no `limit`. */
@@ -14,21 +16,39 @@ export interface PageRequest {
 }
 
 /**
- * How the sandbox writes `next` links. Apple's keep only `offset`: `limit`,
- * `extend`, `include`, `types`, `l` and every other parameter of the request
- * are dropped (`drop-query`, the default); `keep-query` keeps them all.
- * With `pastTheEnd`, the last page links on too, to an `offset` past the end.
+ * How the sandbox writes `next` links. `query`: Apple's keep only `offset`,
+ * dropping `limit`, `extend`, `include`, `types`, `l` and every other
+ * parameter of the request (`drop-query`, the default); `keep-query` keeps
+ * them all. `pastTheEnd: true` puts a `next` on the last page too, whose
+ * `offset` is past the end.
  */
-export interface NextLinkStyle {
-  query: NextLinkQuery;
-  pastTheEnd: boolean;
+export interface NextLinks {
+  query?: NextLinkQuery;
+  pastTheEnd?: boolean;
 }
 
-/** What a `next` link keeps of the request's query; see {@link NextLinkStyle}. */
+/** What a `next` link keeps of the request's query; see {@link NextLinks}. */
 export type NextLinkQuery = 'drop-query' | 'keep-query';
 
 /** Every {@link NextLinkQuery}, for validation and help texts. */
 export const NEXT_LINK_QUERIES: readonly NextLinkQuery[] = ['drop-query', 'keep-query'];
+
+/**
+ * Checks {@link NextLinks} and fills in Apple's way for what is left out.
+ *
+ * @throws Error naming the field that is malformed.
+ */
+export function resolveNextLinks(nextLinks: unknown): Required<NextLinks> {
+  if (typeof nextLinks !== 'object' || nextLinks === null) {
+    throw new Error('nextLinks must be an object { query?, pastTheEnd? }.');
+  }
+  const { query = 'drop-query', pastTheEnd = false } = nextLinks as NextLinks;
+  assertOneOf('nextLinks.query', NEXT_LINK_QUERIES, query);
+  if (typeof pastTheEnd !== 'boolean') {
+    throw new Error('nextLinks.pastTheEnd must be true or false.');
+  }
+  return { query, pastTheEnd };
+}
 
 /** A page as Apple's paged endpoints answer it: a `next` link while more follow, the items, the total. */
 export interface PageBody<T> {
@@ -53,7 +73,7 @@ export function readPage<T>(
   url: URL,
   items: readonly T[],
   request: PageRequest,
-  style: NextLinkStyle,
+  style: Required<NextLinks>,
 ): PageResult<T> {
   const limitText = url.searchParams.get('limit');
   const limit = readCount(limitText, request.defaultLimit);

@@ -8,7 +8,7 @@ import { createIndexPageHandlers } from './index-page.js';
 import { type LibrarySize, resolveLibrarySize } from './library.js';
 import { createMusicKitStubHandlers } from './musickit-stub.js';
 import { assertOneOf } from './one-of.js';
-import { NEXT_LINK_QUERIES, type NextLinkQuery, type NextLinkStyle } from './paging.js';
+import { type NextLinks, resolveNextLinks } from './paging.js';
 import {
   createAuthorizePopupHandlers,
   MESSAGE_SHAPES,
@@ -61,7 +61,7 @@ export interface SandboxOptions {
   refuseDeveloperTokens?: DeveloperTokenRefusal;
   /** API calls answered 429 without `Retry-After`: every Nth, or for a while; none by default. */
   rateLimit?: RateLimit;
-  /** How `next` links are written; Apple's way (only `offset` kept) by default. */
+  /** How `next` links are written (`{ query, pastTheEnd }`); Apple's way (only `offset` kept) by default. */
   nextLinks?: NextLinks;
   /** How many items each library collection holds (default 250 songs, 25 albums, 12 artists, 6 playlists). */
   library?: LibrarySize;
@@ -71,18 +71,6 @@ export interface SandboxOptions {
 export interface SandboxKey {
   keyId: string;
   publicKey: SandboxPublicKey;
-}
-
-/**
- * How `next` links are written. `query`: `drop-query` (the default) keeps
- * only `offset`, dropping `limit`, `extend`, `include`, `types`, `l` and the
- * rest, as Apple's links do; `keep-query` keeps the request's query.
- * `pastTheEnd: true` puts a `next` on the last page too, whose `offset` is
- * past the end (a 404 for library collections).
- */
-export interface NextLinks {
-  query?: NextLinkQuery;
-  pastTheEnd?: boolean;
 }
 
 /** A running sandbox: Apple's popup, the Apple Music API and a MusicKit stub on one loopback port. */
@@ -206,7 +194,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   let refusal = withPrefix(() => checkDeveloperTokenRefusal(options.refuseDeveloperTokens));
   const rateLimiter = withPrefix(() => createRateLimiter(now, options.rateLimit));
-  let nextLinks = checkNextLinks(options.nextLinks ?? {});
+  let nextLinks = withPrefix(() => resolveNextLinks(options.nextLinks ?? {}));
   const library = withPrefix(() => resolveLibrarySize(options.library));
 
   const userTokens = createUserTokenRegistry();
@@ -276,7 +264,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       withPrefix(() => rateLimiter.set(limit));
     },
     setNextLinks(next) {
-      nextLinks = checkNextLinks(next);
+      nextLinks = withPrefix(() => resolveNextLinks(next));
     },
     use(...handlers) {
       served.use(...handlers);
@@ -318,17 +306,6 @@ function checkKey(key: unknown, keyId: string, added: ReadonlyMap<string, unknow
     throw new Error(`the key ${id} needs its publicKey (or the .p8 text).`);
   }
   return { keyId: id, publicKey: resolvePublicKey(publicKey, `the publicKey of ${id}`) };
-}
-
-function checkNextLinks(nextLinks: unknown): NextLinkStyle {
-  if (typeof nextLinks !== 'object' || nextLinks === null) {
-    throw new Error('startSandbox: nextLinks must be an object { query?, pastTheEnd? }.');
-  }
-  const { query = 'drop-query', pastTheEnd = false } = nextLinks as NextLinks;
-  if (typeof pastTheEnd !== 'boolean') {
-    throw new Error('startSandbox: nextLinks.pastTheEnd must be true or false.');
-  }
-  return { query: checkOneOf('nextLinks.query', NEXT_LINK_QUERIES, query), pastTheEnd };
 }
 
 function checkRestricted(restricted: unknown): boolean {
