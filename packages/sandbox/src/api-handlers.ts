@@ -1,10 +1,18 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import { API_HEADERS, appleErrorResponse, unauthorizedResponse } from './apple-error-response.js';
+import {
+  API_HEADERS,
+  appleErrorResponse,
+  forbiddenResponse,
+  tooManyRequestsResponse,
+  unauthorizedResponse,
+} from './apple-error-response.js';
 import {
   createDeveloperTokenCheck,
   type DeveloperTokenCheckOptions,
 } from './developer-token-check.js';
-import { type PageRequest, readPage } from './paging.js';
+import { LIBRARY_KINDS, type LibrarySize, libraryItems, resolveLibrarySize } from './library.js';
+import { type NextLinks, type PageRequest, readPage, resolveNextLinks } from './paging.js';
+import type { RateLimiter } from './rate-limit.js';
 import { recentlyPlayedResources, recentlyPlayedTracks } from './recently-played.js';
 import {
   KNOWN_STOREFRONTS,
@@ -28,6 +36,15 @@ export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions
    * `false`: library endpoints answer 400 with code `40015`; the storefront still answers.
    */
   subscription?: boolean;
+  /** How many items each library collection holds (default 250 songs, 25 albums, 12 artists, 6 playlists). */
+  library?: LibrarySize;
+  /** When calls get Apple's 429 (from `createRateLimiter`); never by default. */
+  rateLimiter?: RateLimiter;
+  /**
+   * How `next` links are written, or a function read on every page; Apple's
+   * way (only `offset` kept) by default.
+   */
+  nextLinks?: NextLinks | (() => NextLinks);
 }
 
 /**
@@ -41,13 +58,18 @@ export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions
  * - `GET /v1/me/recent/played`: albums, playlists and stations, paged
  *   (`limit` 1 to 10, `offset`, a `next` link);
  * - `GET /v1/me/recent/played/tracks`: songs, paged the same way (`limit` up to 30);
+ * - `GET /v1/me/library/{songs,albums,artists,playlists}`: the library
+ *   collections, paged (`limit` 1 to 100, default 25; more is a 400), with
+ *   `meta.total`; an `offset` past the end is a 404;
  * - `OPTIONS /v1/*`: CORS preflight.
  *
+ * `next` links keep only `offset`, as Apple's do (see `nextLinks`).
  * Every `/v1/me` call needs `Authorization: Bearer <developer token>` (else
  * 401 with an empty body, as Apple answers; the reason is in the
  * `x-apple-music-sandbox-reason` header) and a registered Music User Token in
  * `Music-User-Token` or `Media-User-Token` (else 403, code 40300). A token
- * with an `origin` claim needs a request `Origin` listed in it.
+ * with an `origin` claim needs a request `Origin` listed in it. Calls with a
+ * valid developer token may then get Apple's 429 (`rateLimiter`).
  *
  * @throws Error when an option is malformed.
  */
@@ -59,9 +81,15 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
     throw new Error('subscription must be true or false.');
   }
   const subscribed = options.subscription ?? true;
+  const library = resolveLibrarySize(options.library);
+  const nextLinksOption = options.nextLinks ?? {};
+  const fixedNextLinks =
+    typeof nextLinksOption === 'function' ? undefined : resolveNextLinks(nextLinksOption);
+  const readNextLinks = () =>
+    fixedNextLinks ?? resolveNextLinks((nextLinksOption as () => NextLinks)());
 
-  /** The 401 for a request without a valid developer token, or `undefined`. */
-  async function refuseDeveloperToken(request: Request): Promise<Response | undefined> {
+  /** The 401 for a request without a valid developer token, a 429 when rate-limited, or `undefined`. */
+  async function refuseCaller(request: Request): Promise<Response | undefined> {
     const authorization = request.headers.get('authorization');
     if (authorization === null) {
       return unauthorizedResponse(
@@ -73,23 +101,24 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
       return unauthorizedResponse('the Authorization header must be "Bearer <developer token>"');
     const result = await checkDeveloperToken(match[1], { origin: request.headers.get('origin') });
     if (!result.valid) return unauthorizedResponse(result.reason);
-    return undefined;
+    const limited = options.rateLimiter?.take();
+    return limited === undefined ? undefined : tooManyRequestsResponse(limited);
   }
 
   async function authenticate(request: Request): Promise<Response | undefined> {
-    const refusal = await refuseDeveloperToken(request);
+    const refusal = await refuseCaller(request);
     if (refusal) return refusal;
     const userToken =
       request.headers.get('music-user-token') || request.headers.get('media-user-token');
-    if (!userToken) return forbidden('the Music-User-Token header is missing');
+    if (!userToken) return forbiddenResponse('the Music-User-Token header is missing');
     if (!userTokens.lookup(userToken)) {
-      return forbidden('the Music-User-Token is unknown to this sandbox, or was revoked');
+      return forbiddenResponse('the Music-User-Token is unknown to this sandbox, or was revoked');
     }
     return undefined;
   }
 
-  const libraryEndpoint =
-    (resources: typeof recentlyPlayedResources, paging: PageRequest) =>
+  const pagedEndpoint =
+    (items: (storefront: string) => readonly unknown[], paging: PageRequest) =>
     async ({ request }: { request: Request }) => {
       const refusal = await authenticate(request);
       if (refusal) return refusal;
@@ -102,17 +131,31 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
             'the user has no active Apple Music subscription (sandbox option subscription: false)',
         });
       }
-      const page = readPage(new URL(request.url), resources(storefront.id), paging);
-      if (!page.ok) {
+      const page = readPage(new URL(request.url), items(storefront.id), paging, readNextLinks());
+      if (page.ok) return json(page.body);
+      if (page.status === 404) {
         return appleErrorResponse({
-          status: 400,
-          title: 'Invalid Parameter Value',
-          code: '40005',
+          status: 404,
+          title: 'Resource Not Found',
+          code: '40400',
           detail: page.problem,
         });
       }
-      return json(page.body);
+      return appleErrorResponse({
+        status: 400,
+        title: 'Invalid Parameter Value',
+        code: '40005',
+        detail: page.problem,
+        source: { parameter: page.parameter },
+      });
     };
+  const recently = { pastEnd: 'empty', total: false } as const;
+  const libraryPaging: PageRequest = {
+    defaultLimit: 25,
+    maxLimit: 100,
+    pastEnd: 'not-found',
+    total: true,
+  };
 
   return [
     http.options(
@@ -125,7 +168,7 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
       return json({ data: [storefrontResource(storefront)] });
     }),
     http.get('*/v1/storefronts/:id', async ({ request, params }) => {
-      const refusal = await refuseDeveloperToken(request);
+      const refusal = await refuseCaller(request);
       if (refusal) return refusal;
       const known = Object.hasOwn(KNOWN_STOREFRONTS, String(params.id))
         ? KNOWN_STOREFRONTS[params.id as KnownStorefrontId]
@@ -144,12 +187,19 @@ export function createAppleMusicApiHandlers(options: AppleMusicApiHandlersOption
     }),
     http.get(
       '*/v1/me/recent/played',
-      libraryEndpoint(recentlyPlayedResources, { defaultLimit: 5, maxLimit: 10 }),
+      pagedEndpoint(recentlyPlayedResources, { defaultLimit: 5, maxLimit: 10, ...recently }),
     ),
     http.get(
       '*/v1/me/recent/played/tracks',
-      libraryEndpoint(recentlyPlayedTracks, { defaultLimit: 10, maxLimit: 30 }),
+      pagedEndpoint(recentlyPlayedTracks, { defaultLimit: 10, maxLimit: 30, ...recently }),
     ),
+    ...LIBRARY_KINDS.map((kind) => {
+      const items = libraryItems(kind, library[kind]);
+      return http.get(
+        `*/v1/me/library/${kind}`,
+        pagedEndpoint(() => items, libraryPaging),
+      );
+    }),
   ];
 }
 
@@ -177,8 +227,4 @@ function storefrontResource(storefront: Storefront) {
       supportedLanguageTags: storefront.supportedLanguageTags,
     },
   };
-}
-
-function forbidden(detail: string): Response {
-  return appleErrorResponse({ status: 403, title: 'Forbidden', code: '40300', detail });
 }

@@ -9,6 +9,10 @@ export interface AppleErrorInit {
   title: string;
   code: string;
   detail: string;
+  /** The query parameter at fault, as Apple names it (`{"parameter":"limit"}`). */
+  source?: { parameter: string };
+  /** Why the sandbox answers so, in the {@link SANDBOX_REASON_HEADER} header (never a token). */
+  reason?: string;
 }
 
 /** Headers every sandbox API response carries: Apple's content type and an open CORS policy. */
@@ -41,7 +45,7 @@ export function unauthorizedResponse(reason: string): HttpResponse<null> {
 /**
  * An Apple Music API error response:
  * `{"errors":[{"id","title","detail","status","code"}]}` with a fresh
- * 26-character uppercase id like Apple's.
+ * 26-character uppercase id like Apple's, and `source` when given.
  */
 export function appleErrorResponse(init: AppleErrorInit): HttpResponse<string> {
   const body = {
@@ -52,10 +56,49 @@ export function appleErrorResponse(init: AppleErrorInit): HttpResponse<string> {
         detail: init.detail,
         status: String(init.status),
         code: init.code,
+        ...(init.source === undefined ? {} : { source: init.source }),
       },
     ],
   };
-  return new HttpResponse(JSON.stringify(body), { status: init.status, headers: API_HEADERS });
+  const headers =
+    init.reason === undefined
+      ? API_HEADERS
+      : {
+          ...API_HEADERS,
+          'access-control-expose-headers': SANDBOX_REASON_HEADER,
+          [SANDBOX_REASON_HEADER]: init.reason,
+        };
+  return new HttpResponse(JSON.stringify(body), { status: init.status, headers });
+}
+
+/**
+ * Apple's 403 for a Music User Token it refuses (missing, invalid, expired,
+ * or revoked by an Apple ID password change), exactly as Apple words it:
+ * title `Forbidden`, detail `Invalid authentication`, code `40300`. The
+ * sandbox's `reason` goes into the {@link SANDBOX_REASON_HEADER} header.
+ */
+export function forbiddenResponse(reason: string): HttpResponse<string> {
+  return appleErrorResponse({
+    status: 403,
+    title: 'Forbidden',
+    detail: 'Invalid authentication',
+    code: '40300',
+    reason,
+  });
+}
+
+/**
+ * Apple's 429 as observed: title `Too Many Requests`, detail `Request is
+ * forbidden`, code `42900`, and no `Retry-After` header.
+ */
+export function tooManyRequestsResponse(reason: string): HttpResponse<string> {
+  return appleErrorResponse({
+    status: 429,
+    title: 'Too Many Requests',
+    detail: 'Request is forbidden',
+    code: '42900',
+    reason,
+  });
 }
 
 function randomId(): string {

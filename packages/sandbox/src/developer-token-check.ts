@@ -1,4 +1,8 @@
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
+import {
+  type DeveloperTokenRefusal,
+  developerTokenRefusalReason,
+} from './developer-token-refusal.js';
 import { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
 
 /** Apple's maximum developer token lifetime, `exp - iat`, in seconds. */
@@ -19,6 +23,16 @@ export interface DeveloperTokenCheckOptions {
   now?: () => number;
   /** How far in the future `iat` may be, in seconds (clock skew); 60 by default. */
   clockToleranceSeconds?: number;
+  /**
+   * Other keys of the same team, by key ID: a token whose `kid` names one is
+   * verified with that key. Read on every check, so keys added to the map later count.
+   */
+  otherKeys?: ReadonlyMap<string, SandboxPublicKey>;
+  /**
+   * Tokens to refuse although they pass every other check (as Apple refuses
+   * those of a revoked key), read on every check; none by default.
+   */
+  refusal?: () => DeveloperTokenRefusal | undefined;
 }
 
 /** The request facts a token is checked against. */
@@ -107,13 +121,21 @@ export function createDeveloperTokenCheck(
       return refuse('the developer token header is not base64url-encoded JSON');
     }
     if (header.alg !== 'ES256') return refuse('the developer token header alg must be "ES256"');
-    if (header.kid !== keyId) {
-      return refuse(`the developer token header kid does not match the key ID ${keyId}`);
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const other = kid === undefined || kid === keyId ? undefined : options.otherKeys?.get(kid);
+    if (kid !== keyId && other === undefined) {
+      const others = options.otherKeys?.size
+        ? ` or ${[...options.otherKeys.keys()].join(', ')}`
+        : '';
+      return refuse(`the developer token header kid does not match the key ID ${keyId}${others}`);
     }
+    const verifyKey = other === undefined ? key : resolvePublicKey(other, `otherKeys ${kid}`);
 
     let payloadBytes: Uint8Array;
     try {
-      ({ payload: payloadBytes } = await compactVerify(token, key, { algorithms: ['ES256'] }));
+      ({ payload: payloadBytes } = await compactVerify(token, verifyKey, {
+        algorithms: ['ES256'],
+      }));
     } catch (error) {
       if (error instanceof errors.JWSSignatureVerificationFailed) {
         return refuse(
@@ -169,6 +191,8 @@ export function createDeveloperTokenCheck(
       }
       claims.origin = origins;
     }
+    const refused = developerTokenRefusalReason(options.refusal?.(), kid ?? keyId, iat);
+    if (refused !== undefined) return refuse(refused);
     return { valid: true, claims };
   };
 }

@@ -12,7 +12,15 @@ export {
   type DeveloperTokenClaims,
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
 } from './developer-token-check.js';
+export type { DeveloperTokenRefusal } from './developer-token-refusal.js';
 export { type HostileRequest, hostileRequests } from './hostile-requests.js';
+export {
+  DEFAULT_LIBRARY_SIZE,
+  LIBRARY_KINDS,
+  type LibraryKind,
+  type LibraryResource,
+  type LibrarySize,
+} from './library.js';
 export {
   type CallbackBody,
   expectRefusal,
@@ -27,6 +35,7 @@ export {
   MUSICKIT_SCRIPT_PATH,
   renderMusicKitStub,
 } from './musickit-stub.js';
+export { NEXT_LINK_QUERIES, type NextLinkQuery, type NextLinks } from './paging.js';
 export {
   type AuthorizePopupHandlersOptions,
   createAuthorizePopupHandlers,
@@ -36,6 +45,7 @@ export {
   type PopupOutcome,
 } from './popup-page.js';
 export { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
+export { createRateLimiter, type RateLimit, type RateLimiter } from './rate-limit.js';
 export {
   createSandboxDescriptionHandlers,
   SANDBOX_DESCRIPTION_PATH,
@@ -49,7 +59,12 @@ export {
   type ScenarioTarget,
 } from './scenarios.js';
 export { type ServedHandlers, type ServeHandlersOptions, serveHandlers } from './serve.js';
-export { type Sandbox, type SandboxOptions, startSandbox } from './start-sandbox.js';
+export {
+  type Sandbox,
+  type SandboxKey,
+  type SandboxOptions,
+  startSandbox,
+} from './start-sandbox.js';
 export {
   KNOWN_STOREFRONTS,
   type KnownStorefrontId,

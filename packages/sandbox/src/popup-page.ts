@@ -13,7 +13,9 @@ import type { UserTokenRegistry } from './user-token-registry.js';
  * What the emulated user does in the popup once the opener has answered
  * `thirdPartyInfo`: `allow` (sends `authorize` with a fresh token), `decline`,
  * `unavailable` or `switchUserId` (sends that method), `close` (closes the
- * window without a word), or `manual` (waits for a click on the page).
+ * window without a word), `hang` (nothing more, ever: the window stays open
+ * and silent, so only the opener's own timeout ends the login), or `manual`
+ * (waits for a click on the page).
  * `redirect` allows as Apple's page does when it has no opener (docs/protocol.md
  * section 7): with no message at all, it issues a token for the developer
  * token in `a` and navigates its own window to
@@ -26,6 +28,7 @@ export type PopupOutcome =
   | 'close'
   | 'switchUserId'
   | 'redirect'
+  | 'hang'
   | 'manual';
 
 /** Every {@link PopupOutcome}, for validation and help texts. */
@@ -36,6 +39,7 @@ export const POPUP_OUTCOMES: readonly PopupOutcome[] = [
   'close',
   'switchUserId',
   'redirect',
+  'hang',
   'manual',
 ];
 

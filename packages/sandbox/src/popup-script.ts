@@ -20,7 +20,9 @@
  *
  * In scripted mode (outcome other than `manual`) it acts on its own once the
  * reply to `thirdPartyInfo` arrives; on any error it posts nothing more and
- * closes itself, so the opener sees a popup closed without a result.
+ * closes itself, so the opener sees a popup closed without a result. `hang`
+ * acts by doing nothing: no message after `thirdPartyInfo`, buttons disabled,
+ * the window left open, so only the opener's timeout ends the attempt.
  *
  * The `redirect` outcome (config `thirdPartyToken` from `a`) speaks to no
  * opener: it issues a token at once and navigates this window to
@@ -161,6 +163,10 @@ export const POPUP_SCRIPT = `(function () {
     enable(false);
     if (outcome === 'close') {
       window.close();
+      return;
+    }
+    if (outcome === 'hang') {
+      setStatus('This popup will never answer (outcome hang): only the app’s own timeout ends the sign-in.', false);
       return;
     }
     var restricted = $('restricted').checked;

@@ -1,8 +1,14 @@
 import type { RequestHandler } from 'msw';
 import { createAppleMusicApiHandlers } from './api-handlers.js';
+import {
+  checkDeveloperTokenRefusal,
+  type DeveloperTokenRefusal,
+} from './developer-token-refusal.js';
 import { createIndexPageHandlers } from './index-page.js';
+import { type LibrarySize, resolveLibrarySize } from './library.js';
 import { createMusicKitStubHandlers } from './musickit-stub.js';
 import { assertOneOf } from './one-of.js';
+import { type NextLinks, resolveNextLinks } from './paging.js';
 import {
   createAuthorizePopupHandlers,
   MESSAGE_SHAPES,
@@ -11,6 +17,7 @@ import {
   type PopupOutcome,
 } from './popup-page.js';
 import { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
+import { createRateLimiter, type RateLimit } from './rate-limit.js';
 import { createSandboxDescriptionHandlers, sandboxEndpointURLs } from './sandbox-description.js';
 import { serveHandlers } from './serve.js';
 import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
@@ -46,8 +53,24 @@ export interface SandboxOptions {
   storefront?: KnownStorefrontId | Storefront;
   /** `false`: library endpoints answer 400 with code 40015 (no subscription); `true` by default. */
   subscription?: boolean;
-  /** Clock in milliseconds since the epoch for developer token checks; `Date.now` by default. */
+  /** Clock in milliseconds since the epoch for developer token checks and `rateLimit`; `Date.now` by default. */
   now?: () => number;
+  /** Other keys of the team whose tokens are accepted too (as after a key rotation); see `addKey`. */
+  otherKeys?: readonly SandboxKey[];
+  /** Developer tokens answered 401 although valid: issued before a time, or by given key IDs. */
+  refuseDeveloperTokens?: DeveloperTokenRefusal;
+  /** API calls answered 429 without `Retry-After`: every Nth, or for a while; none by default. */
+  rateLimit?: RateLimit;
+  /** How `next` links are written (`{ query, pastTheEnd }`); Apple's way (only `offset` kept) by default. */
+  nextLinks?: NextLinks;
+  /** How many items each library collection holds (default 250 songs, 25 albums, 12 artists, 6 playlists). */
+  library?: LibrarySize;
+}
+
+/** A key of the team: its ID and its public key (or the `.p8` private key). */
+export interface SandboxKey {
+  keyId: string;
+  publicKey: SandboxPublicKey;
 }
 
 /** A running sandbox: Apple's popup, the Apple Music API and a MusicKit stub on one loopback port. */
@@ -70,8 +93,28 @@ export interface Sandbox {
   setMessageShape(shape: MessageShape): void;
   /** Issues a Music User Token the API accepts, without the popup. */
   issueToken(options?: IssueUserTokenOptions): string;
-  /** Revokes a Music User Token (the API answers 403 for it from now on), as a password change would. */
+  /**
+   * Revokes a Music User Token, as an Apple ID password change does: the API
+   * answers it 403 from now on, with Apple's body (`errors[0].code` `'40300'`,
+   * detail `Invalid authentication`). `true` if the token was accepted until now.
+   */
   revokeToken(token: string): boolean;
+  /** Accepts developer tokens signed by another key of the team from now on (a rotation's new key). */
+  addKey(key: SandboxKey): void;
+  /**
+   * Answers 401 with an empty body, from now on, to developer tokens issued
+   * (`iat`) before `issuedBefore` or signed by a key in `keyIds`, in the API
+   * and the popup; `undefined` refuses none again.
+   */
+  refuseDeveloperTokens(refusal: DeveloperTokenRefusal | undefined): void;
+  /**
+   * Answers API calls with Apple's 429 (no `Retry-After`): `{ everyNth: 3 }`
+   * the 3rd, 6th… call from now, `{ forMs: 2000 }` every call for 2 seconds
+   * of the sandbox's clock; `undefined` lifts it.
+   */
+  setRateLimit(limit: RateLimit | undefined): void;
+  /** Changes how `next` links are written from the next page on. */
+  setNextLinks(nextLinks: NextLinks): void;
   /** Puts msw handlers in front of the sandbox's own (e.g. a 429 or a 500 for one test). */
   use(...handlers: RequestHandler[]): void;
   /** Drops the handlers added with `use`. */
@@ -85,10 +128,14 @@ const IDENTIFIER = /^[A-Z0-9]{10}$/;
 /**
  * Starts the sandbox on a loopback port: the popup of
  * `authorize.music.apple.com` (`/woa`), the Apple Music API endpoints
- * (`/v1/me/storefront`, `/v1/me/recent/played`, `/v1/me/recent/played/tracks`),
+ * (`/v1/me/storefront`, `/v1/storefronts/{id}`, `/v1/me/recent/played`,
+ * `/v1/me/recent/played/tracks`, `/v1/me/library/{songs,albums,artists,playlists}`),
  * the MusicKit JS v3 stub (`/musickit/v3/musickit.js`), its own description
  * (`/.well-known/apple-music-sandbox`: ids, public key, endpoint URLs) and an
  * index page (`/`). Tokens issued by the popup or by `issueToken` are accepted by the API.
+ * Apple's failures are switches on the returned object (and options):
+ * `revokeToken`, `refuseDeveloperTokens`, `setRateLimit`, `setNextLinks`, and
+ * the `hang` outcome.
  *
  * @example
  * const sandbox = await startSandbox({ teamId, keyId, publicKey: p8, outcome: 'allow' });
@@ -133,9 +180,32 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (options.now !== undefined && typeof options.now !== 'function') {
     throw new Error('startSandbox: now must be a function returning milliseconds since the epoch.');
   }
+  const now = options.now ?? Date.now;
+  const otherKeys = new Map<string, SandboxPublicKey>();
+  const addKey = (key: SandboxKey) => {
+    const checked = withPrefix(() => checkKey(key, keyId, otherKeys));
+    otherKeys.set(checked.keyId, checked.publicKey);
+  };
+  if (options.otherKeys !== undefined) {
+    if (!Array.isArray(options.otherKeys)) {
+      throw new Error('startSandbox: otherKeys must be an array of { keyId, publicKey }.');
+    }
+    for (const key of options.otherKeys) addKey(key);
+  }
+  let refusal = withPrefix(() => checkDeveloperTokenRefusal(options.refuseDeveloperTokens));
+  const rateLimiter = withPrefix(() => createRateLimiter(now, options.rateLimit));
+  let nextLinks = withPrefix(() => resolveNextLinks(options.nextLinks ?? {}));
+  const library = withPrefix(() => resolveLibrarySize(options.library));
 
   const userTokens = createUserTokenRegistry();
-  const checkOptions = { teamId, keyId, publicKey, ...(options.now ? { now: options.now } : {}) };
+  const checkOptions = {
+    teamId,
+    keyId,
+    publicKey,
+    now,
+    otherKeys,
+    refusal: () => refusal,
+  };
   const served = await serveHandlers(
     [
       ...createAuthorizePopupHandlers({
@@ -150,6 +220,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         userTokens,
         storefront,
         subscription: options.subscription ?? true,
+        rateLimiter,
+        nextLinks: () => nextLinks,
+        library,
       }),
       ...createMusicKitStubHandlers(),
       ...createSandboxDescriptionHandlers({ teamId, keyId, publicKey }),
@@ -183,6 +256,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     revokeToken(token) {
       return userTokens.revoke(token);
     },
+    addKey,
+    refuseDeveloperTokens(next) {
+      refusal = withPrefix(() => checkDeveloperTokenRefusal(next));
+    },
+    setRateLimit(limit) {
+      withPrefix(() => rateLimiter.set(limit));
+    },
+    setNextLinks(next) {
+      nextLinks = withPrefix(() => resolveNextLinks(next));
+    },
     use(...handlers) {
       served.use(...handlers);
     },
@@ -208,6 +291,21 @@ function checkOneOf<T extends string>(name: string, allowed: readonly T[], value
     assertOneOf(name, allowed, value);
     return value;
   });
+}
+
+function checkKey(key: unknown, keyId: string, added: ReadonlyMap<string, unknown>): SandboxKey {
+  if (typeof key !== 'object' || key === null) {
+    throw new Error('a key must be an object { keyId, publicKey }.');
+  }
+  const { keyId: id, publicKey } = key as Partial<SandboxKey>;
+  if (typeof id !== 'string' || !IDENTIFIER.test(id)) {
+    throw new Error('a key ID must be 10 uppercase letters or digits (the Key ID of the .p8 key).');
+  }
+  if (id === keyId || added.has(id)) throw new Error(`the key ${id} is already accepted.`);
+  if (publicKey === undefined || publicKey === null) {
+    throw new Error(`the key ${id} needs its publicKey (or the .p8 text).`);
+  }
+  return { keyId: id, publicKey: resolvePublicKey(publicKey, `the publicKey of ${id}`) };
 }
 
 function checkRestricted(restricted: unknown): boolean {
