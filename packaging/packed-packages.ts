@@ -20,6 +20,7 @@ export interface Manifest {
   private?: boolean;
   exports: Record<string, unknown>;
   bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
 
@@ -69,4 +70,21 @@ export function workspaceOverrides(): Record<string, string> {
       ),
     ].map(([, name, version]) => [name, version]),
   );
+}
+
+/**
+ * `names` and every package of this workspace they depend on, directly or
+ * not: what npm would fetch from the registry once they are published.
+ */
+export function withWorkspaceDependencies(names: readonly string[]): string[] {
+  const byName = new Map(manifests.map(({ manifest }) => [manifest.name, manifest]));
+  const found = new Set<string>();
+  const visit = (name: string): void => {
+    const manifest = byName.get(name);
+    if (manifest === undefined || found.has(name)) return;
+    found.add(name);
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
+  };
+  for (const name of names) visit(name);
+  return [...found];
 }

@@ -15,7 +15,13 @@ import { delimiter, dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithChromium, launchChromium } from '../testing/chromium.js';
-import { packAll, root, run, workspaceOverrides } from './packed-packages.js';
+import {
+  packAll,
+  root,
+  run,
+  withWorkspaceDependencies,
+  workspaceOverrides,
+} from './packed-packages.js';
 import { PACKAGES_WITH_FIRST_EXAMPLE, readFirstExample } from './readme-first-example.js';
 
 /** What `apple-music-auth sandbox` prints to export, in the order it prints them. */
@@ -74,9 +80,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm` as the README writes it, in `cwd`, with our packages swapped for their tarballs. */
+/**
+ * `npm` as the README writes it, in `cwd`, with our packages swapped for
+ * their tarballs; an install also gets the tarballs of our packages those
+ * depend on, which npm would otherwise look for in the registry.
+ */
 async function npm(args: string[], cwd: string): Promise<void> {
-  const swapped = args.map((arg) => tarballs.get(arg) ?? arg);
+  const ours = withWorkspaceDependencies(args.filter((arg) => tarballs.has(arg)));
+  const swapped = [
+    ...args.filter((arg) => !tarballs.has(arg)),
+    ...ours.map((name) => tarballs.get(name) as string),
+  ];
   const quiet = args[0] === 'install' ? ['--prefer-offline', '--no-audit', '--no-fund'] : [];
   await run('npm', [...swapped, ...quiet, '--loglevel=error'], {
     cwd,
@@ -142,10 +156,14 @@ describeWithChromium("each package README's first example, run as written", () =
       mkdirSync(project);
       for (const [command, ...args] of example.setup) {
         expect(command).toBe('npm');
-        // A user on Node 20 pins what the frameworks' newest releases need Node 22 for.
+        // A user on Node 20 pins what the frameworks' newest releases need
+        // Node 22 for, where npm lets them: not the packages they install by name.
         if (args[0] === 'install' && process.versions.node.startsWith('20.')) {
+          const pins = Object.entries(workspaceOverrides()).filter(
+            ([pinned]) => !args.includes(pinned),
+          );
           await npm(
-            ['pkg', 'set', `overrides=${JSON.stringify(workspaceOverrides())}`, '--json'],
+            ['pkg', 'set', `overrides=${JSON.stringify(Object.fromEntries(pins))}`, '--json'],
             project,
           );
         }
