@@ -41,6 +41,8 @@ let browser: Browser | undefined;
 const children: ChildProcess[] = [];
 /** The sandbox's printed `export` lines, as variables. */
 let exported: Record<string, string> = {};
+/** Everything the sandbox printed on stdout. */
+let sandboxOutput = '';
 
 /** Starts `command` in `cwd` with exactly `env`, and collects its output. */
 function start(command: string, args: string[], cwd: string, env: Record<string, string>) {
@@ -117,6 +119,7 @@ beforeAll(async () => {
     { PATH, TMPDIR: join(work, 'tmp') },
   );
   await waitFor(sandbox, () => sandbox.output.stdout.includes('Press Ctrl-C to stop.'));
+  sandboxOutput = sandbox.output.stdout;
   exported = Object.fromEntries(
     [...sandbox.output.stdout.matchAll(/^ {2}export (\w+)=(.*)$/gm)].map(([, name, value]) => [
       name,
@@ -138,13 +141,16 @@ afterAll(async () => {
 });
 
 describeWithChromium("each package README's first example, run as written", () => {
-  it("`apple-music-auth sandbox` prints the lines the READMEs say, the CLI README's sample included", () => {
+  it("`apple-music-auth sandbox` prints the lines the READMEs name, as the CLI README's sample shows them", () => {
     expect(Object.keys(exported)).toEqual(PRINTED_VARIABLES);
     const cliReadme = readFileSync(join(root, 'packages/cli/README.md'), 'utf8');
-    const sample = /```text\nApple sandbox running at[\s\S]*?```/.exec(cliReadme)?.[0] ?? '';
-    expect([...sample.matchAll(/^ {2}export (\w+)=/gm)].map(([, name]) => name)).toEqual(
-      PRINTED_VARIABLES,
-    );
+    const sample = /```text\n(Apple sandbox running at[\s\S]*?)```/.exec(cliReadme)?.[1] ?? '';
+    const samplePath = /APPLE_PRIVATE_KEY_PATH=(\S+)/.exec(sample)?.[1] ?? '';
+    // The sample's port (8787, the default) and key path (a uid of 1000) for this run's.
+    const printed = sandboxOutput
+      .replaceAll(exported.APPLE_MUSIC_SANDBOX_URL as string, 'http://127.0.0.1:8787')
+      .replaceAll(exported.APPLE_PRIVATE_KEY_PATH as string, samplePath);
+    expect(printed).toBe(sample);
   });
 
   it.each(PACKAGES_WITH_FIRST_EXAMPLE)(
