@@ -97,5 +97,7 @@ export default [
   // Core's Apple client tests again, on the `fetch` transport (unit tests).
   'packages/core/vitest.fetch.config.ts',
   // The packed packages installed with npm, on the Node.js that runs Vitest.
-  'packaging',
+  'packaging/vitest.config.ts',
+  // The READMEs' first examples, installed the same way, logged in through in Chromium.
+  'packaging/vitest.browser.config.ts',
 ] satisfies TestProjectConfiguration[];

@@ -3,46 +3,16 @@
 // project outside the workspace. There, every entry of every `exports` map
 // must load with import and require(), its types must resolve with
 // TypeScript's node16 and bundler resolution, and every bin must run.
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifiedClaims } from '../testing/developer-token-route.js';
+import { manifests, packAll, root, run, workspaceOverrides } from './packed-packages.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
-
-interface Manifest {
-  name: string;
-  private?: boolean;
-  exports: Record<string, unknown>;
-  bin?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-}
-
-/** Every publishable package under packages/, the adapters included once they land. */
-const manifests: { dir: string; manifest: Manifest }[] = readdirSync(join(root, 'packages'))
-  .map((name) => join(root, 'packages', name))
-  .filter((dir) => existsSync(join(dir, 'package.json')))
-  .map((dir) => ({
-    dir,
-    manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest,
-  }))
-  .filter(({ manifest }) => manifest.private !== true);
 
 /** Each `exports` subpath as the specifier a user writes, e.g. `@apple-music-auth/core/node`. */
 const specifiers = manifests.flatMap(({ manifest }) =>
@@ -50,14 +20,6 @@ const specifiers = manifests.flatMap(({ manifest }) =>
 );
 const modules = specifiers.filter((specifier) => !specifier.endsWith('/package.json'));
 const bins = manifests.flatMap(({ manifest }) => Object.keys(manifest.bin ?? {}));
-
-/** pnpm as the root script runs it (`npm_execpath`), else the pinned one through npx. */
-function pnpm(args: string[], cwd: string) {
-  const execPath = process.env.npm_execpath;
-  return execPath?.includes('pnpm')
-    ? run(process.execPath, [execPath, ...args], { cwd })
-    : run('npx', ['--yes', 'pnpm@10.34.9', ...args], { cwd });
-}
 
 /** Runs Node.js (this test's own, so the newest-LTS run checks that version) on a script. */
 async function node(script: string): Promise<string> {
@@ -71,16 +33,8 @@ beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'apple-music-auth-packaging-'));
   const tarballs = join(project, 'tarballs');
   mkdirSync(tarballs);
-  for (const { dir } of manifests) await pnpm(['pack', '--pack-destination', tarballs], dir);
-  // The workspace's overrides (pnpm-workspace.yaml) keep the frameworks' own
-  // dependencies on releases that install on Node 20, as a user there pins them.
-  const overrides = Object.fromEntries(
-    [
-      ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(
-        /^ {2}"?([@\w/.-]+)"?: ([\d.]+)$/gm,
-      ),
-    ].map(([, name, version]) => [name, version]),
-  );
+  const packed = await packAll(tarballs);
+  const overrides = workspaceOverrides();
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ private: true, overrides })}\n`);
   await run(
     'npm',
@@ -90,7 +44,7 @@ beforeAll(async () => {
       '--no-fund',
       '--ignore-scripts',
       '--loglevel=error',
-      ...readdirSync(tarballs).map((file) => join(tarballs, file)),
+      ...packed.values(),
       // What an app that uses every entry installs beside them: the peers,
       // optional ones included (koa's types, fast-check for the sandbox's fuzzer).
       ...peersToInstall(),
