@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,37 @@ describe('the installed tarballs', () => {
     }
   });
 
+  it('point every types entry and every source map at files the tarball ships', () => {
+    for (const { manifest } of manifests) {
+      const installed = join(project, 'node_modules', manifest.name);
+      const shipped = (file: string) => {
+        const path = resolve(installed, file);
+        return !relative(installed, path).startsWith('..') && existsSync(path);
+      };
+      const installedManifest = JSON.parse(
+        readFileSync(join(installed, 'package.json'), 'utf8'),
+      ) as { exports: unknown; imports?: unknown };
+      for (const target of typesTargets([installedManifest.exports, installedManifest.imports])) {
+        expect(shipped(target), `${manifest.name}: types ${target}`).toBe(true);
+      }
+      const maps = (readdirSync(installed, { recursive: true }) as string[]).filter(
+        (file) => file.endsWith('.map') && !file.startsWith('node_modules'),
+      );
+      expect(maps.length, `${manifest.name}: source maps`).toBeGreaterThan(0);
+      for (const map of maps) {
+        const { sources } = JSON.parse(readFileSync(join(installed, map), 'utf8')) as {
+          sources: string[];
+        };
+        expect(sources.length, map).toBeGreaterThan(0);
+        for (const source of sources) {
+          expect(shipped(join(dirname(map), source)), `${manifest.name}/${map}: ${source}`).toBe(
+            true,
+          );
+        }
+      }
+    }
+  });
+
   it('load every entry with import and with require(), with the same exports', async () => {
     const listExports = (load: (specifier: string) => string) =>
       `const names = {};\n${modules
@@ -228,6 +259,20 @@ describe('the installed tarballs', () => {
     );
   });
 });
+
+/** Every path under a `types` condition in `exports` and `imports` maps, at any depth. */
+function typesTargets(maps: unknown[]): string[] {
+  const targets: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'types' && typeof inner === 'string') targets.push(inner);
+      else visit(inner);
+    }
+  };
+  for (const map of maps) visit(map);
+  return targets;
+}
 
 /** Runs an installed bin, on this test's Node.js. */
 function runBin(bin: string, args: string[]) {
