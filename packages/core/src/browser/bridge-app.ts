@@ -75,7 +75,7 @@ function originNotAllowedDetail(origin: string, listed: readonly string[]): stri
 
 /** After `popup_silent`: the open popup has said nothing, so it may show Apple's refusal. */
 function popupSilentDetail(origin: string): string {
-  return `If it shows an error, it refused this page's developer token. For the app's developer: check \`teamId\`, \`keyId\` and \`privateKey\`; for this address (${origin}), ${ORIGIN_FIX(origin)}`;
+  return `If it shows an error, it refused this page's developer token. For the app's developer: check \`teamId\`, \`keyId\` and \`privateKey\`, and that ${origin} is the origin of \`callbackURL\`, or listed in \`appOrigins\` or \`developerToken.origins\`.`;
 }
 
 interface MusicKitInstance {
