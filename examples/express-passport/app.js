@@ -76,6 +76,7 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
         // A login the user or the browser ended (declined, closed, a bad
         // state): core's failure page, which the login route shows for
         // `?error=<code>`, as after a 303 so that Back and Reload behave.
+        // `verify` above always gives a user, so `info` is the strategy's `fail()` info.
         if (!user) {
           const query = new URLSearchParams({ error: info?.code ?? 'ERR_CANCELLED' });
           return res.redirect(303, `${LOGIN_ROUTE}?${query}`);
