@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifiedClaims } from '../testing/developer-token-route.js';
 import { manifests, packAll, root, run, workspaceOverrides } from './packed-packages.js';
@@ -89,6 +89,37 @@ describe('the installed tarballs', () => {
           existsSync(join(project, 'node_modules', manifest.name, file)),
           `${manifest.name}/${file}`,
         ).toBe(true);
+      }
+    }
+  });
+
+  it('point every types entry and every source map at files the tarball ships', () => {
+    for (const { manifest } of manifests) {
+      const installed = join(project, 'node_modules', manifest.name);
+      const shipped = (file: string) => {
+        const path = resolve(installed, file);
+        return !relative(installed, path).startsWith('..') && existsSync(path);
+      };
+      const installedManifest = JSON.parse(
+        readFileSync(join(installed, 'package.json'), 'utf8'),
+      ) as { exports: unknown; imports?: unknown };
+      for (const target of typesTargets([installedManifest.exports, installedManifest.imports])) {
+        expect(shipped(target), `${manifest.name}: types ${target}`).toBe(true);
+      }
+      const maps = (readdirSync(installed, { recursive: true }) as string[]).filter(
+        (file) => file.endsWith('.map') && !file.startsWith('node_modules'),
+      );
+      expect(maps.length, `${manifest.name}: source maps`).toBeGreaterThan(0);
+      for (const map of maps) {
+        const { sources } = JSON.parse(readFileSync(join(installed, map), 'utf8')) as {
+          sources: string[];
+        };
+        expect(sources.length, map).toBeGreaterThan(0);
+        for (const source of sources) {
+          expect(shipped(join(dirname(map), source)), `${manifest.name}/${map}: ${source}`).toBe(
+            true,
+          );
+        }
       }
     }
   });
@@ -182,6 +213,20 @@ describe('the installed tarballs', () => {
     );
   });
 });
+
+/** Every path under a `types` condition in `exports` and `imports` maps, at any depth. */
+function typesTargets(maps: unknown[]): string[] {
+  const targets: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'types' && typeof inner === 'string') targets.push(inner);
+      else visit(inner);
+    }
+  };
+  for (const map of maps) visit(map);
+  return targets;
+}
 
 /** Runs an installed bin, on this test's Node.js. */
 function runBin(bin: string, args: string[]) {

@@ -1,5 +1,5 @@
 // Shared by the examples' startup tests: runs `node examples/<name>` as a
-// child process, as `pnpm demo` does, and checks that it starts the app and
+// child process, as the demo does, and checks that it starts the app and
 // a sandbox, stops cleanly on SIGTERM and Ctrl-C, and names a busy port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -65,7 +65,7 @@ export function exampleProcessTests(directory: string, name: string): void {
     expect(started.stdout()).toMatch(/^Example stopped\.$/m);
   });
 
-  it('stops on Ctrl-C (SIGINT) with exit code 0, so that `pnpm demo` reports no failure', async () => {
+  it('stops on Ctrl-C (SIGINT) with exit code 0, so that the demo reports no failure', async () => {
     const started = startChild('0');
     await ready(started);
     started.process.kill('SIGINT');
@@ -84,7 +84,7 @@ export function exampleProcessTests(directory: string, name: string): void {
       const [code] = await once(started.process, 'exit');
       expect(code).toBe(1);
       expect(started.stderr()).toBe(
-        `Port ${port} is already in use: stop the program using it, or pick another port, e.g. PORT=3001 pnpm demo\n`,
+        `Port ${port} is already in use: stop the program using it, or pick another port, e.g. PORT=${port + 1} node examples/${name}\n`,
       );
       expect(started.stdout()).toBe('');
     } finally {

@@ -2,24 +2,24 @@
 // example on its own port, and a landing page that links them and explains
 // the flow.
 import { createServer } from 'node:http';
-import { startExample as startExpressPassport } from '@apple-music-auth/example-express-passport/server';
-import { startExample as startFastify } from '@apple-music-auth/example-fastify/server';
-import { startExample as startKoa } from '@apple-music-auth/example-koa/server';
-import { startExample as startNodeHTTP } from '@apple-music-auth/example-node-http/server';
+import * as expressPassport from '@apple-music-auth/example-express-passport/server';
+import * as fastify from '@apple-music-auth/example-fastify/server';
+import * as koa from '@apple-music-auth/example-koa/server';
+import * as nodeHTTP from '@apple-music-auth/example-node-http/server';
 import { appleBackend } from '@apple-music-auth/example-shared/apple';
 import { escapeHTML, page } from '@apple-music-auth/example-shared/pages';
 import { listen } from '@apple-music-auth/example-shared/run';
 
-/** The examples, in the order the landing page lists them. */
+/** The examples, in the order the landing page lists them, each under its own name. */
 const EXAMPLES = [
-  { name: 'node:http', package: '@apple-music-auth/core', start: startNodeHTTP },
+  { name: nodeHTTP.EXAMPLE, package: '@apple-music-auth/core', start: nodeHTTP.startExample },
   {
-    name: 'Express + Passport',
+    name: expressPassport.EXAMPLE,
     package: '@apple-music-auth/passport',
-    start: startExpressPassport,
+    start: expressPassport.startExample,
   },
-  { name: 'Fastify', package: '@apple-music-auth/fastify', start: startFastify },
-  { name: 'Koa', package: '@apple-music-auth/koa', start: startKoa },
+  { name: fastify.EXAMPLE, package: '@apple-music-auth/fastify', start: fastify.startExample },
+  { name: koa.EXAMPLE, package: '@apple-music-auth/koa', start: koa.startExample },
 ];
 
 /**
@@ -43,13 +43,9 @@ export async function startDemo(options = {}) {
     await apple.close();
   };
   try {
-    // Quiet examples: the demo prints one URL. Each example takes its own port.
-    const exampleEnv = {
-      ...env,
-      PORT: undefined,
-      PUBLIC_URL: undefined,
-      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-    };
+    // Quiet examples (no framework logs unless LOG_LEVEL asks): the demo
+    // prints one URL. Each example takes its own port.
+    const exampleEnv = { ...env, PORT: undefined, PUBLIC_URL: undefined };
     /** @type {Array<{ name: string, package: string, url: string }>} */
     const examples = [];
     for (const [index, example] of EXAMPLES.entries()) {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `pnpm demo`: the landing page, every example and one sandbox, until Ctrl-C.
+// `npx --yes pnpm@10.34.9 demo` (which builds, then runs `node examples/demo`):
+// the landing page, every example and one sandbox, until Ctrl-C.
 import { runUntilStopped } from '@apple-music-auth/example-shared/run';
 import { startDemo } from './demo.js';
 
 await runUntilStopped(
   () => startDemo(),
   (demo) => [`Open ${demo.url}`],
-  'Demo',
+  { name: 'Demo', command: 'npx --yes pnpm@10.34.9 demo' },
 );

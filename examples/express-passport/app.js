@@ -1,27 +1,22 @@
 // The example app on Express 5: express-session, Passport with the
-// apple-music strategy, a home page, a profile page behind the strategy's
-// guard that lists the user's recently played items with the token kept in
-// the session, the developer-token route and a page that configures MusicKit
-// JS with it.
-import { isAppleMusicAuthError } from '@apple-music-auth/core';
+// apple-music strategy, the home page every example shares, "Recently played"
+// behind the strategy's guard with the token kept in the session, core's
+// failure page for a login that did not complete, the developer-token route
+// and a page that configures MusicKit JS with it.
+import { isAppleMusicAuthError, renderErrorPage } from '@apple-music-auth/core';
 import {
   musicKitPage,
   TOKEN_SOURCE_PATH,
   tokenSourceModule,
 } from '@apple-music-auth/example-shared/musickit';
-import {
-  accountSummary,
-  connectPage,
-  disconnectForm,
-  escapeHTML,
-  page,
-  recentList,
-} from '@apple-music-auth/example-shared/pages';
+import { accountSummary, homePage, page, recentList } from '@apple-music-auth/example-shared/pages';
 import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
 
-const EXAMPLE = 'Express + Passport example';
+/** The example's one name: its pages, its README, the demo's landing page, Apple's popup. */
+export const EXAMPLE = 'Express + Passport example';
+const LOGIN_ROUTE = '/auth/apple-music';
 const TOKEN_ROUTE = '/auth/apple-music/developer-token';
 
 /**
@@ -63,34 +58,35 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
   app.use(authenticator.initialize(), authenticator.session());
 
   app.get('/', (req, res) => {
-    if (req.user) return res.redirect('/profile');
-    res.send(connectPage({ example: EXAMPLE, loginPath: '/auth/apple-music' }));
+    const user = /** @type {ExampleUser | undefined} */ (req.user);
+    res.send(homePage({ example: EXAMPLE, loginPath: LOGIN_ROUTE, login: user }));
   });
   app.get(TOKEN_ROUTE, strategy.developerToken());
-  app.get('/auth/apple-music', authenticator.authenticate('apple-music'));
-  // On success, Passport's req.login gives the session a new id (session fixation).
-  app.post(
-    '/auth/apple-music/callback',
-    authenticator.authenticate('apple-music', {
-      failureRedirect: '/login-failed',
-      failureMessage: true,
-    }),
-    (req, res) => {
-      const info = /** @type {{ returnTo?: string } | undefined} */ (req.authInfo);
-      res.redirect(303, info?.returnTo ?? '/profile');
-    },
-  );
-  app.get('/login-failed', (req, res) => {
-    const sessionData = /** @type {{ messages?: string[] }} */ (req.session);
-    const message = sessionData.messages?.pop() ?? 'The login did not complete.';
-    res.status(401).send(
-      page({
-        title: 'Not connected',
-        example: EXAMPLE,
-        content: `<p class="lead" id="failure">${escapeHTML(message)}</p>
-<a class="button" href="/auth/apple-music?returnTo=%2Fprofile">Try again</a>`,
-      }),
-    );
+  app.get(LOGIN_ROUTE, authenticator.authenticate('apple-music'));
+  app.post('/auth/apple-music/callback', (req, res, next) => {
+    authenticator.authenticate(
+      'apple-music',
+      /**
+       * @param {unknown} error
+       * @param {ExampleUser | false} user
+       * @param {{ returnTo?: string, code?: string } | undefined} info
+       */
+      (error, user, info) => {
+        if (error) return next(error);
+        // A login the user or the browser ended (declined, closed, a bad
+        // state): core's failure page, which the login route shows for
+        // `?error=<code>`, as after a 303 so that Back and Reload behave.
+        // `verify` above always gives a user, so `info` is the strategy's `fail()` info.
+        if (!user) {
+          const query = new URLSearchParams({ error: info?.code ?? 'ERR_CANCELLED' });
+          return res.redirect(303, `${LOGIN_ROUTE}?${query}`);
+        }
+        // req.login gives the session a new id (session fixation).
+        req.login(user, (loginError) =>
+          loginError ? next(loginError) : res.redirect(303, info?.returnTo ?? '/'),
+        );
+      },
+    )(req, res, next);
   });
   // The guard reads the login from the session, and logs out when Apple revoked the token.
   const guard = strategy.guard({
@@ -101,7 +97,7 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
       ),
   });
   app.get(
-    '/profile',
+    '/recent',
     guard.require,
     /**
      * @param {import('express').Request} req
@@ -115,11 +111,9 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
       const user = /** @type {ExampleUser} */ (req.user);
       res.send(
         page({
-          title: 'Your Apple Music',
+          title: 'Recently played',
           example: EXAMPLE,
-          content: `${accountSummary(user)}<h2>Recently played</h2>${recentList(played)}
-<a class="button secondary" href="/musickit">MusicKit in the page</a>
-${disconnectForm}`,
+          content: `${accountSummary(user)}${recentList(played)}<a class="button secondary" href="/">Home</a>`,
         }),
       );
     },
@@ -140,22 +134,18 @@ ${disconnectForm}`,
   app.post('/logout', (req, res, next) => {
     req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
   });
+  // Apple failed or refused a token (Passport's error()): core's failure page too.
   app.use(
     /**
      * @param {unknown} error
      * @param {import('express').Request} _req
      * @param {import('express').Response} res
-     * @param {import('express').NextFunction} _next
+     * @param {import('express').NextFunction} next
      */
-    (error, _req, res, _next) => {
-      const known = isAppleMusicAuthError(error);
-      res.status(known ? error.status : 500).send(
-        page({
-          title: 'Something went wrong',
-          example: EXAMPLE,
-          content: `<p class="lead">${known && error.expose ? escapeHTML(error.message) : 'Please try again later.'}</p><p><small>${known ? error.code : ''}</small></p>`,
-        }),
-      );
+    (error, _req, res, next) => {
+      if (!isAppleMusicAuthError(error)) return next(error);
+      const failure = renderErrorPage(error, { tryAgainURL: LOGIN_ROUTE });
+      res.status(failure.status).set(failure.headers).send(failure.body);
     },
   );
   return app;

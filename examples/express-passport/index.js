@@ -4,4 +4,4 @@
 import { runExample } from '@apple-music-auth/example-shared/run';
 import { startExample } from './server.js';
 
-await runExample(() => startExample());
+await runExample(() => startExample(), 'node examples/express-passport');

@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { serveExample } from '@apple-music-auth/example-shared/run';
 import { Strategy } from '@apple-music-auth/passport';
-import { createExampleApp, verify } from './app.js';
+import { createExampleApp, EXAMPLE, verify } from './app.js';
+
+export { EXAMPLE };
 
 /**
  * Starts the example app (and, without Apple credentials or a shared sandbox, a sandbox).
@@ -20,7 +22,7 @@ export function startExample(options = {}) {
         ...apple.credentials,
         callbackURL: `${publicURL}/auth/apple-music/callback`,
         state: true,
-        appName: 'Example Playlist Tool',
+        appName: EXAMPLE,
         endpoints: apple.endpoints,
         ...options.auth,
       },

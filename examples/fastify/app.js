@@ -1,7 +1,7 @@
 // The example app: Fastify 5 with @fastify/secure-session for the app's own
 // session, @fastify/formbody for its forms, @apple-music-auth/fastify for the
-// login (its state kept in the same session) and the developer-token route, a
-// profile page, the user's recently played items behind the login guard, and
+// login (its state kept in the same session) and the developer-token route, the
+// home page every example shares, recently played items behind the login guard, and
 // a page that configures MusicKit JS with the developer-token route.
 import {
   musicKitPage,
@@ -14,17 +14,20 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifySecureSession from '@fastify/secure-session';
 import Fastify from 'fastify';
 
-const EXAMPLE = 'Fastify example';
+/** The example's one name: its pages, its README, the demo's landing page, Apple's popup. */
+export const EXAMPLE = 'Fastify example';
 
 /** @typedef {NonNullable<import('@fastify/secure-session').SessionData['login']>} StoredLogin */
 
 /**
  * Builds the example's Fastify app.
  *
- * @param {{ auth: import('@apple-music-auth/fastify').AppleMusicAuthPluginOptions, sessionKey: Buffer, secureCookies: boolean, logLevel: string, musicKitScriptURL?: string }} options
+ * `logLevel` turns Fastify's logger on at that level; without it Fastify logs nothing.
+ *
+ * @param {{ auth: import('@apple-music-auth/fastify').AppleMusicAuthPluginOptions, sessionKey: Buffer, secureCookies: boolean, logLevel?: string | undefined, musicKitScriptURL?: string }} options
  */
 export async function buildApp({ auth, sessionKey, secureCookies, logLevel, musicKitScriptURL }) {
-  const app = Fastify({ logger: { level: logLevel } });
+  const app = Fastify({ logger: logLevel === undefined ? false : { level: logLevel } });
   // The app's own forms (Disconnect); the plugin parses its callback itself.
   await app.register(fastifyFormbody);
   await app.register(fastifySecureSession, {
@@ -72,7 +75,7 @@ export async function buildApp({ auth, sessionKey, secureCookies, logLevel, musi
       page({
         title: 'Recently played',
         example: EXAMPLE,
-        content: `${accountSummary(/** @type {StoredLogin} */ (loginOf(request)))}${recentList(played)}<a class="button secondary" href="/">Profile</a>`,
+        content: `${accountSummary(/** @type {StoredLogin} */ (loginOf(request)))}${recentList(played)}<a class="button secondary" href="/">Home</a>`,
       }),
     );
   });

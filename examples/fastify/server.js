@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { appleBackend } from '@apple-music-auth/example-shared/apple';
-import { buildApp } from './app.js';
+import { buildApp, EXAMPLE } from './app.js';
+
+export { EXAMPLE };
 
 /**
  * Starts the example app (and, without Apple credentials or a shared sandbox, a sandbox).
@@ -19,7 +21,8 @@ export async function startExample(options = {}) {
   const app = await buildApp({
     sessionKey: env.SESSION_KEY ? Buffer.from(env.SESSION_KEY, 'hex') : randomBytes(32),
     secureCookies: env.PUBLIC_URL?.startsWith('https:') ?? false,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    // Quiet unless asked: LOG_LEVEL=info prints Fastify's JSON log lines.
+    logLevel: env.LOG_LEVEL || undefined,
     musicKitScriptURL: apple.endpoints.musicKitScript,
     auth: {
       ...apple.credentials,
@@ -34,7 +37,7 @@ export async function startExample(options = {}) {
               `http://localhost:${port}`,
             ],
           }),
-      app: { name: 'Example Playlist Tool' },
+      app: { name: EXAMPLE },
       endpoints: apple.endpoints,
       ...options.auth,
     },

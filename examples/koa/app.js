@@ -13,7 +13,8 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import createSession from 'koa-session';
 
-const EXAMPLE = 'Koa example';
+/** The example's one name: its pages, its README, the demo's landing page, Apple's popup. */
+export const EXAMPLE = 'Koa example';
 
 /**
  * Creates the Koa app around an `AppleMusicKoa`.

@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { serveExample } from '@apple-music-auth/example-shared/run';
 import { appleMusicAuth } from '@apple-music-auth/koa';
-import { createExampleApp } from './app.js';
+import { createExampleApp, EXAMPLE } from './app.js';
+
+export { EXAMPLE };
 
 /**
  * Starts the example app (and, without Apple credentials or a shared sandbox, a sandbox).
@@ -19,7 +21,7 @@ export function startExample(options = {}) {
       ...apple.credentials,
       callbackURL: `${publicURL}/auth/apple-music/callback`,
       session: true,
-      app: { name: 'Example Playlist Tool' },
+      app: { name: EXAMPLE },
       endpoints: apple.endpoints,
       ...options.auth,
     });

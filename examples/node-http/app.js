@@ -13,7 +13,8 @@ import {
 import { accountSummary, homePage, page, recentList } from '@apple-music-auth/example-shared/pages';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 
-const EXAMPLE = 'node:http example';
+/** The example's one name: its pages, its README, the demo's landing page, Apple's popup. */
+export const EXAMPLE = 'node:http example';
 const SESSION_COOKIE = 'sid';
 const TOKEN_ROUTE = '/auth/apple-music/developer-token';
 

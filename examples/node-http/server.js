@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { createAppleMusicAuth } from '@apple-music-auth/core';
 import { toNodeListener } from '@apple-music-auth/core/node';
 import { serveExample } from '@apple-music-auth/example-shared/run';
-import { createExampleHandler } from './app.js';
+import { createExampleHandler, EXAMPLE } from './app.js';
+
+export { EXAMPLE };
 
 /**
  * Starts the example app (and, without Apple credentials or a shared sandbox, a sandbox).
@@ -19,7 +21,7 @@ export function startExample(options = {}) {
       ...apple.credentials,
       callbackURL: `${publicURL}/auth/apple-music/callback`,
       state: { secret: env.STATE_SECRET ?? randomBytes(32).toString('base64url') },
-      app: { name: 'Example Playlist Tool' },
+      app: { name: EXAMPLE },
       endpoints: apple.endpoints,
       ...options.auth,
     });

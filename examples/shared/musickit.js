@@ -38,7 +38,7 @@ const status = document.getElementById('musickit-status');
 const tokens = createDeveloperTokenSource({ url: ${JSON.stringify(tokenPath).replace(/</g, '\\u003c')} });
 const ready = window.MusicKit ? Promise.resolve() : new Promise((resolve) => document.addEventListener('musickitloaded', resolve, { once: true }));
 ready
-  .then(async () => MusicKit.configure({ developerToken: await tokens.getToken(), app: { name: 'Example Playlist Tool', build: '1.0.0' } }))
+  .then(async () => MusicKit.configure({ developerToken: await tokens.getToken(), app: { name: ${JSON.stringify(example).replace(/</g, '\\u003c')}, build: '1.0.0' } }))
   .then(() => { status.textContent = 'MusicKit is configured.'; status.dataset.state = 'configured'; })
   .catch((error) => { status.textContent = 'MusicKit could not be configured: ' + (error?.message ?? error); status.dataset.state = 'failed'; });
 </script>

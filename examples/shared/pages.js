@@ -26,6 +26,11 @@ a{color:var(--text)}
 .button:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--focus);outline-offset:3px}
 @media (max-width:480px){.card{padding:28px 20px}}`;
 
+/** The pages' icon, the bridge page's own (a music note on red), inline: no /favicon.ico request. */
+export const FAVICON_DATA_URL = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#fa2d48"/><path fill="#fff" d="M23 6.5v13a3.6 3.6 0 1 1-2.2-3.3v-6.4l-8.6 1.9v9.4a3.6 3.6 0 1 1-2.2-3.3V9.6a1.1 1.1 0 0 1 .86-1.07l10.8-2.4A1.1 1.1 0 0 1 23 6.5Z"/></svg>',
+)}`;
+
 /**
  * A whole page: the card with `content` inside, titled `title` (each page
  * has its own title: browsers and screen readers list pages by it).
@@ -40,6 +45,7 @@ export function page({ title, example, content }) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${escapeHTML(title)} · ${escapeHTML(example)}</title>
+<link rel="icon" href="${FAVICON_DATA_URL}">
 <style>${CSS}</style>
 </head>
 <body>

@@ -1,7 +1,7 @@
 // Runs an example (or the demo) as `node examples/<name>` does: prints where
 // it is, stops cleanly on Ctrl-C (SIGINT) or SIGTERM with exit code 0 (so
-// `pnpm demo` reports no failure), and says in one line what is wrong with a
-// busy port or the Apple variables, instead of a stack trace.
+// `npx --yes pnpm@10.34.9 demo` reports no failure), and says in one line what
+// is wrong with a busy port or the Apple variables, instead of a stack trace.
 import { createServer } from 'node:http';
 import { appleBackend, ExampleSetupError } from './apple.js';
 
@@ -29,9 +29,11 @@ export function listen(server, port) {
  * @template {{ close(): Promise<void> }} T
  * @param {() => Promise<T>} start
  * @param {(started: T) => string[]} lines
- * @param {string} name what stops, for the last line, e.g. "Example"
+ * @param {{ name: string, command: string }} what `name` stops (for the last
+ *   line, e.g. "Example"); `command` starts it again, for the busy-port hint
+ *   (e.g. `node examples/fastify`)
  */
-export async function runUntilStopped(start, lines, name) {
+export async function runUntilStopped(start, lines, { name, command }) {
   /** @type {T} */
   let started;
   try {
@@ -40,7 +42,7 @@ export async function runUntilStopped(start, lines, name) {
     const { code, port } = /** @type {{ code?: string, port?: number }} */ (error ?? {});
     if (code === 'EADDRINUSE') {
       console.error(
-        `Port ${port} is already in use: stop the program using it, or pick another port, e.g. PORT=3001 pnpm demo`,
+        `Port ${port} is already in use: stop the program using it, or pick another port, e.g. PORT=${Number(port) + 1} ${command}`,
       );
     } else if (error instanceof ExampleSetupError) {
       for (const problem of error.problems) console.error(problem);
@@ -65,19 +67,21 @@ export async function runUntilStopped(start, lines, name) {
 }
 
 /**
- * Runs one example (`node examples/<name>`): prints its URL and its
- * sandbox's, and stops on Ctrl-C with "Example stopped.".
+ * Runs one example (`node examples/<name>`, the `command` the busy-port hint
+ * repeats): prints its URL and its sandbox's, and stops on Ctrl-C with
+ * "Example stopped.".
  *
  * @param {() => Promise<{ url: string, sandbox?: { url: string } | undefined, close(): Promise<void> }>} start
+ * @param {string} command
  */
-export function runExample(start) {
+export function runExample(start, command) {
   return runUntilStopped(
     start,
     (example) => [
       `Example app: ${example.url}`,
       ...(example.sandbox ? [`Apple sandbox: ${example.sandbox.url}`] : []),
     ],
-    'Example',
+    { name: 'Example', command },
   );
 }
 

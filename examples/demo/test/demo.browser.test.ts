@@ -1,4 +1,4 @@
-// `pnpm demo` in Chromium: the landing page says which Apple it talks to and
+// The demo in Chromium: the landing page says which Apple it talks to and
 // links every example, and passes axe-core. (A login through each example
 // against the demo's one sandbox is logins.smoke.test.ts, in `pnpm test`.)
 import { spawn } from 'node:child_process';
@@ -43,7 +43,7 @@ describeWithChromium('the demo in Chromium', () => {
   });
 });
 
-it('`node examples/demo` prints one URL and stops on Ctrl-C with a "stopped" line', async () => {
+it('`node examples/demo` prints one URL, no framework log on failed logins, and stops on Ctrl-C with a "stopped" line', async () => {
   const child = spawn(process.execPath, [fileURLToPath(new URL('..', import.meta.url))], {
     env: { PATH: process.env.PATH, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +54,23 @@ it('`node examples/demo` prints one URL and stops on Ctrl-C with a "stopped" lin
   });
   while (!stdout.includes('Ctrl-C to stop.')) await once(child.stdout, 'data');
   const url = /^Open (\S+)$/m.exec(stdout)?.[1] ?? '';
-  expect((await fetch(url)).status).toBe(200);
+  const landing = await fetch(url);
+  expect(landing.status).toBe(200);
+  // A failed login in every example (as Decline, Close or Switch account end)
+  // prints no framework log line in the demo's terminal.
+  const examples = [...(await landing.text()).matchAll(/<a href="(http:[^"]+)\/">/g)].map(
+    ([, example]) => example as string,
+  );
+  expect(examples).toHaveLength(4);
+  for (const example of examples) {
+    const callback = await fetch(`${example}/auth/apple-music/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'error=access_denied&state=forged',
+      redirect: 'manual',
+    });
+    expect(callback.status).toBe(303);
+  }
   child.kill('SIGINT');
   const [code] = await once(child, 'exit');
   expect(code).toBe(0);

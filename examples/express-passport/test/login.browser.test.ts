@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { violationsInEveryLook } from '../../../testing/accessibility.js';
+import { itHandlesWhatComesAfterTheLogin } from '../../../testing/after-login-tests.js';
 import { describeWithChromium } from '../../../testing/chromium.js';
 import { connectFromHome, useExampleInChromium } from '../../../testing/example-chromium.js';
 import { itIgnoresAForgedFragmentAfterBack } from '../../../testing/forged-fragment-tests.js';
@@ -25,16 +26,20 @@ describeWithChromium('examples/express-passport in Chromium against the sandbox'
 
   const connect = () => connectFromHome(page, example.url);
 
-  it('logs in, keeps the user in the session, and lists recently played items from Apple', async () => {
+  it('logs in, lands on the home page as every example does, and keeps the user in the session', async () => {
     const popup = await connect();
     expect(new URL(popup.url()).origin).toBe(example.sandbox?.authorizeOrigin);
-    await page.waitForURL(`${example.url}/profile`);
+    await page.waitForURL(`${example.url}/`);
     expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
+    expect(await page.locator('h1').textContent()).toBe('Your Apple Music');
+
+    await page.click('a[href="/recent"]');
+    await page.waitForURL(`${example.url}/recent`);
     expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
 
-    // The session holds the login: a new visit to / goes straight to the profile.
+    // The session holds the login: a new visit to / shows the account again.
     await page.goto(example.url);
-    await page.waitForURL(`${example.url}/profile`);
+    expect(await page.locator('#storefront').textContent()).toBe('United States (us)');
     const cookies = await context.cookies();
     expect(cookies.map((cookie) => cookie.name)).toEqual(['connect.sid']);
 
@@ -43,62 +48,58 @@ describeWithChromium('examples/express-passport in Chromium against the sandbox'
     expect(await page.locator('#status').textContent()).toBe('Not connected.');
   });
 
-  it('lands a declined login on the failure redirect, with a way to try again', async () => {
+  it("ends a declined login on core's failure page: what happened, Try again, Back to the app, the code", async () => {
     example.sandbox?.setOutcome('decline');
     const callback = page.waitForResponse((response) =>
       response.url().endsWith('/auth/apple-music/callback'),
     );
+    const failurePage = page.waitForResponse((response) =>
+      response.url().endsWith('/auth/apple-music?error=ERR_ACCESS_DENIED'),
+    );
     await connect();
-    expect((await callback).status()).toBe(302);
-    await page.waitForURL(`${example.url}/login-failed`);
-    expect(await page.locator('#failure').textContent()).toMatch(/declined|denied|allow/i);
+    // A 303 to a GET page: no POST left in the history.
+    expect((await callback).status()).toBe(303);
+    expect((await failurePage).status()).toBe(403);
+    expect(await page.locator('h1').textContent()).toBe('Apple Music access was declined');
+    expect(await page.locator('.code code').textContent()).toBe('ERR_ACCESS_DENIED');
+    expect(await page.getByRole('link', { name: 'Back to the app' }).getAttribute('href')).toBe(
+      '/',
+    );
+    expect(await page.locator('body').textContent()).not.toMatch(/The user declined|They can/);
     await page.getByRole('link', { name: 'Try again' }).click();
-    await page.waitForURL(/\/auth\/apple-music\?returnTo=/);
+    await page.waitForURL(`${example.url}/auth/apple-music`);
     expect(await page.getByRole('button', CONTINUE).isVisible()).toBe(true);
   });
 
-  it('sends the user back to login when Apple rejects the stored Music User Token', async () => {
-    const callback = page.waitForRequest((request) =>
-      request.url().endsWith('/auth/apple-music/callback'),
+  it("shows core's failure page for a callback with a bad state too", async () => {
+    const response = await page.request.post(`${example.url}/auth/apple-music/callback`, {
+      form: { state: 'not-a-state', error: 'cancelled' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(303);
+    const location = response.headers().location ?? '';
+    expect(location).toMatch(/^\/auth\/apple-music\?error=ERR_STATE_/);
+    await page.goto(`${example.url}${location}`);
+    expect(await page.locator('.code code').textContent()).toMatch(/^ERR_STATE_/);
+    expect(await page.getByRole('link', { name: 'Back to the app' }).count()).toBe(1);
+  });
+
+  it('the failure page passes axe-core (WCAG 2.1 AA) in every look', async () => {
+    const found = await violationsInEveryLook(
+      browser,
+      `${example.url}/auth/apple-music?error=ERR_ACCESS_DENIED`,
     );
-    await connect();
-    const token = new URLSearchParams((await callback).postData() ?? '').get('music_user_token');
-    await page.waitForURL(`${example.url}/profile`);
-    expect(example.sandbox?.revokeToken(token ?? '')).toBe(true);
-    await page.reload();
-    await page.waitForURL(`${example.url}/auth/apple-music?returnTo=%2Fprofile`);
-    const popup = page.waitForEvent('popup');
-    await page.getByRole('button', CONTINUE).click();
-    await popup;
-    await page.waitForURL(`${example.url}/profile`);
-    expect(await page.locator('#recent li').count()).toBeGreaterThan(0);
-  });
-
-  it('sends a visitor without a login from the profile to sign in, and back', async () => {
-    const response = await page.goto(`${example.url}/profile`);
-    expect(response?.url()).toBe(`${example.url}/auth/apple-music?returnTo=%2Fprofile`);
-  });
-
-  it('configures MusicKit in the page with the developer-token route', async () => {
-    await page.goto(`${example.url}/musickit`);
-    await page.waitForFunction(() =>
-      ['configured', 'failed'].includes(
-        document.getElementById('musickit-status')?.dataset.state ?? '',
-      ),
-    );
-    expect(await page.locator('#musickit-status').textContent()).toBe('MusicKit is configured.');
-  });
-
-  it.each([
-    ['the home page', '/'],
-    ['the MusicKit page', '/musickit'],
-    ['the failure page', '/login-failed'],
-  ])('%s passes axe-core (WCAG 2.1 AA) in every look', async (_name, path) => {
-    const found = await violationsInEveryLook(browser, `${example.url}${path}`);
     expect(Object.values(found).flat()).toEqual([]);
   });
 
   itIgnoresAForgedFragmentAfterBack(() => ({
+    page,
+    exampleURL: example.url,
+    sandbox: example.sandbox as NonNullable<typeof example.sandbox>,
+  }));
+
+  itHandlesWhatComesAfterTheLogin(() => ({
+    browser,
     page,
     exampleURL: example.url,
     sandbox: example.sandbox as NonNullable<typeof example.sandbox>,

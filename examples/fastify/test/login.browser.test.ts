@@ -25,7 +25,7 @@ describeWithChromium('examples/fastify in Chromium against the sandbox', () => {
     },
   );
 
-  it('logs in: profile, bridge page, Apple popup, callback, storefront, recently played', async () => {
+  it('logs in: home, bridge page, Apple popup, callback, storefront, recently played', async () => {
     const popup = await connectFromHome(page, example.url);
     expect(new URL(popup.url()).origin).toBe(example.sandbox?.authorizeOrigin);
     await page.waitForURL(`${example.url}/`);

@@ -10,6 +10,7 @@ import {
   resolveOptions,
 } from './config/options.js';
 import { type AppleMusicAuthError, invalidOptions, isAppleMusicAuthError } from './errors.js';
+import { createCallbackOriginWarning } from './http/callback-origin-warning.js';
 import { createOriginResolver, type OriginSource } from './http/request-origin.js';
 import { normalizeReturnTo } from './http/return-to.js';
 import { type BridgePageTemplate, compileBridgePage } from './pages/bridge-page-template.js';
@@ -348,6 +349,13 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
   };
 
   const steps = createLoginSteps(flow);
+  const warnOnOtherOrigin =
+    resolved.callbackURL === undefined
+      ? undefined
+      : createCallbackOriginWarning({
+          callbackURL: resolved.callbackURL,
+          trustProxy: resolved.trustProxy,
+        });
   const developerTokenStep = createDeveloperTokenStep({
     appOrigin: (request) => requestOrigin(request) ?? (resolved.callbackURL as URL).origin,
     browserToken: browserTokens,
@@ -372,6 +380,10 @@ export function createAppleMusicAuth(options: AppleMusicAuthOptions): AppleMusic
       return settled.result;
     },
     ...steps,
+    loginStep(request) {
+      warnOnOtherOrigin?.(request);
+      return steps.loginStep(request);
+    },
     developerTokenStep,
     loginRequiredStep: (request) => loginRequiredReply(request, resolved.loginPath),
     fetchAppleMusic: (path, fetchOptions) => client.fetch(path, fetchOptions),

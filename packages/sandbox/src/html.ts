@@ -21,6 +21,15 @@ export function scriptSafeJSON(value: unknown): string {
     .replaceAll('\u2029', '\\u2029');
 }
 
+/**
+ * The sandbox pages' icon, inline (the CSP's `img-src` allows `data:`), so
+ * that browsers make no `/favicon.ico` request: a music note on grey, unlike
+ * the apps' red one, to tell the emulator's windows apart.
+ */
+export const SANDBOX_FAVICON_DATA_URL = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#3a3a3c"/><path fill="#ff6b81" d="M23 6.5v13a3.6 3.6 0 1 1-2.2-3.3v-6.4l-8.6 1.9v9.4a3.6 3.6 0 1 1-2.2-3.3V9.6a1.1 1.1 0 0 1 .86-1.07l10.8-2.4A1.1 1.1 0 0 1 23 6.5Z"/></svg>',
+)}`;
+
 /** What a sandbox HTML page is made of. */
 export interface PageParts {
   title: string;
@@ -35,8 +44,8 @@ export interface PageParts {
 }
 
 /**
- * An HTML response with the sandbox's look (light and dark), no external
- * assets, and a strict CSP whose nonce covers the inline style and script.
+ * An HTML response with the sandbox's look (light and dark), an inline icon,
+ * no external assets, and a strict CSP whose nonce covers the inline style and script.
  */
 export function htmlResponse(parts: PageParts): Response {
   const nonce = randomBytes(16).toString('base64');
@@ -52,6 +61,7 @@ export function htmlResponse(parts: PageParts): Response {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${escapeHTML(parts.title)}</title>
+<link rel="icon" href="${SANDBOX_FAVICON_DATA_URL}">
 <style nonce="${nonce}">${STYLE}</style>
 </head>
 <body>

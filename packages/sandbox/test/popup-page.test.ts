@@ -79,7 +79,8 @@ describe('GET /woa', () => {
     const scriptNonces = [...html.matchAll(/<(?:script|style) nonce="([^"]+)"/g)].map((m) => m[1]);
     expect(scriptNonces).toEqual([nonce, nonce]);
     expect(html).not.toMatch(/<script(?![^>]*(?:nonce=|type="application\/json"))/);
-    expect(html).not.toMatch(/(?:src|href)="(?!https:\/\/app\.example)/);
+    // Nothing from elsewhere: the app's icon, and the page's own inline favicon.
+    expect(html).not.toMatch(/(?:src|href)="(?!https:\/\/app\.example|data:)/);
     expect(response.headers.get('cross-origin-opener-policy')).toBeNull();
   });
 

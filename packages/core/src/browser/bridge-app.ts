@@ -13,9 +13,11 @@ import {
   markAttemptInPlace,
   startAuthorizationAttempt,
 } from './authorization-attempt.js';
+import { originNotInClaim } from './developer-token-origins.js';
 import {
   MusicUserTokenRequestError,
   type MusicUserTokenRequestErrorCode,
+  type PopupRefusalMethod,
 } from './music-user-token-request-error.js';
 import {
   type HandedOverResult,
@@ -35,6 +37,9 @@ type Status =
   | 'handed_over'
   | 'broken'
   | 'load_failed'
+  | 'popup_silent'
+  | 'switched_account'
+  | 'origin_not_allowed'
   | ErrorCode;
 
 const TRY_AGAIN = 'Returning you to the app, where you can try again.';
@@ -52,7 +57,26 @@ const STATUS_TEXT: Readonly<Record<Status, string>> = {
   cancelled: `The Apple Music window closed before it finished. ${TRY_AGAIN}`,
   load_failed: 'Apple Music could not be loaded. Check your connection and reload the page.',
   broken: 'This sign-in page is not set up correctly. Please go back to the app and try again.',
+  popup_silent: 'No answer from the Apple Music window yet.',
+  switched_account:
+    'You chose to switch Apple Music accounts. Click Continue with Apple Music to sign in with the other account.',
+  origin_not_allowed: 'Apple Music sign-in is not set up for this address.',
 };
+
+/** What the app's developer can change when Apple's window refuses this page's developer token. */
+const ORIGIN_FIX = (origin: string): string =>
+  `set \`callbackURL\` to a URL on ${origin} (or give a path \`callbackURL\` with \`appOrigins\` that lists it), or add ${origin} to \`developerToken.origins\`.`;
+
+/** After `origin_not_allowed`: the token's `origin` claim leaves this page out, so Apple would refuse it. */
+function originNotAllowedDetail(origin: string, listed: readonly string[]): string {
+  const allowed = listed.length === 0 ? 'no origin' : listed.join(', ');
+  return `This page is at ${origin}, but its developer token is for ${allowed} only, so Apple's window would refuse it. For the app's developer: ${ORIGIN_FIX(origin)}`;
+}
+
+/** After `popup_silent`: the open popup has said nothing, so it may show Apple's refusal. */
+function popupSilentDetail(origin: string): string {
+  return `If it shows an error, it refused this page's developer token. For the app's developer: check \`teamId\`, \`keyId\` and \`privateKey\`, and that ${origin} is the origin of \`callbackURL\`, or listed in \`appOrigins\` or \`developerToken.origins\`.`;
+}
 
 interface MusicKitInstance {
   authorize(): Promise<unknown>;
@@ -102,8 +126,9 @@ function start(): void {
   const statusLine = document.getElementById(BRIDGE_STATUS_ID);
   if (!(button instanceof HTMLButtonElement) || statusLine === null) return;
 
-  const show = (status: Status): void => {
-    statusLine.textContent = STATUS_TEXT[status];
+  const show = (status: Status, detail?: string): void => {
+    statusLine.textContent =
+      detail === undefined ? STATUS_TEXT[status] : `${STATUS_TEXT[status]} ${detail}`;
     statusLine.dataset.status = status;
   };
   const config = readConfig();
@@ -138,7 +163,13 @@ function start(): void {
       restricted: result.restricted ? '1' : '0',
     });
   };
-  const failWith = (code: ErrorCode): void => {
+  const failWith = (code: ErrorCode, method?: PopupRefusalMethod): void => {
+    if (code === 'cancelled' && method === 'switchUserId') {
+      // Nothing was decided: the user starts again with the other account.
+      show('switched_account');
+      button.disabled = false;
+      return;
+    }
     show(code);
     if (code === 'popup_blocked') button.disabled = false;
     else if (code === 'finished_elsewhere') button.disabled = true;
@@ -166,6 +197,14 @@ function start(): void {
     );
     return;
   }
+  // Apple's window refuses a token whose origin claim leaves this page out: say so now.
+  const origin = window.location.origin;
+  const listed = originNotInClaim(config.developerToken, origin);
+  if (listed !== undefined) {
+    button.disabled = true;
+    show('origin_not_allowed', originNotAllowedDetail(origin, listed));
+    return;
+  }
   const controls: BridgeControls = { config, button, show, succeed, failWith };
   if (config.ui === 'musickit') startMusicKit(controls);
   else startPopup(controls);
@@ -175,22 +214,32 @@ function start(): void {
 interface BridgeControls {
   config: BridgeConfig;
   button: HTMLButtonElement;
-  show(status: Status): void;
+  show(status: Status, detail?: string): void;
   succeed(result: HandedOverResult): void;
-  failWith(code: ErrorCode): void;
+  failWith(code: ErrorCode, method?: PopupRefusalMethod): void;
 }
 
 function startPopup({ config, button, show, succeed, failWith }: BridgeControls): void {
   let current: Promise<HandedOverResult> | undefined;
   button.addEventListener('click', () => {
     // Synchronous: window.open must run inside the click, before any await.
-    const request = requestAuthorization({
-      developerToken: config.developerToken,
-      appName: config.appName,
-      appIconURL: config.appIconURL,
-      authorizeURL: config.authorizeURL,
-      authorizeOrigin: config.authorizeOrigin,
-    });
+    const request = requestAuthorization(
+      {
+        developerToken: config.developerToken,
+        appName: config.appName,
+        appIconURL: config.appIconURL,
+        authorizeURL: config.authorizeURL,
+        authorizeOrigin: config.authorizeOrigin,
+      },
+      {
+        onSilent: () => {
+          if (request === current) show('popup_silent', popupSilentDetail(window.location.origin));
+        },
+        onAnswer: () => {
+          if (request === current) show('waiting');
+        },
+      },
+    );
     // The same promise means the open popup was focused: same attempt.
     if (request === current) return;
     current = request;
@@ -203,7 +252,7 @@ function startPopup({ config, button, show, succeed, failWith }: BridgeControls)
         if (request !== current) return;
         current = undefined;
         if (error instanceof MusicUserTokenRequestError) {
-          failWith(error.code);
+          failWith(error.code, error.method);
         } else {
           button.disabled = true;
           show('broken');

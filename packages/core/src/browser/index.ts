@@ -15,6 +15,7 @@ export {
 export {
   MusicUserTokenRequestError,
   type MusicUserTokenRequestErrorCode,
+  type PopupRefusalMethod,
 } from './music-user-token-request-error.js';
 export { readRedirectedMusicUserToken } from './redirect-result.js';
 export {

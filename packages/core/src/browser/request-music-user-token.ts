@@ -12,7 +12,10 @@ import {
   markAttemptInPlace,
   startAuthorizationAttempt,
 } from './authorization-attempt.js';
-import { MusicUserTokenRequestError } from './music-user-token-request-error.js';
+import {
+  MusicUserTokenRequestError,
+  type PopupRefusalMethod,
+} from './music-user-token-request-error.js';
 import {
   type HandedOverResult,
   type HandoverOutcome,
@@ -28,6 +31,13 @@ export const POPUP_WINDOW_NAME = 'apple-music-service-view';
  * reaches the server with a valid state.
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * How long an opened popup may stay silent before {@link PopupWatch.onSilent}:
+ * Apple's page asks `thirdPartyInfo` as soon as it has loaded, and a page that
+ * refused the developer token (or never loaded) asks nothing.
+ */
+export const POPUP_SILENCE_MS = 3_000;
 
 const POPUP_SIZE = 650;
 const CLOSED_POLL_MS = 500;
@@ -58,6 +68,14 @@ export interface MusicUserTokenResult {
   restricted: boolean;
 }
 
+/** What the bridge page hears of an open popup besides its outcome. */
+export interface PopupWatch {
+  /** The popup has sent nothing {@link POPUP_SILENCE_MS} after it opened: it may have refused. */
+  onSilent(): void;
+  /** The popup's first request came after all, after {@link PopupWatch.onSilent}. */
+  onAnswer(): void;
+}
+
 interface PendingRequest {
   popup: Window;
   promise: Promise<HandedOverResult>;
@@ -77,11 +95,12 @@ type Outcome =
   | { ok: false; error: MusicUserTokenRequestError };
 
 /** The popup's methods that end an attempt without a token: the code and what happened. */
-const REFUSALS = {
-  decline: ['access_denied', 'The user declined access to Apple Music.'],
-  unavailable: ['unavailable', 'Apple Music is not available for this account or region.'],
-  switchUserId: ['cancelled', 'The Apple Music popup switched Apple IDs before finishing.'],
-} as const satisfies Record<string, readonly [MusicUserTokenRequestError['code'], string]>;
+const REFUSALS: Record<PopupRefusalMethod, readonly [MusicUserTokenRequestError['code'], string]> =
+  {
+    decline: ['access_denied', 'The user declined access to Apple Music.'],
+    unavailable: ['unavailable', 'Apple Music is not available for this account or region.'],
+    switchUserId: ['cancelled', 'The user chose to switch Apple IDs in the Apple Music popup.'],
+  };
 
 const pendingByWindow = new WeakMap<Window, PendingRequest>();
 
@@ -120,10 +139,11 @@ export function requestMusicUserToken(
 /**
  * {@link requestMusicUserToken}, resolving a handed-over result with the login
  * state of the page that received it (`pageState`): the bridge page posts
- * that state instead of its own.
+ * that state instead of its own. `watch` hears when the popup stays silent.
  */
 export function requestAuthorization(
   options: RequestMusicUserTokenOptions,
+  watch?: PopupWatch,
 ): Promise<HandedOverResult> {
   let win: Window;
   let settings: Settings;
@@ -165,9 +185,12 @@ export function requestAuthorization(
   let cancel = (): void => {};
   const promise = new Promise<HandedOverResult>((resolve, reject) => {
     let settled = false;
+    let heard = false;
+    let silent = false;
     const finish = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(silence);
       endAttempt();
       handover.close();
       win.removeEventListener('message', onMessage);
@@ -179,13 +202,21 @@ export function requestAuthorization(
       if (outcome.ok) resolve(outcome.result);
       else reject(outcome.error);
     };
-    const fail = (code: MusicUserTokenRequestError['code'], message: string): void =>
-      finish({ ok: false, error: new MusicUserTokenRequestError(code, message) });
+    const fail = (
+      code: MusicUserTokenRequestError['code'],
+      message: string,
+      method?: PopupRefusalMethod,
+    ): void => finish({ ok: false, error: new MusicUserTokenRequestError(code, message, method) });
 
     const onMessage = (event: MessageEvent): void => {
       if (event.origin !== settings.authorizeOrigin || event.source !== popup) return;
       const request = asRequest(event.data);
       if (request === undefined) return;
+      if (!heard) {
+        heard = true;
+        clearTimeout(silence);
+        if (silent) watch?.onAnswer();
+      }
       const reply = (body: { result: unknown } | { error: { code: number; message: string } }) =>
         popup.postMessage({ jsonrpc: '2.0', id: request.id, ...body }, settings.authorizeOrigin);
       switch (request.method) {
@@ -210,7 +241,7 @@ export function requestAuthorization(
         case 'switchUserId': {
           reply({ result: null });
           const [code, message] = REFUSALS[request.method];
-          fail(code, message);
+          fail(code, message, request.method);
           return;
         }
         case 'close':
@@ -248,6 +279,11 @@ export function requestAuthorization(
         else fail('cancelled', 'The Apple Music popup was closed before it finished.');
       });
     }, CLOSED_POLL_MS);
+    const silence = setTimeout(() => {
+      if (heard || watch === undefined) return;
+      silent = true;
+      watch.onSilent();
+    }, POPUP_SILENCE_MS);
     const timeout = setTimeout(() => {
       fail('cancelled', `The Apple Music popup did not finish within ${settings.timeoutMs} ms.`);
     }, settings.timeoutMs);

@@ -106,21 +106,7 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
 
   return {
     ofRequest(request) {
-      const absolute = ABSOLUTE_URL.exec(request.url);
-      let scheme =
-        request.encrypted === undefined && absolute !== null
-          ? (absolute[1] as string).toLowerCase()
-          : request.encrypted === true
-            ? 'https'
-            : 'http';
-      let host = headerValue(request.headers, 'host') ?? absolute?.[2];
-      if (policy.trustProxy) {
-        const forwardedProto = lastValue(headerValue(request.headers, 'x-forwarded-proto'));
-        const forwardedHost = lastValue(headerValue(request.headers, 'x-forwarded-host'));
-        if (forwardedProto !== undefined) scheme = forwardedProto.toLowerCase();
-        if (forwardedHost !== undefined) host = forwardedHost;
-      }
-      const given = `${scheme}://${host}`;
+      const { given, scheme, host } = namedOrigin(request, policy.trustProxy);
       return accepted.get(given) ?? accept(given, scheme, host);
     },
 
@@ -137,6 +123,49 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
       return accept(origin, (parts[1] as string).toLowerCase(), parts[2]);
     },
   };
+}
+
+/** What a request names as its origin, unchecked: `given` is `scheme://host` as spelled. */
+interface NamedOrigin {
+  given: string;
+  scheme: string;
+  host: string | undefined;
+}
+
+/**
+ * The origin a request was made to as it names it: `Host` with the
+ * connection's scheme, or with `trustProxy` the last `X-Forwarded-Proto` and
+ * `X-Forwarded-Host`. Nothing is checked here.
+ */
+function namedOrigin(request: OriginSource, trustProxy: boolean): NamedOrigin {
+  const absolute = ABSOLUTE_URL.exec(request.url);
+  let scheme =
+    request.encrypted === undefined && absolute !== null
+      ? (absolute[1] as string).toLowerCase()
+      : request.encrypted === true
+        ? 'https'
+        : 'http';
+  let host = headerValue(request.headers, 'host') ?? absolute?.[2];
+  if (trustProxy) {
+    const forwardedProto = lastValue(headerValue(request.headers, 'x-forwarded-proto'));
+    const forwardedHost = lastValue(headerValue(request.headers, 'x-forwarded-host'));
+    if (forwardedProto !== undefined) scheme = forwardedProto.toLowerCase();
+    if (forwardedHost !== undefined) host = forwardedHost;
+  }
+  return { given: `${scheme}://${host}`, scheme, host };
+}
+
+/**
+ * The origin a request was made to (see {@link OriginResolver.ofRequest}),
+ * normalized, without checking it against any list; `undefined` when its
+ * host is missing or malformed. For messages only: never sign for it.
+ */
+export function requestedOrigin(request: OriginSource, trustProxy: boolean): string | undefined {
+  const { given, scheme, host } = namedOrigin(request, trustProxy);
+  if (host === undefined || !HOST.test(host) || (scheme !== 'http' && scheme !== 'https')) {
+    return undefined;
+  }
+  return URL.canParse(given) ? new URL(given).origin : undefined;
 }
 
 /** The scheme and authority of an absolute http(s) URL. */

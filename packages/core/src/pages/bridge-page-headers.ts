@@ -8,7 +8,7 @@ export interface BridgePageHeadersInput {
   ui: 'popup' | 'musickit';
   /** The callback the page's form posts to. */
   callbackURL: string;
-  /** The app icon, the page's only image. */
+  /** The app icon, the page's only image besides its inline favicon. */
   appIconURL: string | undefined;
   /** MusicKit JS, in musickit mode. */
   musicKitScriptURL: string;
@@ -40,7 +40,8 @@ export function bridgeContentSecurityPolicy(input: BridgePageHeadersInput): stri
     ['default-src', ["'none'"]],
     ['script-src', musicKit ? [nonce, originOf(input.musicKitScriptURL)] : [nonce]],
     ['style-src', [nonce]],
-    ['img-src', input.appIconURL === undefined ? ["'none'"] : [originOf(input.appIconURL)]],
+    // data: is the page's inline icon (no /favicon.ico request).
+    ['img-src', input.appIconURL === undefined ? ['data:'] : ['data:', originOf(input.appIconURL)]],
     ['connect-src', musicKit ? unique([originOf(input.apiURL), MUSICKIT_PLAY_ORIGIN]) : ["'none'"]],
     ['form-action', [originOf(input.callbackURL)]],
     ['frame-ancestors', ["'none'"]],

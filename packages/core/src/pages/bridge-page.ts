@@ -173,9 +173,9 @@ const BRIDGE_CSS = `
 .icon{display:block;width:72px;height:72px;margin:0 auto 18px;border-radius:16px;object-fit:cover}
 button:disabled{opacity:.55;cursor:default}
 button svg{display:inline-block;margin-right:8px;vertical-align:-4px}
-.status{min-height:1.4em;margin:14px 0 0;font-size:.9375rem;line-height:1.4;color:var(--muted);text-wrap:balance}
+.status{min-height:1.4em;margin:14px 0 0;font-size:.9375rem;line-height:1.4;color:var(--muted);text-wrap:balance;overflow-wrap:anywhere}
 .status:empty{margin-top:6px}
-.status[data-status=popup_blocked],.status[data-status=access_denied],.status[data-status=unavailable],.status[data-status=cancelled],.status[data-status=load_failed],.status[data-status=broken]{color:var(--error)}
+.status[data-status=popup_blocked],.status[data-status=access_denied],.status[data-status=unavailable],.status[data-status=cancelled],.status[data-status=load_failed],.status[data-status=broken],.status[data-status=origin_not_allowed],.status[data-status=popup_silent]{color:var(--error)}
 .noscript{margin:16px 0 0;color:var(--error)}
 .explain{margin:18px 0 0;padding-top:18px;text-wrap:pretty;border-top:1px solid var(--line);font-size:.875rem;line-height:1.45;color:var(--muted)}
 `;

@@ -21,6 +21,16 @@ button:focus-visible,.button:focus-visible{outline:3px solid var(--focus);outlin
 @media (max-width:480px){body{padding:16px 12px}.card{padding:32px 20px 22px;border-radius:18px}}
 `.trim();
 
+/** The pages' icon, a music note on Apple Music's red, drawn in SVG. */
+const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#fa2d48"/><path fill="#fff" d="M23 6.5v13a3.6 3.6 0 1 1-2.2-3.3v-6.4l-8.6 1.9v9.4a3.6 3.6 0 1 1-2.2-3.3V9.6a1.1 1.1 0 0 1 .86-1.07l10.8-2.4A1.1 1.1 0 0 1 23 6.5Z"/></svg>';
+
+/**
+ * The `data:` URL of the pages' icon: inline, so browsers make no
+ * `/favicon.ico` request. A page's CSP must allow it with `img-src data:`.
+ */
+export const FAVICON_DATA_URL = `data:image/svg+xml,${encodeURIComponent(FAVICON_SVG)}`;
+
 /** The parts of a page that differ between the bridge page and the failure pages. */
 export interface PageShellInput {
   /** The page's language tag. */
@@ -39,7 +49,7 @@ export interface PageShellInput {
 
 /**
  * Renders the HTML document every page of this library uses: the shared
- * head (charset, viewport, both colour schemes, one nonce'd style element)
+ * head (charset, viewport, both colour schemes, the inline icon, one nonce'd style element)
  * and the card in `<main class="card">`.
  */
 export function renderPageShell(input: PageShellInput): string {
@@ -51,6 +61,7 @@ export function renderPageShell(input: PageShellInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${escapeHTML(input.title)}</title>
+<link rel="icon" href="${FAVICON_DATA_URL}">
 <style nonce="${input.nonce}">${PAGE_SHELL_CSS}\n${input.css.trim()}</style>
 </head>
 <body>

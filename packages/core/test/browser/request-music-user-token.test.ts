@@ -14,6 +14,10 @@ import {
   HANDOVER_GRACE_MS,
   handOverRedirectedResult,
 } from '../../src/browser/redirect-handover.js';
+import {
+  POPUP_SILENCE_MS,
+  requestAuthorization,
+} from '../../src/browser/request-music-user-token.js';
 import { buildThirdPartyInfo } from '../../src/protocol/authorize-url.js';
 import { rejectionOf } from '../support/errors.js';
 
@@ -281,6 +285,28 @@ describe('requestMusicUserToken', () => {
     expect(opener.popup.closed).toBe(true);
   });
 
+  it.each([
+    ['decline', 'decline'],
+    ['unavailable', 'unavailable'],
+    ['switchUserId', 'switchUserId'],
+  ])(
+    'names the popup request %s that ended it, so switchUserId tells apart from a close',
+    async (method, named) => {
+      const opener = fakeOpener();
+      const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
+      opener.send(rpc(3, method));
+      expect(await rejection(promise)).toMatchObject({ method: named });
+
+      const closed = fakeOpener();
+      const cancelled = rejection(
+        requestMusicUserToken({ developerToken: 't', window: closed.win }),
+      );
+      closed.popup.closed = true;
+      await vi.advanceTimersByTimeAsync(500 + HANDOVER_GRACE_MS);
+      expect(await cancelled).toMatchObject({ code: 'cancelled', method: undefined });
+    },
+  );
+
   it('rejects an authorize without a token as cancelled', async () => {
     const opener = fakeOpener();
     const promise = requestMusicUserToken({ developerToken: 't', window: opener.win });
@@ -392,6 +418,38 @@ describe('requestMusicUserToken', () => {
     await expectCode(promise, 'cancelled');
     expect(opener.popup.closed).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('tells the watch when the popup stays silent, and when it speaks after all', async () => {
+    const opener = fakeOpener();
+    const watch = { onSilent: vi.fn(), onAnswer: vi.fn() };
+    const promise = requestAuthorization({ developerToken: 't', window: opener.win }, watch);
+    await vi.advanceTimersByTimeAsync(POPUP_SILENCE_MS - 1);
+    expect(watch.onSilent).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(watch.onSilent).toHaveBeenCalledTimes(1);
+    expect(watch.onAnswer).not.toHaveBeenCalled();
+    // Messages from elsewhere are not the popup speaking.
+    opener.send(rpc(0, 'thirdPartyInfo'), 'https://evil.example');
+    expect(watch.onAnswer).not.toHaveBeenCalled();
+    opener.send(rpc(0, 'thirdPartyInfo'));
+    opener.send(rpc(1, 'close'));
+    expect(watch.onAnswer).toHaveBeenCalledTimes(1);
+    opener.send(rpc(2, 'decline'));
+    await expectCode(promise, 'access_denied');
+    expect(watch.onSilent).toHaveBeenCalledTimes(1);
+  });
+
+  it('never calls the watch when the popup speaks in time', async () => {
+    const opener = fakeOpener();
+    const watch = { onSilent: vi.fn(), onAnswer: vi.fn() };
+    const promise = requestAuthorization({ developerToken: 't', window: opener.win }, watch);
+    opener.send(rpc(0, 'thirdPartyInfo'));
+    await vi.advanceTimersByTimeAsync(POPUP_SILENCE_MS * 2);
+    opener.send(rpc(1, 'decline'));
+    await expectCode(promise, 'access_denied');
+    expect(watch.onSilent).not.toHaveBeenCalled();
+    expect(watch.onAnswer).not.toHaveBeenCalled();
   });
 
   it('defaults to a 5-minute timeout', async () => {

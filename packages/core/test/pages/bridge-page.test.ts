@@ -124,7 +124,7 @@ describe('renderBridgePage', () => {
     expect(page.headers).toEqual({
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy':
-        "default-src 'none'; script-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA=='; style-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA=='; img-src https://cdn.example; connect-src 'none'; form-action https://app.example; frame-ancestors 'none'; base-uri 'none'",
+        "default-src 'none'; script-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA=='; style-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA=='; img-src data: https://cdn.example; connect-src 'none'; form-action https://app.example; frame-ancestors 'none'; base-uri 'none'",
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       'Cross-Origin-Opener-Policy': 'same-origin-allow-popups',
@@ -140,7 +140,7 @@ describe('renderBridgePage', () => {
     const musicKit = cspDirectives(page.headers['Content-Security-Policy'] as string);
     expect(popup['script-src']).toHaveLength(1);
     expect(popup['connect-src']).toEqual(["'none'"]);
-    expect(popup['img-src']).toEqual(["'none'"]);
+    expect(popup['img-src']).toEqual(['data:']);
     expect(musicKit['script-src']).toEqual([
       `'nonce-${nonceOf(page)}'`,
       'https://js-cdn.music.apple.com',
@@ -216,7 +216,9 @@ describe('renderBridgePage', () => {
       /<p class="status" id="apple-music-auth-status" role="status" aria-live="polite"><\/p>/,
     );
     expect(body).toContain('<noscript>');
-    expect(body).not.toMatch(/\b(?:src|href)="(?!https:\/\/js-cdn)/);
+    // No resource from elsewhere: MusicKit's CDN and inline data only.
+    expect(body).not.toMatch(/\b(?:src|href)="(?!https:\/\/js-cdn|data:)/);
+    expect(body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,[^"]+">/);
   });
 
   it('inlines the bundled browser script safely', () => {

@@ -242,7 +242,8 @@ describe('renderErrorPage', () => {
     expect(csp).toContain("form-action 'none'");
     expect(csp).toContain("base-uri 'none'");
     expect(csp).not.toContain('script-src');
-    expect(csp).not.toContain('img-src');
+    // Images: the inline favicon only.
+    expect(csp).toContain('img-src data:;');
     expect(page.body).not.toContain('<script');
   });
 
