@@ -13,6 +13,7 @@ import {
   startAuthorizationAttempt,
 } from './authorization-attempt.js';
 import { MusicUserTokenRequestError } from './music-user-token-request-error.js';
+import type { MusicUserTokenResult } from './music-user-token-result.js';
 import {
   type HandedOverResult,
   type HandoverOutcome,
@@ -50,13 +51,7 @@ export interface RequestMusicUserTokenOptions {
   window?: Window;
 }
 
-/** What Apple's popup hands back on success. */
-export interface MusicUserTokenResult {
-  /** The Music User Token. Not a stable user id: it changes on every authorization. */
-  musicUserToken: string;
-  /** True when the account has parental content restrictions. */
-  restricted: boolean;
-}
+export type { MusicUserTokenResult } from './music-user-token-result.js';
 
 interface PendingRequest {
   popup: Window;

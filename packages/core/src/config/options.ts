@@ -11,6 +11,7 @@ import {
 } from '../state/state-store.js';
 import { assertAppleId, assertOrigins, parseExpiresIn } from '../tokens/developer-token.js';
 import { RENEW_BEFORE_RANGE } from '../tokens/developer-token-cache.js';
+import { readKeyFileSync } from '../tokens/key-file.js';
 import { inspectPrivateKey, type PrivateKeyInput } from '../tokens/keys.js';
 import { isProduction } from './environment.js';
 import { clockOption, dispatcherOption, isRecord, numberOption } from './option-checks.js';
@@ -72,8 +73,16 @@ export interface AppleMusicAuthOptions {
   teamId: string;
   /** The ID of your MusicKit key: 10 uppercase letters and digits (Keys page). */
   keyId: string;
-  /** The `.p8` key text (mangled newlines are fine), a `CryptoKey`, a Node `KeyObject` or a JWK. */
-  privateKey: PrivateKeyInput;
+  /**
+   * The `.p8` key text (mangled newlines are fine), a `CryptoKey`, a Node
+   * `KeyObject` or a JWK. Give this or `privateKeyPath`, not both.
+   */
+  privateKey?: PrivateKeyInput;
+  /**
+   * The path of your `AuthKey_<KEYID>.p8`, read once, synchronously, by
+   * `createAppleMusicAuth` (Node.js; elsewhere pass the key text as `privateKey`).
+   */
+  privateKeyPath?: string;
   /**
    * Your callback route, where the bridge page posts the result: an absolute
    * URL (recommended: `https://app.example/auth/apple-music/callback`), or a
@@ -104,8 +113,18 @@ export interface AppleMusicAuthOptions {
    * what the client sent). Default `false`: the `Host` header and the connection.
    */
   trustProxy?: boolean;
+  /**
+   * The developer-token route for MusicKit in the page, a path. Default: the
+   * login path + `/developer-token` (`/auth/apple-music/developer-token`).
+   */
+  developerTokenPath?: string;
   /** The login state: its secret, its store, its lifetime, its cookie or session key. */
   state?: StateOptions;
+  /**
+   * `true`: keep the login state in the framework's session, the same as
+   * `state: { store: 'session' }` (then no `state.secret` is needed).
+   */
+  session?: boolean;
   /** @deprecated Use `state.secret`. */
   stateSecret?: string | readonly string[];
   /** @deprecated Use `state.store`. */
@@ -178,6 +197,7 @@ export interface ResolvedOptions {
   appOrigins: string[] | undefined;
   callbackPath: string;
   loginPath: string;
+  developerTokenPath: string;
   trustProxy: boolean;
   state: ResolvedStateOptions;
   appName: string | undefined;
@@ -204,11 +224,14 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'teamId',
   'keyId',
   'privateKey',
+  'privateKeyPath',
   'callbackURL',
   'appOrigins',
   'loginURL',
+  'developerTokenPath',
   'trustProxy',
   'state',
+  'session',
   'stateSecret',
   'stateStore',
   'stateMaxAge',
@@ -238,10 +261,14 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   assertKnownKeys('', input, KNOWN_OPTIONS);
   const teamId = assertAppleId('teamId', input.teamId);
   const keyId = assertAppleId('keyId', input.keyId);
-  const privateKey = assertPrivateKey(input.privateKey);
+  const privateKey = resolvePrivateKey(input.privateKey, input.privateKeyPath);
   const { callbackURL, callbackPath } = resolveCallbackURL(input.callbackURL);
   const appOrigins = resolveAppOrigins(input.appOrigins, callbackURL);
   const loginPath = resolveLoginPath(input.loginURL, callbackURL, callbackPath);
+  const developerTokenPath =
+    input.developerTokenPath === undefined
+      ? `${loginPath.replace(/\/$/, '')}/developer-token`
+      : routePath('developerTokenPath', input.developerTokenPath);
   const trustProxy = optionalBoolean('trustProxy', input.trustProxy) ?? false;
   const state = resolveStateOptions(input);
 
@@ -302,6 +329,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     appOrigins,
     callbackPath,
     loginPath,
+    developerTokenPath,
     trustProxy,
     state,
     appName,
@@ -388,6 +416,17 @@ function resolveLoginPath(
   return url.pathname;
 }
 
+/** A route that is only ever a path (the developer-token route): starts with one `/`. */
+function routePath(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {
+    throw invalidOptions(
+      field,
+      "must be a path starting with one '/', e.g. '/auth/apple-music/developer-token'.",
+    );
+  }
+  return assertPath(field, value);
+}
+
 /** A route path: starts with one `/`, no query, fragment, backslash, whitespace or control characters. */
 function assertPath(field: string, value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
@@ -416,7 +455,15 @@ function resolveStateOptions(input: Record<string, unknown>): ResolvedStateOptio
     }
     return input[flat] !== undefined ? [input[flat], flat] : [group[name], `state.${name}`];
   };
-  const [storeValue, storeField] = pick('store', 'stateStore');
+  const [givenStore, givenField] = pick('store', 'stateStore');
+  const session = optionalBoolean('session', input.session) ?? false;
+  if (session && givenStore !== undefined && givenStore !== 'session') {
+    throw invalidOptions(
+      'session',
+      `\`session: true\` keeps the login state in the framework's session: drop \`${givenField}\`, or drop \`session\`.`,
+    );
+  }
+  const [storeValue, storeField] = session ? ['session', 'session'] : [givenStore, givenField];
   const store =
     typeof storeValue === 'object' && storeValue !== null
       ? assertStateStore(storeField, storeValue)
@@ -463,15 +510,22 @@ function assertStateStore(field: string, value: object): StateStore {
 }
 
 /**
+ * Exactly one of `privateKey` and `privateKeyPath`; the file is read now.
  * A missing key is an `ERR_INVALID_OPTIONS`; a present one is inspected now,
  * so a wrong key throws `ERR_INVALID_KEY` here rather than at the first
  * request. The caller's value is kept: the token cache imports it later.
  */
-function assertPrivateKey(value: unknown): PrivateKeyInput {
+function resolvePrivateKey(value: unknown, path: unknown): PrivateKeyInput {
+  if (path !== undefined) {
+    if (value !== undefined) {
+      throw invalidOptions('privateKey', 'give exactly one of `privateKey` and `privateKeyPath`.');
+    }
+    return readKeyFileSync(path, 'privateKeyPath');
+  }
   if (typeof value === 'string' ? value.trim() === '' : !isRecord(value)) {
     throw invalidOptions(
       'privateKey',
-      'give the text of your AuthKey_<KEYID>.p8 file (or a CryptoKey, KeyObject or JWK); on Node, `readPrivateKey(path)` from `@apple-music-auth/core/node` reads the file.',
+      'give the text of your AuthKey_<KEYID>.p8 file (or a CryptoKey, KeyObject or JWK), or its path as `privateKeyPath`; on Node, `readPrivateKey(path)` from `@apple-music-auth/core/node` reads the file too.',
     );
   }
   inspectPrivateKey(value);

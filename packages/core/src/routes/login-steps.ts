@@ -1,4 +1,3 @@
-import type { LoginFlow, LoginResult } from '../apple-music-auth.js';
 import {
   AppleMusicAuthError,
   type AppleMusicAuthErrorCode,
@@ -9,6 +8,7 @@ import { headerValue, type OriginSource } from '../http/request-origin.js';
 import { normalizeReturnTo } from '../http/return-to.js';
 import { renderErrorPage } from '../pages/failure-page.js';
 import type { SessionAccess } from '../state/state-store.js';
+import type { LoginFlow, LoginResult } from './login-flow.js';
 
 /** One request as the adapter kit needs it, from any framework. */
 export interface FlowRequest extends OriginSource {
