@@ -93,7 +93,7 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
     );
   });
   // The guard reads the login from the session, and logs out when Apple revoked the token.
-  const guard = strategy.guard({
+  const guard = strategy.requireLogin({
     read: (req) => /** @type {ExampleUser | undefined} */ (req.user)?.musicUserToken,
     clear: (req) =>
       new Promise((resolve, reject) =>
