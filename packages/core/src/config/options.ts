@@ -460,7 +460,7 @@ function resolveStateOptions(input: Record<string, unknown>): ResolvedStateOptio
   if (session && givenStore !== undefined && givenStore !== 'session') {
     throw invalidOptions(
       'session',
-      `\`session: true\` keeps the login state in the framework's session: drop \`${givenField}\`, or drop \`session\`.`,
+      `keeps the state in the session (\`state.store: 'session'\`): drop \`${givenField}\`, or drop \`session\`.`,
     );
   }
   const [storeValue, storeField] = session ? ['session', 'session'] : [givenStore, givenField];
