@@ -4,17 +4,17 @@ export {
 } from './api-handlers.js';
 export type { AuthorizeParams, ThirdPartyDescription } from './authorize-params.js';
 export {
+  APPLE_MAX_TOKEN_LIFETIME_SECONDS,
   createDeveloperTokenCheck,
   type DeveloperTokenCheck,
   type DeveloperTokenCheckContext,
   type DeveloperTokenCheckOptions,
   type DeveloperTokenCheckResult,
   type DeveloperTokenClaims,
-  MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
 } from './developer-token-check.js';
 export { type HostileRequest, hostileRequests } from './hostile-requests.js';
 export {
-  type CallbackBody,
+  type CallbackRequestBody,
   expectRefusal,
   openLoginPage,
   type ReportedFailure,
@@ -53,7 +53,7 @@ export { type Sandbox, type SandboxOptions, startSandbox } from './start-sandbox
 export {
   KNOWN_STOREFRONTS,
   type KnownStorefrontId,
-  type Storefront,
+  type SandboxStorefront,
 } from './storefronts.js';
 export {
   createUserTokenRegistry,
