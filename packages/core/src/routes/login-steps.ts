@@ -10,7 +10,7 @@ import { renderErrorPage } from '../pages/failure-page.js';
 import type { SessionAccess } from '../state/state-store.js';
 import type { LoginFlow, LoginResult } from './login-flow.js';
 
-/** One request as the adapter kit needs it, from any framework. */
+/** One request as the steps need it, from any framework. */
 export interface FlowRequest extends OriginSource {
   /** The HTTP method. */
   method: string;

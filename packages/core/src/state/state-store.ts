@@ -81,7 +81,7 @@ export interface ConsumedState {
  *
  * Every callback response, whatever its outcome, carries
  * {@link StateStore.clearingSetCookies}, so that no login attempt leaves a
- * nonce behind; the adapter kit adds them for you.
+ * nonce behind; the steps add them for you.
  */
 export interface StateStore {
   /**
