@@ -220,31 +220,64 @@ export interface ResolvedOptions {
   onEvent: ((event: AppleMusicAuthEvent) => void) | undefined;
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'teamId',
-  'keyId',
-  'privateKey',
-  'privateKeyPath',
-  'callbackURL',
-  'appOrigins',
-  'loginURL',
-  'developerTokenPath',
-  'trustProxy',
-  'state',
-  'session',
-  'stateSecret',
-  'stateStore',
-  'stateMaxAge',
-  'app',
-  'developerToken',
-  'verifyUserToken',
-  'ui',
-  'endpoints',
-  'dispatcher',
-  'timeoutMs',
-  'now',
-  'onEvent',
-]);
+/**
+ * Every option name, once: the compiler holds this table to the public types
+ * (a name missing here or not in the type fails to build), and the resolver
+ * refuses any name not in it. Groups list their own names the same way.
+ */
+const OPTION_NAMES = {
+  teamId: true,
+  keyId: true,
+  privateKey: true,
+  privateKeyPath: true,
+  callbackURL: true,
+  appOrigins: true,
+  loginURL: true,
+  developerTokenPath: true,
+  trustProxy: true,
+  state: true,
+  session: true,
+  stateSecret: true,
+  stateStore: true,
+  stateMaxAge: true,
+  app: true,
+  developerToken: true,
+  verifyUserToken: true,
+  ui: true,
+  endpoints: true,
+  dispatcher: true,
+  timeoutMs: true,
+  now: true,
+  onEvent: true,
+} as const satisfies Record<keyof AppleMusicAuthOptions, true>;
+
+/** The names inside each option group, held to the group's type the same way. */
+const GROUP_NAMES = {
+  state: {
+    secret: true,
+    store: true,
+    maxAge: true,
+    cookieName: true,
+    sessionKey: true,
+    usedStates: true,
+  } satisfies Record<keyof StateOptions, true>,
+  app: { name: true, iconURL: true, build: true } satisfies Record<
+    keyof NonNullable<AppleMusicAuthOptions['app']>,
+    true
+  >,
+  developerToken: {
+    expiresIn: true,
+    origins: true,
+    originClaim: true,
+    renewBefore: true,
+  } satisfies Record<keyof NonNullable<AppleMusicAuthOptions['developerToken']>, true>,
+  endpoints: { authorize: true, api: true, musicKitScript: true } satisfies Record<
+    keyof NonNullable<AppleMusicAuthOptions['endpoints']>,
+    true
+  >,
+};
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(Object.keys(OPTION_NAMES));
 
 /**
  * Validates `createAppleMusicAuth`'s options once, at construction, and
@@ -272,7 +305,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const trustProxy = optionalBoolean('trustProxy', input.trustProxy) ?? false;
   const state = resolveStateOptions(input);
 
-  const app = optionalRecord('app', input.app, ['name', 'iconURL', 'build']);
+  const app = optionalRecord('app', input.app);
   const appName = optionalString('app.name', app.name, 100) ?? callbackURL?.host;
   const appIconURL =
     app.iconURL === undefined
@@ -280,12 +313,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       : parseHttpURLOption('app.iconURL', app.iconURL, 'https-or-loopback').href;
   const appBuild = optionalString('app.build', app.build, 50) ?? '1.0.0';
 
-  const token = optionalRecord('developerToken', input.developerToken, [
-    'expiresIn',
-    'origins',
-    'originClaim',
-    'renewBefore',
-  ]);
+  const token = optionalRecord('developerToken', input.developerToken);
   const expiresIn = parseExpiresIn(token.expiresIn ?? '180d', 'developerToken.expiresIn');
   const origins =
     token.origins === undefined ? [] : assertOrigins(token.origins, 'developerToken.origins');
@@ -299,11 +327,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const verifyUserToken = optionalBoolean('verifyUserToken', input.verifyUserToken) ?? true;
   const ui = oneOf('ui', input.ui, ['popup', 'musickit'] as const, 'popup');
 
-  const endpoints = optionalRecord('endpoints', input.endpoints, [
-    'authorize',
-    'api',
-    'musicKitScript',
-  ]);
+  const endpoints = optionalRecord('endpoints', input.endpoints);
   const { authorizeURL, apiURL, musicKitScriptURL, sandboxWarning } =
     resolveAppEndpoints(endpoints);
 
@@ -441,14 +465,7 @@ function assertPath(field: string, value: string): string {
 
 /** The `state` group, with the deprecated flat `stateSecret`/`stateStore`/`stateMaxAge` folded in. */
 function resolveStateOptions(input: Record<string, unknown>): ResolvedStateOptions {
-  const group = optionalRecord('state', input.state, [
-    'secret',
-    'store',
-    'maxAge',
-    'cookieName',
-    'sessionKey',
-    'usedStates',
-  ]);
+  const group = optionalRecord('state', input.state);
   const pick = (name: string, flat: string): [unknown, string] => {
     if (group[name] !== undefined && input[flat] !== undefined) {
       throw invalidOptions(flat, `is the deprecated spelling of \`state.${name}\`: give only one.`);
@@ -532,14 +549,11 @@ function resolvePrivateKey(value: unknown, path: unknown): PrivateKeyInput {
   return value as PrivateKeyInput;
 }
 
-function optionalRecord(
-  field: string,
-  value: unknown,
-  known: readonly string[],
-): Record<string, unknown> {
+/** An option group (`state`, `app`, ...): an object of the names {@link GROUP_NAMES} lists. */
+function optionalRecord(field: keyof typeof GROUP_NAMES, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isRecord(value)) throw invalidOptions(field, 'must be an object.');
-  assertKnownKeys(`${field}.`, value, new Set(known));
+  assertKnownKeys(`${field}.`, value, new Set(Object.keys(GROUP_NAMES[field])));
   return value;
 }
 
