@@ -84,7 +84,7 @@ async function plugin(fastify: FastifyInstance, options: AppleMusicAuthPluginOpt
     if (!fastify.hasRequestDecorator(name)) fastify.decorateRequest(name, null);
   }
   // Set while `routes` registers, before the developer-token scope below.
-  let developerTokenStep: ((request: FastifyRequest) => Promise<StepReply>) | undefined;
+  let developerToken: { path: string; step: (request: FastifyRequest) => Promise<StepReply> };
 
   const routes = async (scope: FastifyInstance) => {
     const callbackRoute = `${scope.prefix}${callbackPath}`;
@@ -109,7 +109,10 @@ async function plugin(fastify: FastifyInstance, options: AppleMusicAuthPluginOpt
         `its path ${auth.routes.callbackPath} is not the callback route ${callbackRoute} (prefix + callbackPath): make them agree, or leave callbackURL out.`,
       );
     }
-    developerTokenStep = (request) => auth.developerTokenStep(flowRequest(request));
+    developerToken = {
+      path: auth.routes.developerTokenPath.slice(scope.prefix.length),
+      step: (request) => auth.developerTokenStep(flowRequest(request)),
+    };
     fastify.decorate(decorator, {
       routes: auth.routes,
       getDeveloperToken: auth.getDeveloperToken,
@@ -182,11 +185,11 @@ async function plugin(fastify: FastifyInstance, options: AppleMusicAuthPluginOpt
   };
   await fastify.register(routes, { prefix, logLevel, logSerializers });
   // Its own scope: Fastify's usual parsers, not the callback's error handler.
-  const step = developerTokenStep as (request: FastifyRequest) => Promise<StepReply>;
-  const tokenPath = developerTokenPath ?? `${loginPath.replace(/\/$/, '')}/developer-token`;
   await fastify.register(
     async (scope) =>
-      scope.all(tokenPath, async (request, reply) => send(reply, await step(request))),
+      scope.all(developerToken.path, async (request, reply) =>
+        send(reply, await developerToken.step(request)),
+      ),
     { prefix, logLevel, logSerializers },
   );
 }
