@@ -16,7 +16,7 @@ import {
 } from './routes/login-steps.js';
 import { type RouteName, routeOf } from './routes/route-of.js';
 import { createWebHandlers, type WebHandlers } from './routes/web-handlers.js';
-import { createBrowserTokens, tokenCache } from './tokens/origin-bound-tokens.js';
+import { createBrowserTokens, createTokenCaches } from './tokens/origin-bound-tokens.js';
 
 export type {
   LoginPage,
@@ -140,8 +140,9 @@ export function buildAppleMusicAuth(options: AppleMusicAuthOptions): {
   flow: LoginFlow;
 } {
   const resolved = resolveOptions(options);
-  const serverTokens = tokenCache(resolved, [], resolved.expiresIn);
-  const browserTokens = createBrowserTokens(resolved);
+  const tokenCaches = createTokenCaches(resolved);
+  const serverTokens = tokenCaches([], resolved.expiresIn);
+  const browserTokens = createBrowserTokens(resolved, tokenCaches);
   const client = createAppleMusicClient({
     apiURL: resolved.apiURL,
     dispatcher: resolved.dispatcher,
