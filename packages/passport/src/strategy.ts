@@ -165,10 +165,8 @@ export class Strategy extends PassportStrategy {
   /** Core's table of passport-oauth2's convention: `fail` with its status, or `error`. */
   private _failWith(error: AppleMusicAuthError): void {
     const status = passportStatusByCode[error.code];
-    if (status === 'error') return this.error(error);
-    this.fail(
-      { message: error.message, code: error.code },
-      status === 'own' ? error.status : status,
-    );
+    const info = { message: error.message, code: error.code };
+    if (status === 'error') this.error(error);
+    else this.fail(info, status === 'own' ? error.status : status);
   }
 }

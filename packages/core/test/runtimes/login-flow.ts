@@ -63,9 +63,9 @@ export async function runLoginFlow(
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
         body: new URLSearchParams({
-          ['state']: state,
-          ['music_user_token']: config.musicUserToken,
-          ['restricted']: '0',
+          state,
+          music_user_token: config.musicUserToken,
+          restricted: '0',
         }),
       }),
       {
