@@ -5,6 +5,7 @@
 
 // Building blocks.
 export { createAppleMusicClient, type Storefront } from './apple-api/client.js';
+export { APPLE_CONNECTIONS_PER_ORIGIN } from './apple-api/transport.js';
 // The login and its configuration.
 export {
   type AppleMusicAuth,
