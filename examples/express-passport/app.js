@@ -3,7 +3,8 @@
 // behind the strategy's guard with the token kept in the session, core's
 // failure page for a login that did not complete, the developer-token route
 // and a page that configures MusicKit JS with it.
-import { isAppleMusicAuthError, renderErrorPage } from '@apple-music-auth/core';
+import { isAppleMusicAuthError } from '@apple-music-auth/core';
+import { flowRequestFrom, sendStepReply } from '@apple-music-auth/core/node';
 import {
   musicKitPage,
   TOKEN_SOURCE_PATH,
@@ -89,7 +90,7 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
     )(req, res, next);
   });
   // The guard reads the login from the session, and logs out when Apple revoked the token.
-  const guard = strategy.guard({
+  const guard = strategy.requireLogin({
     read: (req) => /** @type {ExampleUser | undefined} */ (req.user)?.musicUserToken,
     clear: (req) =>
       new Promise((resolve, reject) =>
@@ -138,14 +139,13 @@ export function createExampleApp({ strategy, sessionSecret, musicKitScriptURL })
   app.use(
     /**
      * @param {unknown} error
-     * @param {import('express').Request} _req
+     * @param {import('express').Request} req
      * @param {import('express').Response} res
      * @param {import('express').NextFunction} next
      */
-    (error, _req, res, next) => {
+    (error, req, res, next) => {
       if (!isAppleMusicAuthError(error)) return next(error);
-      const failure = renderErrorPage(error, { tryAgainURL: LOGIN_ROUTE });
-      res.status(failure.status).set(failure.headers).send(failure.body);
+      sendStepReply(res, strategy.auth.failureReply(error, flowRequestFrom(req)));
     },
   );
   return app;

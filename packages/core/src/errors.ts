@@ -66,6 +66,38 @@ export const defaultStatusByCode: Readonly<Record<AppleMusicAuthErrorCode, numbe
   ERR_TIMEOUT: 504,
 };
 
+/**
+ * passport-oauth2's convention, which Passport users rely on, for a callback
+ * that failed: a number is `fail(info, status)` (401 when the user or Apple
+ * said no, 403 for a state failure), `'own'` is `fail(info, error.status)`
+ * (a bad callback request, an origin not listed), and `'error'` is
+ * `error(err)`, a fault of the server or of Apple.
+ */
+export const passportStatusByCode: Readonly<
+  Record<AppleMusicAuthErrorCode, number | 'own' | 'error'>
+> = {
+  ERR_INVALID_OPTIONS: 'error',
+  ERR_INVALID_KEY: 'error',
+  ERR_STATE_MISSING: 403,
+  ERR_STATE_MISMATCH: 403,
+  ERR_STATE_EXPIRED: 403,
+  ERR_STATE_MALFORMED: 403,
+  ERR_STATE_REPLAYED: 403,
+  ERR_USED_STATES_FULL: 'error',
+  ERR_CALLBACK_INVALID: 'own',
+  ERR_ORIGIN_NOT_ALLOWED: 'own',
+  ERR_INVALID_RETURN_TO: 'error',
+  ERR_ACCESS_DENIED: 401,
+  ERR_UNAVAILABLE: 401,
+  ERR_CANCELLED: 401,
+  ERR_POPUP_BLOCKED: 401,
+  ERR_DEVELOPER_TOKEN_REJECTED: 'error',
+  ERR_USER_TOKEN_REJECTED: 'error',
+  ERR_RATE_LIMITED: 'error',
+  ERR_UPSTREAM: 'error',
+  ERR_TIMEOUT: 'error',
+};
+
 /** Options shared by every error constructor. */
 export interface AppleMusicAuthErrorOptions {
   /** The HTTP status to answer with; defaults to the code's usual status. */

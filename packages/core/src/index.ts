@@ -1,106 +1,54 @@
-export {
-  type AppleMusicClient,
-  type AppleMusicClientOptions,
-  type AppleMusicFetchOptions,
-  type AppleMusicMethod,
-  type AppleMusicQuery,
-  createAppleMusicClient,
-  type Storefront,
-  type VerifyMusicUserTokenOptions,
-  verifyMusicUserToken,
-} from './apple-api/client.js';
+// The main entry, one layer per use (at most 40 names, types included; a
+// test counts them): the steps for adapters, the `handle*` functions on
+// `AppleMusicAuth` for web-standard apps, the calls after the login, and a
+// few building blocks. Everything else is internal.
+
+// Building blocks.
+export { createAppleMusicClient, type Storefront } from './apple-api/client.js';
 export { APPLE_CONNECTIONS_PER_ORIGIN } from './apple-api/transport.js';
+// The login and its configuration.
 export {
   type AppleMusicAuth,
   type AppleMusicAuthRoutes,
   createAppleMusicAuth,
-  type FinishLoginInput,
-  type LoginPage,
   type LoginResult,
-  type StartLoginInput,
 } from './apple-music-auth.js';
 export type { AppleMusicAuthEvent, AppleMusicAuthOptions, StateOptions } from './config/options.js';
+
+// Errors and their statuses.
 export {
-  AppleMusicAPIError,
-  type AppleMusicAPIErrorOptions,
   AppleMusicAuthError,
   type AppleMusicAuthErrorCode,
-  type AppleMusicAuthErrorOptions,
   AuthorizationError,
-  type AuthorizationErrorCode,
-  type ErrorHeaders,
+  defaultStatusByCode,
   invalidOptions,
   isAppleMusicAuthError,
+  passportStatusByCode,
   TokenError,
-  type TokenErrorCode,
 } from './errors.js';
-export type { HeaderInput } from './http/request-origin.js';
-export { normalizeReturnTo } from './http/return-to.js';
-export {
-  type BridgePage,
-  type RenderBridgePageOptions,
-  renderBridgePage,
-} from './pages/bridge-page.js';
-export { type ErrorPageLinks, type RenderedPage, renderErrorPage } from './pages/failure-page.js';
 export { APPLE_ENDPOINTS } from './protocol/apple-endpoints.js';
-export { type AuthorizeURLOptions, buildAuthorizeURL } from './protocol/authorize-url.js';
-export {
-  CALLBACK_FIELDS,
-  type CallbackErrorPayload,
-  type CallbackPayload,
-  type CallbackTokenPayload,
-  MAX_CALLBACK_BODY_BYTES,
-  type ParseCallbackOptions,
-  parseCallback,
-} from './protocol/callback-payload.js';
+export { buildAuthorizeURL } from './protocol/authorize-url.js';
+export { MAX_CALLBACK_BODY_BYTES } from './protocol/callback-payload.js';
+// The steps' plain data, for adapters.
+export type { LoginStorage } from './routes/login-guard.js';
 export type {
   CallbackBody,
-  CallbackOutcome,
   CallbackRequest,
   FlowRequest,
-  LoginRequest,
   StepReply,
 } from './routes/login-steps.js';
-export type { HandleCallbackOptions, HandleLoginOptions } from './routes/web-handlers.js';
+export type { HandleCallbackOptions } from './routes/web-handlers.js';
+export { createNonce, createState, verifyState } from './state/signed-state.js';
+export { createMemorySingleUseStore, type SingleUseStore } from './state/single-use-store.js';
 export {
-  type CreateStateOptions,
-  createNonce,
-  createState,
-  type VerifiedState,
-  type VerifyStateOptions,
-  verifyState,
-} from './state/signed-state.js';
-export {
-  createMemorySingleUseStore,
-  type MemorySingleUseStoreOptions,
-  type SingleUseStore,
-} from './state/single-use-store.js';
-export {
-  type ConsumedState,
-  type CookieStateStoreOptions,
-  createCookieStateStore,
-  createSessionStateStore,
-  type IssuedState,
   type SessionAccess,
-  type SessionStateStoreOptions,
   type StateStore,
-  type StateStoreRequest,
   sessionFromObject,
 } from './state/state-store.js';
 export {
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
   parseExpiresIn,
-  type SignDeveloperTokenOptions,
   signDeveloperToken,
 } from './tokens/developer-token.js';
-export {
-  createDeveloperTokenCache,
-  type DeveloperTokenCache,
-  type DeveloperTokenCacheOptions,
-} from './tokens/developer-token-cache.js';
-export {
-  type ImportPrivateKeyOptions,
-  importPrivateKey,
-  type KeyObjectLike,
-  type PrivateKeyInput,
-} from './tokens/keys.js';
+export { createDeveloperTokenCache } from './tokens/developer-token-cache.js';
+export type { PrivateKeyInput } from './tokens/keys.js';

@@ -3,17 +3,17 @@ import { KNOWN_STOREFRONTS, type Sandbox, startSandbox } from '@apple-music-auth
 import { parseSetCookie } from 'cookie';
 import { decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoginPage } from '../src/apple-music-auth.js';
 import {
   type AppleMusicAuth,
   AppleMusicAuthError,
   type AppleMusicAuthEvent,
   type AppleMusicAuthOptions,
-  createAppleMusicAuth,
   createMemorySingleUseStore,
-  type LoginPage,
   TokenError,
 } from '../src/index.js';
 import { rejectionOf } from './support/errors.js';
+import { type AuthWithFlow, createAuthWithFlow } from './support/login-flow.js';
 import { fakeSession } from './support/session.js';
 
 const teamId = 'TEAM123456';
@@ -34,8 +34,8 @@ afterAll(async () => {
 });
 
 /** An instance wired to the sandbox; the suite closes it. */
-function createAuth(extra: Partial<AppleMusicAuthOptions> = {}): AppleMusicAuth {
-  const auth = createAppleMusicAuth({
+function createAuth(extra: Partial<AppleMusicAuthOptions> = {}): AuthWithFlow {
+  const auth = createAuthWithFlow({
     teamId,
     keyId,
     privateKey,

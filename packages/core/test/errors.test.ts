@@ -43,3 +43,18 @@ describe('AppleMusicAuthError', () => {
     expect(isAppleMusicAuthError({ code: 'ERR_TIMEOUT', status: 504 })).toBe(false);
   });
 });
+
+describe('passportStatusByCode', () => {
+  it("keeps passport-oauth2's convention: refusals 401, state failures 403, faults to error()", async () => {
+    const { passportStatusByCode } = await import('../src/index.js');
+    expect(passportStatusByCode.ERR_ACCESS_DENIED).toBe(401);
+    expect(passportStatusByCode.ERR_CANCELLED).toBe(401);
+    expect(passportStatusByCode.ERR_STATE_REPLAYED).toBe(403);
+    expect(passportStatusByCode.ERR_STATE_MISSING).toBe(403);
+    expect(passportStatusByCode.ERR_CALLBACK_INVALID).toBe('own');
+    expect(passportStatusByCode.ERR_ORIGIN_NOT_ALLOWED).toBe('own');
+    for (const code of ['ERR_UPSTREAM', 'ERR_USED_STATES_FULL', 'ERR_INVALID_KEY'] as const) {
+      expect(passportStatusByCode[code]).toBe('error');
+    }
+  });
+});

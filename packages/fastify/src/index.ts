@@ -1,7 +1,7 @@
 import { appleMusicAuth } from './plugin.js';
 
-export type { AppleMusicDecorator } from './decorators.js';
-export type { AppleMusicAuthPluginOptions } from './plugin-options.js';
-export type { LoginGuard, RequireLoginOptions } from './require-login.js';
+export type { LoginStorage } from '@apple-music-auth/core';
+export type { AppleMusicDecorator, LoginGuard } from './decorators.js';
+export type { AppleMusicAuthPluginOptions } from './plugin.js';
 export { appleMusicAuth };
 export default appleMusicAuth;

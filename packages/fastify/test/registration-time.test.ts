@@ -6,7 +6,6 @@ import type { Sandbox } from '@apple-music-auth/sandbox';
 import Fastify, { type RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppleMusicAuthPluginOptions, appleMusicAuth } from '../src/index.js';
-import { resolveRouteOptions } from '../src/plugin-options.js';
 import { injectBrowser } from './support/inject-browser.js';
 import { sandboxOptions, startTestSandbox } from './support/scenario-app.js';
 
@@ -110,11 +109,16 @@ describe('at registration', () => {
     }
   });
 
-  it('refuses a path or decorator given in a list, even one whose text would pass', () => {
+  it('refuses a path or decorator given in a list, even one whose text would pass', async () => {
     for (const options of [{ loginPath: ['/auth'] }, { decorator: ['second'] }]) {
-      expect(() => resolveRouteOptions(options as unknown as AppleMusicAuthPluginOptions)).toThrow(
-        /Invalid option/,
-      );
+      const app = Fastify();
+      await expect(
+        app.register(
+          appleMusicAuth,
+          sandboxOptions(sandbox, options as unknown as Partial<AppleMusicAuthPluginOptions>),
+        ),
+      ).rejects.toThrow(/Invalid option/);
+      await app.close();
     }
   });
 });

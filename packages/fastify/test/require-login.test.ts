@@ -1,23 +1,41 @@
 // The guard on its own, over a plain request: which stored values count as a
 // login, and which errors from the handler it answers.
 import { AppleMusicAuthError } from '@apple-music-auth/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { describe, expect, it } from 'vitest';
-import { createRequireLogin } from '../src/require-login.js';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appleMusicAuth } from '../src/index.js';
+import { keyId, privateKey, stateSecret, teamId } from './support/scenario-app.js';
+
+const app = Fastify();
+beforeAll(async () => {
+  await app.register(appleMusicAuth, { teamId, keyId, privateKey, state: { secret: stateSecret } });
+});
+afterAll(() => app.close());
 
 /** A guard whose `read` returns `stored`, recording what it did. */
 function guarded(stored: unknown) {
   const calls: string[] = [];
-  const reply = {} as FastifyReply;
-  const guard = createRequireLogin(() => {
-    calls.push('login required');
-    return reply;
-  })({ read: () => stored as string, clear: () => void calls.push('clear') });
-  const request = {} as FastifyRequest;
+  const guard = app.appleMusic.requireLogin({
+    read: () => stored as string,
+    clear: () => void calls.push('clear'),
+  });
+  const request = {
+    raw: { method: 'GET', url: '/recent', headers: { accept: 'application/json' } },
+    url: '/recent',
+  } as unknown as FastifyRequest;
+  // The guard's answer is sent with reply.code(status): that is "login required".
+  const reply = {
+    code: () => {
+      calls.push('login required');
+      return reply;
+    },
+    headers: () => reply,
+    send: () => reply,
+  } as unknown as FastifyReply;
   return { calls, guard, request, reply };
 }
 
-describe('createRequireLogin', () => {
+describe('requireLogin', () => {
   it.each([
     ['an empty token', ''],
     ['a token that is not a string', 42],
@@ -40,7 +58,7 @@ describe('createRequireLogin', () => {
   });
 
   it('refuses missing options with ERR_INVALID_OPTIONS', () => {
-    expect(() => createRequireLogin(() => ({}) as FastifyReply)(undefined as never)).toThrow(
+    expect(() => app.appleMusic.requireLogin(undefined as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }),
     );
   });

@@ -1,39 +1,19 @@
 import {
   type AppleMusicAuth,
-  AppleMusicAuthError,
   type AppleMusicAuthOptions,
   createAppleMusicAuth,
   type FlowRequest,
+  invalidOptions,
   type LoginResult,
+  type LoginStorage,
   type StepReply,
   sessionFromObject,
 } from '@apple-music-auth/core';
-import {
-  flowRequestFrom,
-  type ParsedBody,
-  readCallbackBody,
-  readPrivateKeySync,
-} from '@apple-music-auth/core/node';
+import { flowRequestFrom, type ParsedBody, readCallbackBody } from '@apple-music-auth/core/node';
 import type { Context, DefaultContext, DefaultState, Middleware } from 'koa';
-import {
-  createRequireLogin,
-  type MusicUserTokenState,
-  type RequireLoginOptions,
-} from './require-login.js';
 
-/** Options of {@link appleMusicAuth}: core's options, a key file instead of the key, and Koa's own. */
-export interface AppleMusicKoaOptions extends Omit<AppleMusicAuthOptions, 'privateKey'> {
-  /** The `.p8` key text, a `CryptoKey`, a `KeyObject` or a JWK; or give `privateKeyPath`. */
-  privateKey?: AppleMusicAuthOptions['privateKey'];
-  /** The path of your `AuthKey_<KEYID>.p8`, read once when `appleMusicAuth` is called. */
-  privateKeyPath?: string;
-  /** Keep the login state in `ctx.session` (koa-session) instead of a cookie: `state.store: 'session'`. */
-  session?: boolean;
-  /**
-   * Where `middleware()` serves the developer-token route. Default: the login
-   * path + `/developer-token` (`/auth/apple-music/developer-token`).
-   */
-  developerTokenPath?: string;
+/** Options of {@link appleMusicAuth}: core's options as they are, plus Koa's own `throwErrors`. */
+export interface AppleMusicKoaOptions extends AppleMusicAuthOptions {
   /** Throw the typed error on a failed login (your error middleware answers) instead of the failure page. */
   throwErrors?: boolean;
 }
@@ -44,10 +24,18 @@ export interface AppleMusicState {
   appleMusic: LoginResult;
 }
 
-/** The Koa middleware for one login setup, and its Apple Music calls. */
-export interface AppleMusicKoa {
-  /** Where the login, callback and developer-token routes live. */
-  readonly routes: AppleMusicAuth['routes'] & { developerTokenPath: string };
+/** What `requireLogin()` puts on `ctx.state` before it calls `next()`. */
+export interface MusicUserTokenState {
+  /** The Music User Token `read` returned, for the route's Apple Music calls. */
+  musicUserToken: string;
+}
+
+/**
+ * The Koa middleware for one login setup, and its Apple Music calls; `routes`
+ * says where the login, callback and developer-token routes live.
+ */
+export interface AppleMusicKoa
+  extends Pick<AppleMusicAuth, 'routes' | 'getDeveloperToken' | 'fetchAppleMusic' | 'close'> {
   /** `GET` login route: the bridge page, or the failure page for `?error=<code>`. */
   login(): Middleware;
   /**
@@ -67,89 +55,53 @@ export interface AppleMusicKoa {
    */
   developerToken(): Middleware;
   /**
-   * The guard for routes that need Apple Music: with the token `read` returns,
-   * `next()` runs and `ctx.state.musicUserToken` holds it; without one, a page
-   * navigation goes to the login route with `returnTo` (303), an API call gets
-   * 401 JSON `{ error: 'login_required', login }`. When downstream throws
-   * `ERR_USER_TOKEN_REJECTED` (Apple's 403), `clear` runs and the same answer follows.
+   * Core's login guard for routes that need Apple Music: with the token
+   * `read` returns, `next()` runs and `ctx.state.musicUserToken` holds it;
+   * without one, a page navigation goes to the login route with `returnTo`
+   * (303), an API call gets 401 JSON `{ error: 'login_required', login }`.
+   * When downstream throws `ERR_USER_TOKEN_REJECTED` (Apple's 403), `clear`
+   * runs and the same answer follows.
    */
   requireLogin<StateT = DefaultState, ContextT = DefaultContext>(
-    options: RequireLoginOptions<Context & ContextT>,
+    storage: LoginStorage<Context & ContextT>,
   ): Middleware<StateT & MusicUserTokenState, ContextT>;
   /**
-   * The login, callback and developer-token routes on their paths, for apps
-   * without a router; other requests pass through, so downstream
-   * `ctx.state.appleMusic` is set only after a successful callback.
+   * The login, callback and developer-token routes on their paths (core's
+   * `route(request)`), for apps without a router; other requests pass
+   * through, so downstream `ctx.state.appleMusic` is set only after a
+   * successful callback.
    */
   middleware<StateT = DefaultState, ContextT = DefaultContext>(): Middleware<
     StateT & Partial<AppleMusicState>,
     ContextT
   >;
-  /** A developer token for your own calls to Apple, renewed before it expires. */
-  getDeveloperToken: AppleMusicAuth['getDeveloperToken'];
-  /** Calls the Apple Music API with both tokens; `ERR_USER_TOKEN_REJECTED` means: sign in again. */
-  fetchAppleMusic: AppleMusicAuth['fetchAppleMusic'];
-  /** Closes the connection pool to Apple (on shutdown, in tests). */
-  close(): Promise<void>;
 }
 
 /**
- * Creates the Koa middleware. Every option (the key file included) is
- * checked here, synchronously: a bad one throws `ERR_INVALID_OPTIONS` or
- * `ERR_INVALID_KEY` at startup, never at the first login.
+ * Creates the Koa middleware. Every option is checked here, by core,
+ * synchronously: a bad one throws `ERR_INVALID_OPTIONS` or `ERR_INVALID_KEY`
+ * at startup, never at the first login.
  */
 export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
-  const {
-    privateKeyPath,
-    session = false,
-    throwErrors = false,
-    developerTokenPath: tokenPathOption,
-    ...rest
-  } = options ?? {};
-  if (
-    tokenPathOption !== undefined &&
-    (typeof tokenPathOption !== 'string' || !/^\/(?!\/)/.test(tokenPathOption))
-  ) {
-    throw invalidOption('developerTokenPath', "expected a path starting with one '/'.");
-  }
-  checkBoolean('session', session);
-  checkBoolean('throwErrors', throwErrors);
-  if ((privateKeyPath === undefined) === (rest.privateKey === undefined)) {
-    throw invalidOption('privateKey', 'give exactly one of `privateKey` and `privateKeyPath`.');
-  }
-  const store = rest.state?.store ?? rest.stateStore;
-  if (session && store !== undefined && store !== 'session') {
-    throw invalidOption(
-      'session',
-      '`session: true` keeps the state in ctx.session: drop `state.store`.',
-    );
-  }
-  const auth = createAppleMusicAuth({
-    ...rest,
-    privateKey: privateKeyPath === undefined ? rest.privateKey : readPrivateKeySync(privateKeyPath),
-    ...(session ? { state: { ...rest.state, store: 'session' } } : {}),
-  } as AppleMusicAuthOptions);
-  const developerTokenPath =
-    tokenPathOption ?? `${auth.routes.loginPath.replace(/\/$/, '')}/developer-token`;
-  const usesSession = session || (store !== undefined && store !== 'cookie');
+  const { throwErrors = false, ...coreOptions } = options ?? {};
+  if (typeof throwErrors !== 'boolean')
+    throw invalidOptions('throwErrors', 'must be true or false.');
+  const auth = createAppleMusicAuth(coreOptions);
 
   const flowRequest = (ctx: Context): FlowRequest => {
     const { session } = ctx as { session?: { regenerate?: () => Promise<void> } | null };
-    const regenerate = session?.regenerate;
-    return flowRequestFrom(ctx.req, {
-      url: ctx.url,
-      session: usesSession
-        ? sessionFromObject(
-            session,
-            typeof regenerate === 'function' ? () => regenerate.call(session) : undefined,
-          )
-        : undefined,
-    });
+    // koa-session's regenerate() gives a new id; a session without one has nothing to renew.
+    const renewId =
+      typeof session?.regenerate === 'function' ? () => session.regenerate?.() : undefined;
+    return flowRequestFrom(ctx.req, { url: ctx.url, session: sessionFromObject(session, renewId) });
   };
 
-  const login = (): Middleware => async (ctx) => {
-    send(ctx, await auth.loginStep(flowRequest(ctx)));
-  };
+  /** A route that answers with one of core's steps. */
+  const stepRoute =
+    (step: (request: FlowRequest) => Promise<StepReply>) => (): Middleware => async (ctx) =>
+      send(ctx, await step(flowRequest(ctx)));
+  const login = stepRoute(auth.loginStep);
+  const developerToken = stepRoute(auth.developerTokenStep);
 
   const callback = (): Middleware<AppleMusicState> => async (ctx, next) => {
     const outcome = await auth.callbackStep({
@@ -165,39 +117,31 @@ export function appleMusicAuth(options: AppleMusicKoaOptions): AppleMusicKoa {
     if (ctx.body === undefined && ctx.status === 404) send(ctx, { ...outcome, setCookies: [] });
   };
 
-  const developerToken = (): Middleware => async (ctx) => {
-    send(ctx, await auth.developerTokenStep(flowRequest(ctx)));
-  };
-
-  const requireLogin = (guard: RequireLoginOptions) =>
-    createRequireLogin(guard, (ctx) => send(ctx, auth.loginRequiredStep(flowRequest(ctx))));
-
-  const middleware = (): Middleware<AppleMusicState> => {
-    const loginRoute = login();
-    const callbackRoute = callback();
-    const tokenRoute = developerToken();
-    const { loginPath, callbackPath } = auth.routes;
-    return (ctx, next) => {
-      if (ctx.path === developerTokenPath) return tokenRoute(ctx, next);
-      const isCallback =
-        ctx.path === callbackPath && (ctx.method === 'POST' || callbackPath !== loginPath);
-      if (isCallback) return callbackRoute(ctx, next);
-      if (ctx.path === loginPath) return loginRoute(ctx, next);
-      return next();
+  const requireLogin = (storage: LoginStorage<Context>): Middleware<MusicUserTokenState> => {
+    const guard = auth.requireLogin(storage, flowRequest);
+    return async (ctx, next) => {
+      const checked = await guard.check(ctx);
+      if (checked.reply !== undefined) return send(ctx, checked.reply);
+      ctx.state.musicUserToken = checked.musicUserToken;
+      try {
+        await next();
+      } catch (error) {
+        send(ctx, await guard.rejected(error, ctx));
+      }
     };
   };
 
-  return {
-    routes: { ...auth.routes, developerTokenPath },
-    login,
-    callback,
-    developerToken,
-    requireLogin,
-    middleware,
-    getDeveloperToken: auth.getDeveloperToken,
-    fetchAppleMusic: auth.fetchAppleMusic,
-    close: auth.close,
-  } as AppleMusicKoa;
+  const middleware = (): Middleware<AppleMusicState> => {
+    const routes = { login: login(), callback: callback(), 'developer-token': developerToken() };
+    return (ctx, next) => {
+      const route = auth.route({ method: ctx.method, url: ctx.path });
+      return route === undefined ? next() : routes[route](ctx, next);
+    };
+  };
+
+  const { routes, getDeveloperToken, fetchAppleMusic, close } = auth;
+  const calls = { routes, getDeveloperToken, fetchAppleMusic, close };
+  return { ...calls, login, callback, developerToken, requireLogin, middleware } as AppleMusicKoa;
 }
 
 /** Writes core's answer: body first, so that Koa keeps the status and the content type given. */
@@ -210,12 +154,4 @@ function send(ctx: Context, reply: StepReply): void {
 
 function appendCookies(ctx: Context, setCookies: string[]): void {
   if (setCookies.length > 0) ctx.append('set-cookie', setCookies);
-}
-
-function checkBoolean(field: string, value: unknown): void {
-  if (typeof value !== 'boolean') throw invalidOption(field, 'expected true or false.');
-}
-
-function invalidOption(field: string, message: string): AppleMusicAuthError {
-  return new AppleMusicAuthError('ERR_INVALID_OPTIONS', `Invalid option \`${field}\`: ${message}`);
 }

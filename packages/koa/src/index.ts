@@ -4,12 +4,7 @@ export {
   AuthorizationError,
   isAppleMusicAuthError,
   type LoginResult,
+  type LoginStorage,
   TokenError,
 } from '@apple-music-auth/core';
-export {
-  type AppleMusicKoa,
-  type AppleMusicKoaOptions,
-  type AppleMusicState,
-  appleMusicAuth,
-} from './apple-music-auth.js';
-export type { MusicUserTokenState, RequireLoginOptions } from './require-login.js';
+export * from './apple-music-auth.js';

@@ -1,18 +1,37 @@
 // The guard on its own, over a plain ctx: which stored values count as a
 // login, and which errors from downstream it answers.
+import { generateKeyPairSync } from 'node:crypto';
 import { AppleMusicAuthError } from '@apple-music-auth/core';
 import type { Context } from 'koa';
-import { describe, expect, it } from 'vitest';
-import { createRequireLogin } from '../src/require-login.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appleMusicAuth } from '../src/index.js';
+
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const am = appleMusicAuth({
+  teamId: 'TEAM123456',
+  keyId: 'KEY1234567',
+  privateKey,
+  callbackURL: 'https://app.example/auth/apple-music/callback',
+  state: { secret: 'a-state-secret-that-is-long-enough-for-hmac' },
+});
+afterAll(() => am.close());
 
 /** A guard whose `read` returns `stored`, recording what it did. */
 function guarded(stored: unknown) {
   const calls: string[] = [];
-  const guard = createRequireLogin(
-    { read: () => stored as string, clear: () => void calls.push('clear') },
-    () => void calls.push('login required'),
-  );
-  const ctx = { state: {} } as unknown as Context;
+  const guard = am.requireLogin({
+    read: () => stored as string,
+    clear: () => void calls.push('clear'),
+  });
+  const req = { method: 'GET', url: '/recent', headers: { accept: 'application/json' } };
+  // The guard's answer is written with ctx.set(headers): that is "login required".
+  const ctx = {
+    state: {},
+    req,
+    url: '/recent',
+    set: () => void calls.push('login required'),
+    append: () => undefined,
+  } as unknown as Context;
   const run = (downstream: () => Promise<void>) =>
     guard(ctx as never, async () => {
       calls.push('next');
@@ -48,7 +67,7 @@ describe('createRequireLogin', () => {
   });
 
   it('refuses missing options with ERR_INVALID_OPTIONS', () => {
-    expect(() => createRequireLogin(undefined as never, () => undefined)).toThrow(
+    expect(() => am.requireLogin(undefined as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }),
     );
   });

@@ -1,7 +1,7 @@
-export { AuthorizationError, TokenError } from '@apple-music-auth/core';
-export type { LoginGuard, LoginStorage } from './after-login.js';
+export { AuthorizationError, type LoginStorage, TokenError } from '@apple-music-auth/core';
 export {
   type AuthenticateOptions,
+  type LoginGuard,
   Strategy,
   Strategy as AppleMusicStrategy,
   type StrategyOptionsWithoutRequest,

@@ -5,7 +5,6 @@ import {
   type StateOptions,
   type StateStore,
 } from '@apple-music-auth/core';
-import { readPrivateKeySync } from '@apple-music-auth/core/node';
 
 /** Options `passport-oauth2` took that mean nothing for Apple Music: accepted, with one warning. */
 const IGNORED = ['scope', 'scopeSeparator', 'customHeaders', 'pkce', 'skipUserProfile'] as const;
@@ -37,7 +36,7 @@ export interface StrategyOptions
   keyID?: string;
   /** The key itself; or give `privateKeyLocation`. */
   privateKey?: AppleMusicAuthOptions['privateKey'];
-  /** Path of your `AuthKey_<KEYID>.p8`, read once, synchronously, at construction. */
+  /** `privateKeyPath` as in `passport-apple-music`: your `AuthKey_<KEYID>.p8`, read once at construction. */
   privateKeyLocation?: string;
   /** Pass the request to verify as its first argument. */
   passReqToCallback?: boolean;
@@ -99,12 +98,18 @@ export function resolveStrategyOptions(options: StrategyOptions): ResolvedStrate
     if (value !== undefined && typeof value !== 'boolean')
       throw invalidOptions(name, 'must be true or false.');
   }
-  const key = privateKeyLocation === undefined ? undefined : readPrivateKeySync(privateKeyLocation);
+  // `privateKeyLocation` is the old `privateKeyPath`; core reads the file.
+  either(
+    'privateKey',
+    options.privateKey ?? options.privateKeyPath,
+    'privateKeyLocation',
+    privateKeyLocation,
+  );
   const auth: Record<string, unknown> = {
     ...core,
     teamId: either('teamId', options.teamId, 'teamID', teamID),
     keyId: either('keyId', options.keyId, 'keyID', keyID),
-    privateKey: either('privateKey', options.privateKey, 'privateKeyLocation', key),
+    privateKeyPath: options.privateKeyPath ?? privateKeyLocation,
     trustProxy: either('trustProxy', options.trustProxy, 'proxy', proxy),
     state: stateOptions(options, state, sessionKey, store),
   };

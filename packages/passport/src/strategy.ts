@@ -1,25 +1,19 @@
 import {
   type AppleMusicAuth,
   type AppleMusicAuthError,
-  AuthorizationError,
   createAppleMusicAuth,
   invalidOptions,
   type LoginResult,
-} from '@apple-music-auth/core';
-import { readCallbackBody, sendStepReply } from '@apple-music-auth/core/node';
-import type { Request } from 'express';
-import { Strategy as PassportStrategy } from 'passport-strategy';
-import {
-  developerTokenHandler,
-  type LoginGuard,
   type LoginStorage,
-  loginGuard,
-} from './after-login.js';
-import { flowRequestOf } from './express-request.js';
+  passportStatusByCode,
+  sessionFromObject,
+} from '@apple-music-auth/core';
+import { flowRequestFrom, readCallbackBody, sendStepReply } from '@apple-music-auth/core/node';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { Strategy as PassportStrategy } from 'passport-strategy';
 import { resolveStrategyOptions, type StrategyOptions } from './strategy-options.js';
 import {
   type AnyVerifyFunction,
-  type AppleMusicProfile,
   callVerify,
   type VerifyFunction,
   type VerifyFunctionWithParams,
@@ -50,6 +44,28 @@ declare module 'passport' {
   }
 }
 
+/** Core's login guard as Express middleware, from `strategy.requireLogin(storage)`. */
+export interface LoginGuard {
+  /**
+   * Lets the request through when `read` gives a token (then in
+   * `res.locals.musicUserToken`); else sends a page navigation to the login
+   * route with `returnTo`, and answers an API call 401 JSON naming it.
+   */
+  require: RequestHandler;
+  /**
+   * Error middleware for the same route: an `ERR_USER_TOKEN_REJECTED` (Apple
+   * answered 403) clears the stored token and answers as `require` does;
+   * anything else goes on to `next(error)`.
+   */
+  rejected: ErrorRequestHandler;
+}
+
+/** One plain request for core's steps, from Express's (its session wrapped). */
+function flowRequestOf(req: Request) {
+  const session = sessionFromObject((req as { session?: unknown }).session);
+  return flowRequestFrom(req, { url: req.originalUrl, session });
+}
+
 /**
  * The Apple Music strategy, name `apple-music`. A request that is not a POST
  * gets the bridge page (written on `req.res`); the POST callback finishes the
@@ -57,7 +73,7 @@ declare module 'passport' {
  */
 export class Strategy extends PassportStrategy {
   name = 'apple-music';
-  /** Core's flow: `fetchAppleMusic`, `getDeveloperToken`, `close`. */
+  /** Core's login: `routes`, `fetchAppleMusic`, `getDeveloperToken`, `close`. */
   readonly auth: AppleMusicAuth;
   private readonly _verify: AnyVerifyFunction;
   private readonly _passReqToCallback: boolean;
@@ -77,29 +93,44 @@ export class Strategy extends PassportStrategy {
     this._passReqToCallback = resolved.passReqToCallback;
   }
 
-  /** The developer-token route for MusicKit in the page: `app.get('/auth/apple-music/developer-token', strategy.developerToken())`. */
-  developerToken(): ReturnType<typeof developerTokenHandler> {
-    return developerTokenHandler(this.auth);
+  /**
+   * The developer-token route for MusicKit in the page:
+   * `app.get(strategy.auth.routes.developerTokenPath, strategy.developerToken())`.
+   */
+  developerToken(): RequestHandler {
+    return (req, res, next) => {
+      this.auth
+        .developerTokenStep(flowRequestOf(req))
+        .then((reply) => sendStepReply(res, reply), next);
+    };
   }
 
   /**
-   * A guard for routes that need Apple Music, over how the app stores the
-   * login: `app.get('/recent', guard.require, handler, guard.rejected)`.
+   * Core's login guard for routes that need Apple Music, over how the app
+   * stores the login: `app.get('/recent', guard.require, handler, guard.rejected)`.
    */
-  guard(storage: LoginStorage): LoginGuard {
-    return loginGuard(this.auth, storage);
+  requireLogin(storage: LoginStorage<Request>): LoginGuard {
+    const guard = this.auth.requireLogin(storage, flowRequestOf);
+    return {
+      require(req, res, next) {
+        guard.check(req).then((checked) => {
+          if (checked.reply !== undefined) return sendStepReply(res, checked.reply);
+          res.locals.musicUserToken = checked.musicUserToken;
+          next();
+        }, next);
+      },
+      rejected(error, req, res, next) {
+        guard.rejected(error, req).then((reply) => sendStepReply(res, reply), next);
+      },
+    };
   }
 
   /** Renders the bridge page, or finishes the POST callback. */
   override authenticate(req: Request, options: AuthenticateOptions = {}): void {
     const res = req.res;
     if (res === undefined) {
-      this.error(
-        invalidOptions(
-          'req.res',
-          'the strategy writes the login page on req.res: use it from Express.',
-        ),
-      );
+      const problem = 'the strategy writes the login page on req.res: use it from Express.';
+      this.error(invalidOptions('req.res', problem));
       return;
     }
     const flow = flowRequestOf(req);
@@ -123,32 +154,19 @@ export class Strategy extends PassportStrategy {
   }
 
   private _verifyLogin(req: Request, result: LoginResult): void {
-    const profile: AppleMusicProfile = {
-      provider: 'apple-music',
-      storefront: result.storefront,
-      restricted: result.restricted,
-      developerToken: result.developerToken,
-      expiresIn: Math.max(0, Math.floor((result.developerTokenExpiresAt - Date.now()) / 1000)),
-    };
     const request = this._passReqToCallback ? req : undefined;
-    callVerify(this._verify, request, result, profile, (error, user, info) => {
+    callVerify(this._verify, request, result, (error, user, info) => {
       if (error) this.error(error as Error);
       else if (!user) this.fail(info, 401);
       else this.success(user, info);
     });
   }
 
-  /**
-   * The user or the browser caused it: `fail` (401 for a refusal, 403 for a
-   * state failure, the error's own status for a bad callback or an origin
-   * not in `appOrigins`); else `error`.
-   */
+  /** Core's table of passport-oauth2's convention: `fail` with its status, or `error`. */
   private _failWith(error: AppleMusicAuthError): void {
+    const status = passportStatusByCode[error.code];
     const info = { message: error.message, code: error.code };
-    if (error instanceof AuthorizationError) this.fail(info, 401);
-    else if (error.code.startsWith('ERR_STATE_')) this.fail(info, 403);
-    else if (error.code === 'ERR_CALLBACK_INVALID' || error.code === 'ERR_ORIGIN_NOT_ALLOWED') {
-      this.fail(info, error.status);
-    } else this.error(error);
+    if (status === 'error') this.error(error);
+    else this.fail(info, status === 'own' ? error.status : status);
   }
 }

@@ -61,7 +61,7 @@ export type AnyVerifyFunction =
   | VerifyFunctionWithRequestAndParams;
 
 /**
- * Calls verify with the arguments its arity asks for, as `passport-oauth2`
+ * Calls verify with the login's profile and the arguments its arity asks for, as `passport-oauth2`
  * does (one more parameter means `params` too), and settles `done` once:
  * from `done`, from the promise an async verify returns (its user), or from
  * what it throws or rejects with.
@@ -70,9 +70,15 @@ export function callVerify(
   verify: AnyVerifyFunction,
   req: Request | undefined,
   result: LoginResult,
-  profile: AppleMusicProfile,
   done: VerifyCallback,
 ): void {
+  const profile: AppleMusicProfile = {
+    provider: 'apple-music',
+    storefront: result.storefront,
+    restricted: result.restricted,
+    developerToken: result.developerToken,
+    expiresIn: Math.max(0, Math.floor((result.developerTokenExpiresAt - Date.now()) / 1000)),
+  };
   let settled = false;
   const once: VerifyCallback = (error, user, info) => {
     if (settled) return;

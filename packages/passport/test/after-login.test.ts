@@ -22,7 +22,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ teamId, keyId, publicKey, outcome: 'allow' });
   strategy = new Strategy(sandboxOptions(sandbox), (_at, _rt, _profile, done) => done(null, {}));
   const app = expressVersions['Express 5']();
-  const guard = strategy.guard({
+  const guard = strategy.requireLogin({
     read: (req) => logins.get(String(req.headers['x-user'])),
     clear: (req) => {
       cleared.push(String(req.headers['x-user']));

@@ -18,7 +18,7 @@ import {
   KNOWN_STOREFRONTS,
   type KnownStorefrontId,
   resolveStorefront,
-  type Storefront,
+  type SandboxStorefront,
 } from './storefronts.js';
 import { createUserTokenRegistry, type UserTokenRegistry } from './user-token-registry.js';
 
@@ -29,8 +29,8 @@ export interface AppleMusicApiHandlersOptions extends DeveloperTokenCheckOptions
    * handlers so the tokens the popup issues work here; a new empty one by default.
    */
   userTokens?: UserTokenRegistry;
-  /** The user's storefront: a known id (default `us`) or a full {@link Storefront}. */
-  storefront?: KnownStorefrontId | Storefront;
+  /** The user's storefront: a known id (default `us`) or a full {@link SandboxStorefront}. */
+  storefront?: KnownStorefrontId | SandboxStorefront;
   /**
    * Whether the user has an active Apple Music subscription (default `true`).
    * `false`: library endpoints answer 400 with code `40015`; the storefront still answers.
@@ -215,7 +215,7 @@ function json(body: unknown): Response {
 }
 
 /** A storefront as Apple's API returns it, in `data`. */
-function storefrontResource(storefront: Storefront) {
+function storefrontResource(storefront: SandboxStorefront) {
   return {
     id: storefront.id,
     type: 'storefronts',

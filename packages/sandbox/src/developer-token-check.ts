@@ -5,8 +5,12 @@ import {
 } from './developer-token-refusal.js';
 import { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
 
-/** Apple's maximum developer token lifetime, `exp - iat`, in seconds. */
-export const MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS = 15_777_000;
+/**
+ * Apple's own maximum developer token lifetime, `exp - iat`, in seconds, which
+ * the sandbox enforces as Apple does. Core signs for at most 180 days
+ * (`MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS`, 15,552,000): Apple has refused tokens at this limit.
+ */
+export const APPLE_MAX_TOKEN_LIFETIME_SECONDS = 15_777_000;
 
 const IDENTIFIER = /^[A-Z0-9]{10}$/;
 const MAX_TOKEN_LENGTH = 8192;
@@ -79,7 +83,7 @@ export type DeveloperTokenCheck = (
  * are documented to: an ES256 signature by the configured key, header `alg`
  * `ES256` and `kid` equal to the key ID, `iss` equal to the team ID, `iat`
  * present and not in the future, `exp` in the future and at most
- * {@link MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS} after `iat`, and, when the
+ * {@link APPLE_MAX_TOKEN_LIFETIME_SECONDS} after `iat`, and, when the
  * token has an `origin` claim, the context's origin listed in it exactly
  * (no origin at all is refused).
  *
@@ -161,9 +165,9 @@ export function createDeveloperTokenCheck(
       return refuse('the developer token has no numeric exp claim');
     }
     if (exp <= nowSeconds) return refuse('the developer token has expired');
-    if (exp - iat > MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS) {
+    if (exp - iat > APPLE_MAX_TOKEN_LIFETIME_SECONDS) {
       return refuse(
-        `the developer token lifetime (exp - iat) exceeds ${MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS} seconds`,
+        `the developer token lifetime (exp - iat) exceeds ${APPLE_MAX_TOKEN_LIFETIME_SECONDS} seconds`,
       );
     }
     if (payload.nbf !== undefined) {

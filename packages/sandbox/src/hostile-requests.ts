@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { base64url, SignJWT } from 'jose';
 import {
-  type CallbackBody,
+  type CallbackRequestBody,
   expectRefusal,
   openLoginPage,
   type StartedLogin,
@@ -76,7 +76,7 @@ async function foreignState(nonce: string, claims: Record<string, unknown> = {})
 
 /** Starts a login, then posts `body(login, token)` with the login's cookies. */
 function afterLogin(
-  body: (login: StartedLogin, token: string) => CallbackBody | Promise<CallbackBody>,
+  body: (login: StartedLogin, token: string) => CallbackRequestBody | Promise<CallbackRequestBody>,
   contentType: string | null = 'application/x-www-form-urlencoded',
 ): (target: ScenarioTarget) => Promise<Response> {
   return async (target) => {

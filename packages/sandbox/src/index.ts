@@ -4,13 +4,13 @@ export {
 } from './api-handlers.js';
 export type { AuthorizeParams, ThirdPartyDescription } from './authorize-params.js';
 export {
+  APPLE_MAX_TOKEN_LIFETIME_SECONDS,
   createDeveloperTokenCheck,
   type DeveloperTokenCheck,
   type DeveloperTokenCheckContext,
   type DeveloperTokenCheckOptions,
   type DeveloperTokenCheckResult,
   type DeveloperTokenClaims,
-  MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
 } from './developer-token-check.js';
 export type { DeveloperTokenRefusal } from './developer-token-refusal.js';
 export { type HostileRequest, hostileRequests } from './hostile-requests.js';
@@ -22,7 +22,7 @@ export {
   type LibrarySize,
 } from './library.js';
 export {
-  type CallbackBody,
+  type CallbackRequestBody,
   expectRefusal,
   openLoginPage,
   type ReportedFailure,
@@ -68,7 +68,7 @@ export {
 export {
   KNOWN_STOREFRONTS,
   type KnownStorefrontId,
-  type Storefront,
+  type SandboxStorefront,
 } from './storefronts.js';
 export {
   createUserTokenRegistry,

@@ -43,7 +43,7 @@ export async function readLoginPage(page: Response): Promise<StartedLogin> {
 }
 
 /** A callback body: form fields, raw text, or raw bytes (sent without a content type). */
-export type CallbackBody = Record<string, string> | string | Uint8Array<ArrayBuffer>;
+export type CallbackRequestBody = Record<string, string> | string | Uint8Array<ArrayBuffer>;
 
 /**
  * Posts a callback. Fields go as a form built with `URLSearchParams`; a
@@ -52,7 +52,7 @@ export type CallbackBody = Record<string, string> | string | Uint8Array<ArrayBuf
  */
 export function sendCallback(
   target: ScenarioTarget,
-  body: CallbackBody,
+  body: CallbackRequestBody,
   cookies: string,
   contentType: string | null = 'application/x-www-form-urlencoded',
   extraHeaders: Record<string, string> = {},

@@ -20,7 +20,11 @@ import { resolvePublicKey, type SandboxPublicKey } from './public-key.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
 import { createSandboxDescriptionHandlers, sandboxEndpointURLs } from './sandbox-description.js';
 import { serveHandlers } from './serve.js';
-import { type KnownStorefrontId, resolveStorefront, type Storefront } from './storefronts.js';
+import {
+  type KnownStorefrontId,
+  resolveStorefront,
+  type SandboxStorefront,
+} from './storefronts.js';
 import { createUserTokenRegistry, type IssueUserTokenOptions } from './user-token-registry.js';
 
 /** Options of {@link startSandbox}. */
@@ -49,8 +53,8 @@ export interface SandboxOptions {
    * missing or not an array), to test that a bridge accepts both.
    */
   messageShape?: MessageShape;
-  /** The user's storefront: a known id (default `us`) or a full {@link Storefront}. */
-  storefront?: KnownStorefrontId | Storefront;
+  /** The user's storefront: a known id (default `us`) or a full {@link SandboxStorefront}. */
+  storefront?: KnownStorefrontId | SandboxStorefront;
   /** `false`: library endpoints answer 400 with code 40015 (no subscription); `true` by default. */
   subscription?: boolean;
   /** Clock in milliseconds since the epoch for developer token checks and `rateLimit`; `Date.now` by default. */

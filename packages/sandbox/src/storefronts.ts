@@ -1,5 +1,5 @@
 /** A storefront as `GET /v1/me/storefront` describes it. */
-export interface Storefront {
+export interface SandboxStorefront {
   /** Two-letter lowercase id, e.g. `us`. */
   id: string;
   /** Display name, e.g. `United States`. */
@@ -12,7 +12,7 @@ export interface Storefront {
   explicitContentPolicy: 'allowed' | 'opt-in' | 'prohibited';
 }
 
-/** Storefronts the sandbox knows by id; pass a {@link Storefront} object for any other. */
+/** Storefronts the sandbox knows by id; pass a {@link SandboxStorefront} object for any other. */
 export const KNOWN_STOREFRONTS = {
   us: storefront('us', 'United States', ['en-US', 'es-MX']),
   gb: storefront('gb', 'United Kingdom', ['en-GB']),
@@ -21,18 +21,20 @@ export const KNOWN_STOREFRONTS = {
   de: storefront('de', 'Germany', ['de-DE', 'en-GB']),
   fr: storefront('fr', 'France', ['fr-FR', 'en-GB']),
   jp: storefront('jp', 'Japan', ['ja-JP', 'en-US']),
-} as const satisfies Record<string, Storefront>;
+} as const satisfies Record<string, SandboxStorefront>;
 
 /** Id of a storefront in {@link KNOWN_STOREFRONTS}. */
 export type KnownStorefrontId = keyof typeof KNOWN_STOREFRONTS;
 
 /**
  * Resolves the `storefront` option: an id from {@link KNOWN_STOREFRONTS}
- * (default `us`) or a complete {@link Storefront}.
+ * (default `us`) or a complete {@link SandboxStorefront}.
  *
  * @throws Error for an unknown id or an incomplete object.
  */
-export function resolveStorefront(input: KnownStorefrontId | Storefront | undefined): Storefront {
+export function resolveStorefront(
+  input: KnownStorefrontId | SandboxStorefront | undefined,
+): SandboxStorefront {
   if (input === undefined) return KNOWN_STOREFRONTS.us;
   if (typeof input === 'string') {
     if (Object.hasOwn(KNOWN_STOREFRONTS, input)) return KNOWN_STOREFRONTS[input];
@@ -63,7 +65,7 @@ export function resolveStorefront(input: KnownStorefrontId | Storefront | undefi
   };
 }
 
-function storefront(id: string, name: string, supportedLanguageTags: string[]): Storefront {
+function storefront(id: string, name: string, supportedLanguageTags: string[]): SandboxStorefront {
   const [defaultLanguageTag = 'en-US'] = supportedLanguageTags;
   return { id, name, defaultLanguageTag, supportedLanguageTags, explicitContentPolicy: 'allowed' };
 }

@@ -2,8 +2,8 @@ import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { CompactSign, exportJWK, exportPKCS8, exportSPKI, generateSecret, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  APPLE_MAX_TOKEN_LIFETIME_SECONDS,
   createDeveloperTokenCheck,
-  MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
   type Sandbox,
   startSandbox,
 } from '../src/index.js';
@@ -91,12 +91,12 @@ describe('developer token check over HTTP', () => {
     const iat = now();
     const tooLong = await signDeveloperToken(keys.privateKey, {
       iat,
-      exp: iat + MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS + 1,
+      exp: iat + APPLE_MAX_TOKEN_LIFETIME_SECONDS + 1,
     });
     await expect401(await withToken(tooLong), /lifetime/, tooLong);
     const limit = await signDeveloperToken(keys.privateKey, {
       iat,
-      exp: iat + MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
+      exp: iat + APPLE_MAX_TOKEN_LIFETIME_SECONDS,
     });
     expect((await withToken(limit)).status).toBe(200);
   });

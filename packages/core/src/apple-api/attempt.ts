@@ -1,24 +1,10 @@
 import { AppleMusicAuthError } from '../errors.js';
+import type { AttemptOutcome } from './attempt-outcome.js';
 import type { ClientSettings } from './client-options.js';
 import { closedClientError, notJSONError, timeoutError, tooLargeError } from './error-mapping.js';
 import type { PreparedRequest } from './request.js';
 import { parseRetryAfter } from './retry-after.js';
 import { MAX_APPLE_RESPONSE_BYTES, ResponseTooLarge } from './transport.js';
-
-/** How one attempt ended: a parsed 2xx body, an error answer, or no answer at all. */
-export type AttemptOutcome =
-  | { ok: true; value: unknown }
-  | {
-      ok: false;
-      status: number;
-      text: string;
-      retryAfterMs: number | undefined;
-      sandboxReason: string | undefined;
-    }
-  | { ok: false; status: undefined; cause: unknown; reset: boolean };
-
-/** An attempt that did not succeed: an error answer (with its body) or a network failure. */
-export type Failure = Extract<AttemptOutcome, { ok: false }>;
 
 /**
  * Sends one attempt through the client's transport, within `timeoutMs`.

@@ -1,6 +1,6 @@
 import { isRecord } from '../config/option-checks.js';
 import { AppleMusicAPIError, AppleMusicAuthError, TokenError } from '../errors.js';
-import type { Failure } from './attempt.js';
+import type { Failure } from './attempt-outcome.js';
 import type { CallContext } from './request.js';
 
 /**

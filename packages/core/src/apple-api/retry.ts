@@ -1,4 +1,5 @@
-import { type Failure, sendOnce } from './attempt.js';
+import { sendOnce } from './attempt.js';
+import type { Failure } from './attempt-outcome.js';
 import type { ClientSettings } from './client-options.js';
 import { failureError } from './error-mapping.js';
 import type { CallContext, PreparedRequest } from './request.js';

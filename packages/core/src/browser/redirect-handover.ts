@@ -1,4 +1,4 @@
-import type { MusicUserTokenResult } from './request-music-user-token.js';
+import type { MusicUserTokenResult } from './music-user-token-result.js';
 
 /**
  * How long an opener whose popup looks closed waits for the popup's window to

@@ -3,7 +3,7 @@ import {
   attemptReferrer,
   consumeAuthorizationAttempt,
 } from './authorization-attempt.js';
-import type { MusicUserTokenResult } from './request-music-user-token.js';
+import type { MusicUserTokenResult } from './music-user-token-result.js';
 
 /**
  * The fragments MusicKit JS v3 reads as a result on load (docs/protocol.md

@@ -16,6 +16,7 @@ import {
   MusicUserTokenRequestError,
   type PopupRefusalMethod,
 } from './music-user-token-request-error.js';
+import type { MusicUserTokenResult } from './music-user-token-result.js';
 import {
   type HandedOverResult,
   type HandoverOutcome,
@@ -60,13 +61,7 @@ export interface RequestMusicUserTokenOptions {
   window?: Window;
 }
 
-/** What Apple's popup hands back on success. */
-export interface MusicUserTokenResult {
-  /** The Music User Token. Not a stable user id: it changes on every authorization. */
-  musicUserToken: string;
-  /** True when the account has parental content restrictions. */
-  restricted: boolean;
-}
+export type { MusicUserTokenResult } from './music-user-token-result.js';
 
 /** What the bridge page hears of an open popup besides its outcome. */
 export interface PopupWatch {

@@ -11,6 +11,7 @@ import {
 } from '../state/state-store.js';
 import { assertAppleId, assertOrigins, parseExpiresIn } from '../tokens/developer-token.js';
 import { RENEW_BEFORE_RANGE } from '../tokens/developer-token-cache.js';
+import { readKeyFileSync } from '../tokens/key-file.js';
 import { inspectPrivateKey, type PrivateKeyInput } from '../tokens/keys.js';
 import { isProduction } from './environment.js';
 import { clockOption, dispatcherOption, isRecord, numberOption } from './option-checks.js';
@@ -72,8 +73,16 @@ export interface AppleMusicAuthOptions {
   teamId: string;
   /** The ID of your MusicKit key: 10 uppercase letters and digits (Keys page). */
   keyId: string;
-  /** The `.p8` key text (mangled newlines are fine), a `CryptoKey`, a Node `KeyObject` or a JWK. */
-  privateKey: PrivateKeyInput;
+  /**
+   * The `.p8` key text (mangled newlines are fine), a `CryptoKey`, a Node
+   * `KeyObject` or a JWK. Give this or `privateKeyPath`, not both.
+   */
+  privateKey?: PrivateKeyInput;
+  /**
+   * The path of your `AuthKey_<KEYID>.p8`, read once, synchronously, by
+   * `createAppleMusicAuth` (Node.js; elsewhere pass the key text as `privateKey`).
+   */
+  privateKeyPath?: string;
   /**
    * Your callback route, where the bridge page posts the result: an absolute
    * URL (recommended: `https://app.example/auth/apple-music/callback`), or a
@@ -104,8 +113,18 @@ export interface AppleMusicAuthOptions {
    * what the client sent). Default `false`: the `Host` header and the connection.
    */
   trustProxy?: boolean;
+  /**
+   * The developer-token route for MusicKit in the page, a path. Default: the
+   * login path + `/developer-token` (`/auth/apple-music/developer-token`).
+   */
+  developerTokenPath?: string;
   /** The login state: its secret, its store, its lifetime, its cookie or session key. */
   state?: StateOptions;
+  /**
+   * `true`: keep the login state in the framework's session, the same as
+   * `state: { store: 'session' }` (then no `state.secret` is needed).
+   */
+  session?: boolean;
   /** @deprecated Use `state.secret`. */
   stateSecret?: string | readonly string[];
   /** @deprecated Use `state.store`. */
@@ -178,6 +197,7 @@ export interface ResolvedOptions {
   appOrigins: string[] | undefined;
   callbackPath: string;
   loginPath: string;
+  developerTokenPath: string;
   trustProxy: boolean;
   state: ResolvedStateOptions;
   appName: string | undefined;
@@ -200,28 +220,64 @@ export interface ResolvedOptions {
   onEvent: ((event: AppleMusicAuthEvent) => void) | undefined;
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'teamId',
-  'keyId',
-  'privateKey',
-  'callbackURL',
-  'appOrigins',
-  'loginURL',
-  'trustProxy',
-  'state',
-  'stateSecret',
-  'stateStore',
-  'stateMaxAge',
-  'app',
-  'developerToken',
-  'verifyUserToken',
-  'ui',
-  'endpoints',
-  'dispatcher',
-  'timeoutMs',
-  'now',
-  'onEvent',
-]);
+/**
+ * Every option name, once: the compiler holds this table to the public types
+ * (a name missing here or not in the type fails to build), and the resolver
+ * refuses any name not in it. Groups list their own names the same way.
+ */
+const OPTION_NAMES = {
+  teamId: true,
+  keyId: true,
+  privateKey: true,
+  privateKeyPath: true,
+  callbackURL: true,
+  appOrigins: true,
+  loginURL: true,
+  developerTokenPath: true,
+  trustProxy: true,
+  state: true,
+  session: true,
+  stateSecret: true,
+  stateStore: true,
+  stateMaxAge: true,
+  app: true,
+  developerToken: true,
+  verifyUserToken: true,
+  ui: true,
+  endpoints: true,
+  dispatcher: true,
+  timeoutMs: true,
+  now: true,
+  onEvent: true,
+} as const satisfies Record<keyof AppleMusicAuthOptions, true>;
+
+/** The names inside each option group, held to the group's type the same way. */
+const GROUP_NAMES = {
+  state: {
+    secret: true,
+    store: true,
+    maxAge: true,
+    cookieName: true,
+    sessionKey: true,
+    usedStates: true,
+  } satisfies Record<keyof StateOptions, true>,
+  app: { name: true, iconURL: true, build: true } satisfies Record<
+    keyof NonNullable<AppleMusicAuthOptions['app']>,
+    true
+  >,
+  developerToken: {
+    expiresIn: true,
+    origins: true,
+    originClaim: true,
+    renewBefore: true,
+  } satisfies Record<keyof NonNullable<AppleMusicAuthOptions['developerToken']>, true>,
+  endpoints: { authorize: true, api: true, musicKitScript: true } satisfies Record<
+    keyof NonNullable<AppleMusicAuthOptions['endpoints']>,
+    true
+  >,
+};
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(Object.keys(OPTION_NAMES));
 
 /**
  * Validates `createAppleMusicAuth`'s options once, at construction, and
@@ -238,14 +294,18 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   assertKnownKeys('', input, KNOWN_OPTIONS);
   const teamId = assertAppleId('teamId', input.teamId);
   const keyId = assertAppleId('keyId', input.keyId);
-  const privateKey = assertPrivateKey(input.privateKey);
+  const privateKey = resolvePrivateKey(input.privateKey, input.privateKeyPath);
   const { callbackURL, callbackPath } = resolveCallbackURL(input.callbackURL);
   const appOrigins = resolveAppOrigins(input.appOrigins, callbackURL);
   const loginPath = resolveLoginPath(input.loginURL, callbackURL, callbackPath);
+  const developerTokenPath =
+    input.developerTokenPath === undefined
+      ? `${loginPath.replace(/\/$/, '')}/developer-token`
+      : routePath('developerTokenPath', input.developerTokenPath);
   const trustProxy = optionalBoolean('trustProxy', input.trustProxy) ?? false;
   const state = resolveStateOptions(input);
 
-  const app = optionalRecord('app', input.app, ['name', 'iconURL', 'build']);
+  const app = optionalRecord('app', input.app);
   const appName = optionalString('app.name', app.name, 100) ?? callbackURL?.host;
   const appIconURL =
     app.iconURL === undefined
@@ -253,12 +313,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       : parseHttpURLOption('app.iconURL', app.iconURL, 'https-or-loopback').href;
   const appBuild = optionalString('app.build', app.build, 50) ?? '1.0.0';
 
-  const token = optionalRecord('developerToken', input.developerToken, [
-    'expiresIn',
-    'origins',
-    'originClaim',
-    'renewBefore',
-  ]);
+  const token = optionalRecord('developerToken', input.developerToken);
   const expiresIn = parseExpiresIn(token.expiresIn ?? '180d', 'developerToken.expiresIn');
   const origins =
     token.origins === undefined ? [] : assertOrigins(token.origins, 'developerToken.origins');
@@ -272,11 +327,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const verifyUserToken = optionalBoolean('verifyUserToken', input.verifyUserToken) ?? true;
   const ui = oneOf('ui', input.ui, ['popup', 'musickit'] as const, 'popup');
 
-  const endpoints = optionalRecord('endpoints', input.endpoints, [
-    'authorize',
-    'api',
-    'musicKitScript',
-  ]);
+  const endpoints = optionalRecord('endpoints', input.endpoints);
   const { authorizeURL, apiURL, musicKitScriptURL, sandboxWarning } =
     resolveAppEndpoints(endpoints);
 
@@ -302,6 +353,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     appOrigins,
     callbackPath,
     loginPath,
+    developerTokenPath,
     trustProxy,
     state,
     appName,
@@ -388,6 +440,17 @@ function resolveLoginPath(
   return url.pathname;
 }
 
+/** A route that is only ever a path (the developer-token route): starts with one `/`. */
+function routePath(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {
+    throw invalidOptions(
+      field,
+      "must be a path starting with one '/', e.g. '/auth/apple-music/developer-token'.",
+    );
+  }
+  return assertPath(field, value);
+}
+
 /** A route path: starts with one `/`, no query, fragment, backslash, whitespace or control characters. */
 function assertPath(field: string, value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
@@ -402,21 +465,22 @@ function assertPath(field: string, value: string): string {
 
 /** The `state` group, with the deprecated flat `stateSecret`/`stateStore`/`stateMaxAge` folded in. */
 function resolveStateOptions(input: Record<string, unknown>): ResolvedStateOptions {
-  const group = optionalRecord('state', input.state, [
-    'secret',
-    'store',
-    'maxAge',
-    'cookieName',
-    'sessionKey',
-    'usedStates',
-  ]);
+  const group = optionalRecord('state', input.state);
   const pick = (name: string, flat: string): [unknown, string] => {
     if (group[name] !== undefined && input[flat] !== undefined) {
       throw invalidOptions(flat, `is the deprecated spelling of \`state.${name}\`: give only one.`);
     }
     return input[flat] !== undefined ? [input[flat], flat] : [group[name], `state.${name}`];
   };
-  const [storeValue, storeField] = pick('store', 'stateStore');
+  const [givenStore, givenField] = pick('store', 'stateStore');
+  const session = optionalBoolean('session', input.session) ?? false;
+  if (session && givenStore !== undefined && givenStore !== 'session') {
+    throw invalidOptions(
+      'session',
+      `keeps the state in the session (\`state.store: 'session'\`): drop \`${givenField}\`, or drop \`session\`.`,
+    );
+  }
+  const [storeValue, storeField] = session ? ['session', 'session'] : [givenStore, givenField];
   const store =
     typeof storeValue === 'object' && storeValue !== null
       ? assertStateStore(storeField, storeValue)
@@ -463,29 +527,33 @@ function assertStateStore(field: string, value: object): StateStore {
 }
 
 /**
+ * Exactly one of `privateKey` and `privateKeyPath`; the file is read now.
  * A missing key is an `ERR_INVALID_OPTIONS`; a present one is inspected now,
  * so a wrong key throws `ERR_INVALID_KEY` here rather than at the first
  * request. The caller's value is kept: the token cache imports it later.
  */
-function assertPrivateKey(value: unknown): PrivateKeyInput {
+function resolvePrivateKey(value: unknown, path: unknown): PrivateKeyInput {
+  if (path !== undefined) {
+    if (value !== undefined) {
+      throw invalidOptions('privateKey', 'give exactly one of `privateKey` and `privateKeyPath`.');
+    }
+    return readKeyFileSync(path, 'privateKeyPath');
+  }
   if (typeof value === 'string' ? value.trim() === '' : !isRecord(value)) {
     throw invalidOptions(
       'privateKey',
-      'give the text of your AuthKey_<KEYID>.p8 file (or a CryptoKey, KeyObject or JWK); on Node, `readPrivateKey(path)` from `@apple-music-auth/core/node` reads the file.',
+      'give the text of your AuthKey_<KEYID>.p8 file (or a CryptoKey, KeyObject or JWK), or its path as `privateKeyPath`; on Node, `readPrivateKey(path)` from `@apple-music-auth/core/node` reads the file too.',
     );
   }
   inspectPrivateKey(value);
   return value as PrivateKeyInput;
 }
 
-function optionalRecord(
-  field: string,
-  value: unknown,
-  known: readonly string[],
-): Record<string, unknown> {
+/** An option group (`state`, `app`, ...): an object of the names {@link GROUP_NAMES} lists. */
+function optionalRecord(field: keyof typeof GROUP_NAMES, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isRecord(value)) throw invalidOptions(field, 'must be an object.');
-  assertKnownKeys(`${field}.`, value, new Set(known));
+  assertKnownKeys(`${field}.`, value, new Set(Object.keys(GROUP_NAMES[field])));
   return value;
 }
 

@@ -64,7 +64,7 @@ export interface OriginResolver {
    */
   ofRequest(request: OriginSource): string;
   /**
-   * An origin the caller names (`startLogin`'s `origin`), when it is one of
+   * An origin the caller names (the login flow's `origin`), when it is one of
    * the app's; throws like {@link OriginResolver.ofRequest} otherwise.
    */
   check(origin: string): string;

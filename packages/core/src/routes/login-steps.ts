@@ -1,4 +1,3 @@
-import type { LoginFlow, LoginResult } from '../apple-music-auth.js';
 import {
   AppleMusicAuthError,
   type AppleMusicAuthErrorCode,
@@ -9,8 +8,9 @@ import { headerValue, type OriginSource } from '../http/request-origin.js';
 import { normalizeReturnTo } from '../http/return-to.js';
 import { renderErrorPage } from '../pages/failure-page.js';
 import type { SessionAccess } from '../state/state-store.js';
+import type { LoginFlow, LoginResult } from './login-flow.js';
 
-/** One request as the adapter kit needs it, from any framework. */
+/** One request as the steps need it, from any framework. */
 export interface FlowRequest extends OriginSource {
   /** The HTTP method. */
   method: string;

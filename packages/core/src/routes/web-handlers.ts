@@ -1,9 +1,16 @@
-import type { AppleMusicAuth, LoginResult } from '../apple-music-auth.js';
-import { type AppleMusicAuthError, isAppleMusicAuthError } from '../errors.js';
+import type { AppleMusicAuthError } from '../errors.js';
 import { readBodyText } from '../http/request-body.js';
 import { MAX_CALLBACK_BODY_BYTES } from '../protocol/callback-payload.js';
 import type { SessionAccess } from '../state/state-store.js';
-import type { FlowRequest, StepReply } from './login-steps.js';
+import type { CallbackSettlement } from './callback-settlement.js';
+import type { LoginResult } from './login-flow.js';
+import type {
+  CallbackOutcome,
+  CallbackRequest,
+  FlowRequest,
+  LoginRequest,
+  StepReply,
+} from './login-steps.js';
 
 /** Per-request options of `handleLogin`. */
 export interface HandleLoginOptions {
@@ -29,23 +36,38 @@ export interface HandleCallbackOptions {
   onError?: (error: AppleMusicAuthError, request: Request) => Response | Promise<Response>;
 }
 
-type Steps = Pick<
-  AppleMusicAuth,
-  'loginStep' | 'callbackStep' | 'failureReply' | 'developerTokenStep' | 'loginRequiredStep'
->;
+/** The steps the handlers write as `Response`s. */
+interface Steps {
+  loginStep(request: LoginRequest): Promise<StepReply>;
+  callbackStep(request: CallbackRequest): Promise<CallbackOutcome>;
+  settleCallback<Answer>(
+    outcome: CallbackOutcome,
+    request: FlowRequest,
+    settlement: CallbackSettlement<Answer>,
+  ): Promise<Answer>;
+  developerTokenStep(request: FlowRequest): Promise<StepReply>;
+  loginRequiredStep(request: FlowRequest): StepReply;
+}
+
+/** The routes on web-standard `Request`/`Response`. */
+export interface WebHandlers {
+  /** The login route on web-standard objects (`?returnTo=` is honoured). */
+  handleLogin(request: Request, options?: HandleLoginOptions): Promise<Response>;
+  /** The callback route on web-standard objects; `onSuccess` decides the answer. */
+  handleCallback(request: Request, options?: HandleCallbackOptions): Promise<Response>;
+  /** The developer-token route on web-standard objects. */
+  handleDeveloperToken(request: Request): Promise<Response>;
+  /** `loginRequiredStep` on web-standard objects: the answer of a guard that found no usable token. */
+  handleLoginRequired(request: Request): Response;
+}
 
 /**
  * The login and callback routes on web-standard `Request`/`Response`, for
  * Node (through `@apple-music-auth/core/node`), Bun, Deno, Workers, Hono and
- * Next route handlers: the adapter kit's steps, written as `Response`s.
+ * Next route handlers: the steps, written as `Response`s.
  * Every callback answer, the app's own included, clears the state cookie.
  */
-export function createWebHandlers(
-  steps: Steps,
-): Pick<
-  AppleMusicAuth,
-  'handleLogin' | 'handleCallback' | 'handleDeveloperToken' | 'handleLoginRequired'
-> {
+export function createWebHandlers(steps: Steps): WebHandlers {
   const flowRequest = (request: Request, session: SessionAccess | undefined): FlowRequest => ({
     method: request.method,
     url: request.url,
@@ -72,24 +94,15 @@ export function createWebHandlers(
         ...input,
         body: () => readBodyText(request, MAX_CALLBACK_BODY_BYTES),
       });
-      let { error } = outcome;
-      if (outcome.result !== undefined && onSuccess !== undefined) {
-        try {
-          return withCookies(await onSuccess(outcome.result, request), outcome.setCookies);
-        } catch (thrown) {
-          if (!isAppleMusicAuthError(thrown)) throw thrown;
-          error = thrown;
-        }
-      }
-      if (error === undefined) return toResponse(outcome);
-      if (onError !== undefined) {
-        return withCookies(await onError(error, request), outcome.setCookies);
-      }
-      return toResponse(
-        error === outcome.error
-          ? outcome
-          : steps.failureReply(error, input, outcome.result?.returnTo),
-      );
+      return steps.settleCallback(outcome, input, {
+        send: toResponse,
+        onSuccess:
+          onSuccess &&
+          (async (result) => withCookies(await onSuccess(result, request), outcome.setCookies)),
+        onError:
+          onError &&
+          (async (error) => withCookies(await onError(error, request), outcome.setCookies)),
+      });
     },
   };
 }

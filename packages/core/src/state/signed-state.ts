@@ -150,7 +150,34 @@ export async function createState(options: CreateStateOptions): Promise<string> 
   if (typeof nonce !== 'string' || nonce === '' || nonce.length > MAX_NONCE_LENGTH) {
     throw invalidOptions('nonce', 'expected a non-empty string, such as one from `createNonce()`.');
   }
-  const returnTo = options.returnTo === undefined ? undefined : normalizeReturnTo(options.returnTo);
+  return signState(
+    { signingSecret: signingSecret as string, maxAgeSeconds, now },
+    nonce,
+    options.returnTo,
+  );
+}
+
+/** What signs a state, checked once (by {@link createState}'s caller or the cookie store). */
+export interface StateSigning {
+  /** The secret that signs: the first of `state.secret`. */
+  signingSecret: string;
+  /** The state's lifetime in seconds. */
+  maxAgeSeconds: number;
+  /** Clock in milliseconds since the epoch. */
+  now: () => number;
+}
+
+/**
+ * {@link createState} on values checked once, for the cookie store's logins:
+ * only the `returnTo` of each login is checked here.
+ */
+export async function signState(
+  signing: StateSigning,
+  nonce: string,
+  returnToInput: string | undefined,
+): Promise<string> {
+  const { signingSecret, maxAgeSeconds, now } = signing;
+  const returnTo = returnToInput === undefined ? undefined : normalizeReturnTo(returnToInput);
   const issuedAt = Math.floor(now() / 1000);
   const claims: Record<string, string | number> = { nh: hashNonce(nonce) };
   if (returnTo !== undefined) claims.rt = returnTo;
@@ -300,6 +327,18 @@ function verifySignature(
 export async function verifyState(options: VerifyStateOptions): Promise<VerifiedState> {
   const secrets = assertStateSecret(options.secret, 'secret');
   const now = clockOption('now', options.now);
+  return checkState(options, secrets, now);
+}
+
+/**
+ * {@link verifyState} with the secrets and the clock checked once, for the
+ * cookie store's callbacks; throws the same state errors.
+ */
+export async function checkState(
+  options: Pick<VerifyStateOptions, 'state' | 'nonce'>,
+  secrets: readonly string[],
+  now: () => number,
+): Promise<VerifiedState> {
   const { state, nonce } = options;
   if (state === undefined || state === null || state === '') {
     throw stateMissing('the callback carried no state');

@@ -6,15 +6,15 @@ import { normalizeReturnTo } from '../http/return-to.js';
 import {
   assertMaxAgeSeconds,
   assertStateSecret,
+  checkState,
   createNonce,
-  createState,
   hashNonce,
+  signState,
   stateExpired,
   stateMalformed,
   stateMismatch,
   stateMissing,
   stateReplayed,
-  verifyState,
 } from './signed-state.js';
 import {
   createMemorySingleUseStore,
@@ -81,7 +81,7 @@ export interface ConsumedState {
  *
  * Every callback response, whatever its outcome, carries
  * {@link StateStore.clearingSetCookies}, so that no login attempt leaves a
- * nonce behind; the adapter kit adds them for you.
+ * nonce behind; the steps add them for you.
  */
 export interface StateStore {
   /**
@@ -154,7 +154,7 @@ export interface CookieStateStoreOptions {
  * The stateless store: `issue` puts a random nonce into an HttpOnly,
  * SameSite=Lax cookie (a `__Host-` cookie over https) and returns a signed,
  * expiring state that carries the nonce's hash; `consume` reads the cookie,
- * checks the state against it with {@link verifyState}, and marks it used in
+ * checks the state against it (`verifyState`'s checks), and marks it used in
  * `usedStates`, so a replay is refused with `ERR_STATE_REPLAYED`. Every
  * instance that shares the secret can finish a login another started.
  *
@@ -177,6 +177,8 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
     );
   }
   const hostPrefixed = cookieName.startsWith('__Host-');
+  // Checked once, here: each login and callback signs and verifies with them as they are.
+  const signing = { signingSecret: secret[0] as string, maxAgeSeconds, now };
 
   /** The cookie's name and scope for this request: `__Host-` over https, as given over http. */
   const scope = (request: StateStoreRequest): { name: string; path: string; secure: boolean } => {
@@ -211,19 +213,14 @@ export function createCookieStateStore(options: CookieStateStoreOptions): StateS
     async issue(request, { returnTo }) {
       if (await usedStates.isFull?.()) throw usedStatesFull();
       const nonce = createNonce();
-      const state = await createState({ secret, nonce, returnTo, maxAgeSeconds, now });
+      const state = await signState(signing, nonce, returnTo);
       return { state, setCookies: [cookie(request, nonce, maxAgeSeconds)] };
     },
     async consume(request, state) {
       const { name } = scope(request);
       const nonce =
         typeof request.cookieHeader === 'string' ? parse(request.cookieHeader)[name] : undefined;
-      const verified = await verifyState({
-        state: state as string | undefined,
-        nonce,
-        secret,
-        now,
-      });
+      const verified = await checkState({ state: state as string | undefined, nonce }, secret, now);
       const ttlSeconds = Math.ceil((verified.expiresAt - now()) / 1000);
       if (!(await usedStates.consume(verified.id, ttlSeconds))) throw stateReplayed();
       return { returnTo: verified.returnTo };

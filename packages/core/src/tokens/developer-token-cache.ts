@@ -66,19 +66,49 @@ export function createDeveloperTokenCache(
     );
   }
   inspectPrivateKey(privateKey);
-
-  const renewMs = lifetimeSeconds * 1000 * renewBefore;
   let key: Promise<CryptoKey> | undefined;
+  return developerTokenCache({
+    teamId,
+    keyId,
+    lifetimeSeconds,
+    origins,
+    renewBefore,
+    now,
+    key: () => {
+      key ??= importPrivateKey(privateKey);
+      return key;
+    },
+  });
+}
+
+/** What a token cache signs with, checked once; `key` imports the key (once, shared by caches). */
+export interface CheckedTokenCacheOptions {
+  teamId: string;
+  keyId: string;
+  lifetimeSeconds: number;
+  origins: string[];
+  renewBefore: number;
+  now: () => number;
+  key: () => Promise<CryptoKey>;
+}
+
+/**
+ * {@link createDeveloperTokenCache} on checked values, for the caches one
+ * `createAppleMusicAuth` keeps (the server's, one per browser origin): they
+ * share one imported key, and nothing is checked again when one is added.
+ */
+export function developerTokenCache(options: CheckedTokenCacheOptions): DeveloperTokenCache {
+  const { teamId, keyId, lifetimeSeconds, origins, renewBefore, now } = options;
+  const renewMs = lifetimeSeconds * 1000 * renewBefore;
   let current: { token: string; expiresAt: number } | undefined;
   let signing: Promise<string> | undefined;
 
   async function sign(): Promise<string> {
-    key ??= importPrivateKey(privateKey);
     const signedAt = now();
     const token = await signDeveloperToken({
       teamId,
       keyId,
-      privateKey: await key,
+      privateKey: await options.key(),
       expiresIn: lifetimeSeconds,
       origins,
       now: new Date(signedAt),

@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../config/options.js';
-import { createDeveloperTokenCache, type DeveloperTokenCache } from './developer-token-cache.js';
+import { type DeveloperTokenCache, developerTokenCache } from './developer-token-cache.js';
+import { importPrivateKey } from './keys.js';
 
 /** The longest life of the developer token a page sees: a day, plenty for a page used for minutes. */
 export const BROWSER_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -7,21 +8,30 @@ export const BROWSER_TOKEN_LIFETIME_SECONDS = 86_400;
 /** At most this many origins not listed in `appOrigins` (loopback ones in development) keep a browser token. */
 export const MAX_OTHER_ORIGINS = 8;
 
-/** One developer token cache for the given `origin` claim. */
-export function tokenCache(
-  resolved: ResolvedOptions,
-  origins: readonly string[],
-  expiresIn: number,
-): DeveloperTokenCache {
-  return createDeveloperTokenCache({
-    teamId: resolved.teamId,
-    keyId: resolved.keyId,
-    privateKey: resolved.privateKey,
-    expiresIn,
-    origins: [...origins],
-    now: resolved.now,
-    renewBefore: resolved.renewBefore,
-  });
+/** Makes the developer token caches of one `createAppleMusicAuth`, from its resolved options. */
+export type TokenCaches = (origins: readonly string[], expiresIn: number) => DeveloperTokenCache;
+
+/**
+ * The token caches of one `createAppleMusicAuth`: every one (the server's,
+ * each browser origin's) signs with the resolved options and one key,
+ * imported once, on the first signing.
+ */
+export function createTokenCaches(resolved: ResolvedOptions): TokenCaches {
+  let key: Promise<CryptoKey> | undefined;
+  const loadKey = () => {
+    key ??= importPrivateKey(resolved.privateKey);
+    return key;
+  };
+  return (origins, expiresIn) =>
+    developerTokenCache({
+      teamId: resolved.teamId,
+      keyId: resolved.keyId,
+      lifetimeSeconds: expiresIn,
+      origins: [...origins],
+      renewBefore: resolved.renewBefore,
+      now: resolved.now,
+      key: loadKey,
+    });
 }
 
 /**
@@ -35,14 +45,14 @@ export function tokenCache(
  */
 export function createBrowserTokens(
   resolved: ResolvedOptions,
+  tokenCache: TokenCaches,
 ): (origin: string) => DeveloperTokenCache {
   const expiresIn = Math.min(BROWSER_TOKEN_LIFETIME_SECONDS, resolved.expiresIn);
   if (!resolved.originClaim) {
-    const shared = tokenCache(resolved, [], expiresIn);
+    const shared = tokenCache([], expiresIn);
     return () => shared;
   }
-  const cacheFor = (origin: string) =>
-    tokenCache(resolved, [origin, ...resolved.origins], expiresIn);
+  const cacheFor = (origin: string) => tokenCache([origin, ...resolved.origins], expiresIn);
   const listed = new Set(resolved.appOrigins);
   const kept = new Map<string, DeveloperTokenCache>();
   const others = new Map<string, DeveloperTokenCache>();

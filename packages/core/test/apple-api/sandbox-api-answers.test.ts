@@ -4,12 +4,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { type Sandbox, startSandbox } from '@apple-music-auth/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AppleMusicAPIError,
-  type AppleMusicAuth,
-  createAppleMusicAuth,
-  TokenError,
-} from '../../src/index.js';
+import { AppleMusicAPIError } from '../../src/errors.js';
+import { type AppleMusicAuth, createAppleMusicAuth, TokenError } from '../../src/index.js';
 
 const teamId = 'TEAM123456';
 const keyId = 'KEY1234567';

@@ -7,11 +7,11 @@ import {
   APPLE_ENDPOINTS,
   type AppleMusicAuthError,
   type AppleMusicAuthOptions,
-  createAppleMusicAuth,
   MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS,
 } from '../../src/index.js';
 import { thrownBy } from '../support/errors.js';
 import { generateP256 } from '../support/generated-keys.js';
+import { createAuthWithFlow } from '../support/login-flow.js';
 import { wrongKeys } from '../support/wrong-keys.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -28,7 +28,7 @@ const valid = {
 
 /** `createAppleMusicAuth` with options the types would refuse: what JavaScript callers can pass. */
 function create(options: unknown) {
-  return createAppleMusicAuth(options as AppleMusicAuthOptions);
+  return createAuthWithFlow(options as AppleMusicAuthOptions);
 }
 
 /** Asserts that `options` are refused at construction with a message naming `field`. */
@@ -522,6 +522,7 @@ describe('createAppleMusicAuth: routes and origins', () => {
     expect(accepted(valid).routes).toEqual({
       loginPath: '/auth/apple-music',
       callbackPath: '/auth/apple-music/callback',
+      developerTokenPath: '/auth/apple-music/developer-token',
       callbackURL: CALLBACK_URL,
       returnToParam: 'returnTo',
     });

@@ -12,6 +12,7 @@ import {
   startSandbox,
 } from '@apple-music-auth/sandbox';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { verifyMusicUserToken } from '../../src/apple-api/client.js';
 import { SANDBOX_URL_VARIABLE, sandboxEndpoints } from '../../src/config/sandbox-endpoints.js';
 import {
   type AppleMusicAuth,
@@ -20,7 +21,6 @@ import {
   createAppleMusicClient,
   isAppleMusicAuthError,
   type LoginResult,
-  verifyMusicUserToken,
 } from '../../src/index.js';
 import { APPLE_ENDPOINTS } from '../../src/protocol/apple-endpoints.js';
 

@@ -13,11 +13,13 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const CORE_ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+const FAILURE_PAGE = fileURLToPath(new URL('../../src/pages/failure-page.ts', import.meta.url));
 
 /** The app built into the snapshot: it draws a nonce while it is built, and reports fresh ones on start. */
 const SNAPSHOT_APP = `
 import v8 from 'node:v8';
-import { createNonce, renderErrorPage } from ${JSON.stringify(CORE_ENTRY)};
+import { createNonce } from ${JSON.stringify(CORE_ENTRY)};
+import { renderErrorPage } from ${JSON.stringify(FAILURE_PAGE)};
 
 const built = createNonce();
 v8.startupSnapshot.setDeserializeMainFunction(() => {

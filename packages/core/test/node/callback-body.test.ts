@@ -7,8 +7,9 @@ import { createServer, type IncomingMessage, request, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 import bodyParser from 'body-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAppleMusicAuthError, MAX_CALLBACK_BODY_BYTES, parseCallback } from '../../src/index.js';
+import { isAppleMusicAuthError, MAX_CALLBACK_BODY_BYTES } from '../../src/index.js';
 import { readCallbackBody } from '../../src/node/index.js';
+import { parseCallback } from '../../src/protocol/callback-payload.js';
 
 type Middleware = (
   req: IncomingMessage,

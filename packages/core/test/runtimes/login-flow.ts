@@ -63,9 +63,9 @@ export async function runLoginFlow(
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
         body: new URLSearchParams({
-          [core.CALLBACK_FIELDS.state]: state,
-          [core.CALLBACK_FIELDS.musicUserToken]: config.musicUserToken,
-          [core.CALLBACK_FIELDS.restricted]: '0',
+          state,
+          music_user_token: config.musicUserToken,
+          restricted: '0',
         }),
       }),
       {

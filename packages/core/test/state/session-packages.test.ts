@@ -16,11 +16,11 @@ import koaSession from 'koa-session';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type AppleMusicAuth,
-  type CallbackOutcome,
   createAppleMusicAuth,
   type SessionAccess,
   sessionFromObject,
 } from '../../src/index.js';
+import type { CallbackOutcome } from '../../src/routes/login-steps.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const SECRET = 'a-session-secret-that-is-long-enough-0123456789';
