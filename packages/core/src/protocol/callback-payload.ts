@@ -1,5 +1,4 @@
 import { describeValue } from '../config/describe-value.js';
-import { utf8Length } from '../crypto/utf8.js';
 import { AppleMusicAuthError, AuthorizationError, type AuthorizationErrorCode } from '../errors.js';
 import { jsonObjectKeys } from '../http/json-object-keys.js';
 
@@ -88,8 +87,11 @@ function describeKey(key: string): string {
   return JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
 }
 
-function checkSize(bytes: number): void {
-  if (bytes > MAX_CALLBACK_BODY_BYTES) {
+const encoder = new TextEncoder();
+
+/** Refuses `text` when its UTF-8 form is over {@link MAX_CALLBACK_BODY_BYTES}. */
+function checkSize(text: string): void {
+  if (encoder.encode(text).length > MAX_CALLBACK_BODY_BYTES) {
     throw invalidCallback(`it is larger than ${MAX_CALLBACK_BODY_BYTES} bytes`, 413);
   }
 }
@@ -117,7 +119,7 @@ function toEntries(
   options: ParseCallbackOptions,
 ): { entries: Array<[string, unknown]>; json: boolean } {
   if (typeof body === 'string') {
-    checkSize(utf8Length(body));
+    checkSize(body);
     const contentType = options.contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
     const json =
       contentType === 'application/json' ||
@@ -136,7 +138,7 @@ function toEntries(
     return { entries: [...new URLSearchParams(body)], json: false };
   }
   if (body instanceof URLSearchParams) {
-    checkSize(utf8Length(body.toString()));
+    checkSize(body.toString());
     return { entries: [...body], json: false };
   }
   if (body === undefined || body === null) {
@@ -153,7 +155,7 @@ function toEntries(
   } catch {
     throw invalidCallback('it cannot be serialized to measure its size');
   }
-  checkSize(utf8Length(serialized));
+  checkSize(serialized);
   const entries = Object.entries(body).filter(([, value]) => value !== undefined);
   return { entries, json: true };
 }
