@@ -75,6 +75,7 @@ function invalidCallback(problem: string, status = 400): AppleMusicAuthError {
   return new AppleMusicAuthError(
     'ERR_CALLBACK_INVALID',
     `Invalid Apple Music callback body: ${problem}. The callback expects what the bridge page ` +
+      // Stryker disable next-line StringLiteral: message wording only
       `posts: ${CALLBACK_FIELDS.musicUserToken}, ${CALLBACK_FIELDS.restricted} and ` +
       `${CALLBACK_FIELDS.state}, or ${CALLBACK_FIELDS.error} and ${CALLBACK_FIELDS.state}; start ` +
       'the login again from the login route.',
@@ -120,6 +121,7 @@ function toEntries(
 ): { entries: Array<[string, unknown]>; json: boolean } {
   if (typeof body === 'string') {
     checkSize(body);
+    // Stryker disable next-line OptionalChaining: split always returns at least one element, so [0] is never undefined
     const contentType = options.contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
     const json =
       contentType === 'application/json' ||
@@ -127,6 +129,7 @@ function toEntries(
     if (!json && contentType !== undefined && contentType !== 'application/x-www-form-urlencoded') {
       throw invalidCallback(
         `its content type ${describeKey(contentType)} is not supported; send ` +
+          // Stryker disable next-line StringLiteral: message wording only
           'application/x-www-form-urlencoded (as the bridge page does) or application/json',
       );
     }
@@ -135,10 +138,12 @@ function toEntries(
       const root = parseJson(body);
       return { entries: jsonObjectKeys(body).map((key) => [key, root[key]]), json: true };
     }
+    // Stryker disable next-line BooleanLiteral: the json flag only lets `restricted` be a boolean, and a form (text or URLSearchParams) only has string values
     return { entries: [...new URLSearchParams(body)], json: false };
   }
   if (body instanceof URLSearchParams) {
     checkSize(body.toString());
+    // Stryker disable next-line BooleanLiteral: the json flag only lets `restricted` be a boolean, and a form (text or URLSearchParams) only has string values
     return { entries: [...body], json: false };
   }
   if (body === undefined || body === null) {
@@ -181,6 +186,7 @@ function collectFields(entries: Array<[string, unknown]>, json: boolean): Map<Fi
         `the field ${describeKey(key)} is ${describeValue(value)}, not a string`,
       );
     }
+    // Stryker disable next-line ConditionalExpression: the only other value that gets here is a boolean restricted, whose text (true or false) has no control character
     if (typeof value === 'string' && CONTROL_CHARACTER.test(value)) {
       throw invalidCallback(`the field ${describeKey(key)} contains control characters`);
     }
@@ -218,6 +224,7 @@ function readErrorValue(value: string): CallbackErrorValue {
   const known = CALLBACK_ERRORS.find((candidate) => candidate === value);
   if (known === undefined) {
     throw invalidCallback(
+      // Stryker disable next-line StringLiteral: message wording only
       `the error ${describeKey(value)} is unknown; expected one of ${CALLBACK_ERRORS.join(', ')}`,
     );
   }
