@@ -73,7 +73,9 @@ const config :Workerd.Config = (
 describe('in workerd (Cloudflare Workers)', () => {
   it('bundles core without Node.js built-ins or undici', async () => {
     const { inputs } = await bundleWorker();
-    expect(inputs).toContainEqual(expect.stringMatching(/core\/dist\/default-transport\.js$/));
+    expect(inputs).toContainEqual(
+      expect.stringMatching(/core\/dist\/apple-api\/default-transport\.js$/),
+    );
     expect(
       inputs.filter((input) => /^node:|\/undici\/|default-transport\.node/.test(input)),
     ).toEqual([]);
