@@ -90,9 +90,16 @@ function describeKey(key: string): string {
 
 const encoder = new TextEncoder();
 
+/**
+ * Where a body is encoded to be measured: 4 bytes (the longest UTF-8
+ * character) more than the limit, so a body over the limit fills it past the
+ * limit even when it does not fit, and a long one is not encoded to its end.
+ */
+const sizeProbe = new Uint8Array(MAX_CALLBACK_BODY_BYTES + 4);
+
 /** Refuses `text` when its UTF-8 form is over {@link MAX_CALLBACK_BODY_BYTES}. */
 function checkSize(text: string): void {
-  if (encoder.encode(text).length > MAX_CALLBACK_BODY_BYTES) {
+  if (encoder.encodeInto(text, sizeProbe).written > MAX_CALLBACK_BODY_BYTES) {
     throw invalidCallback(`it is larger than ${MAX_CALLBACK_BODY_BYTES} bytes`, 413);
   }
 }
