@@ -9,7 +9,6 @@ export default mutationConfig([
   'src/tokens/developer-token.ts',
   'src/http/request-body.ts',
   'src/crypto/constant-time.ts',
-  'src/crypto/sha256.ts',
   'src/routes/web-handlers.ts',
   'src/http/request-origin.ts',
 ]);

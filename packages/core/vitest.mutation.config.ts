@@ -14,7 +14,6 @@ export default defineProject({
       'test/http/{request-body,return-to,request-origin}.test.ts',
       'test/node/{callback-body,web-converters,flow-request}.test.ts',
       'test/tokens/developer-token.test.ts',
-      'test/crypto/sha256.test.ts',
       'test/routes/{developer-token-route,web-handlers,login-required}.test.ts',
       'test/config/options.test.ts',
       'test/{exact-limits,hostile-requests,apple-music-auth}.test.ts',

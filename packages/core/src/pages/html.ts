@@ -1,4 +1,3 @@
-import { encodeBase64 } from '../crypto/base64.js';
 import { randomBytes } from '../crypto/random-bytes.js';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -23,5 +22,5 @@ export function escapeHTML(text: string): string {
 
 /** A fresh CSP nonce: 16 random bytes, base64. */
 export function createCSPNonce(): string {
-  return encodeBase64(randomBytes(16));
+  return btoa(String.fromCharCode(...randomBytes(16)));
 }

@@ -162,6 +162,7 @@ export interface CookieStateStoreOptions {
  */
 export function createCookieStateStore(options: CookieStateStoreOptions): StateStore {
   if (typeof options !== 'object' || options === null) {
+    // Stryker disable next-line StringLiteral: message wording only
     throw invalidOptions('options', 'expected an object with `secret` and `cookiePath`.');
   }
   const secret = assertStateSecret(options.secret, 'secret');
@@ -242,6 +243,7 @@ export function assertCookieName(field: string, value: unknown): string {
   if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
     throw invalidOptions(
       field,
+      // Stryker disable next-line StringLiteral: message wording only
       `expected a cookie name made of letters, digits and !#$%&'*+-.^_\`|~, such as '${DEFAULT_STATE_COOKIE_NAME}'.`,
     );
   }
@@ -282,6 +284,7 @@ export function assertSingleUseStore(
   ) {
     throw invalidOptions(
       field,
+      // Stryker disable next-line StringLiteral: message wording only
       'expected an object with `consume(id, ttlSeconds)` answering whether the id was fresh, and optionally `isFull()` (see SingleUseStore).',
     );
   }
@@ -337,9 +340,11 @@ function requireSession(request: StateStoreRequest): SessionAccess {
 /** Reads what the session holds under the key: a pending login, a used one, or nothing. */
 function readStored(value: unknown): PendingLogin | UsedLogin | undefined {
   if (value === undefined || value === null) return undefined;
+  // Stryker disable next-line StringLiteral: message wording only
   const malformed = () => stateMalformed('the session holds something else under its key');
   if (typeof value !== 'object') throw malformed();
   const { state, used, returnTo, expiresAt } = value as Record<string, unknown>;
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number, so the typeof test alone changes nothing
   if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) throw malformed();
   if (typeof used === 'string') return { used, expiresAt };
   if (
@@ -372,6 +377,7 @@ function readStored(value: unknown): PendingLogin | UsedLogin | undefined {
  */
 export function createSessionStateStore(options: SessionStateStoreOptions = {}): StateStore {
   if (typeof options !== 'object' || options === null) {
+    // Stryker disable next-line StringLiteral: message wording only
     throw invalidOptions('options', 'expected an object (all its fields are optional).');
   }
   const key = assertSessionKey('key', options.key);
@@ -400,6 +406,7 @@ export function createSessionStateStore(options: SessionStateStoreOptions = {}):
         throw stateMissing('the callback carried no state');
       }
       if (typeof state !== 'string') throw stateMismatch();
+      // Stryker disable next-line StringLiteral: message wording only
       if (stored === undefined) throw stateMissing('this session has no pending login');
       if ('used' in stored) {
         if (now() < stored.expiresAt && constantTimeEqual(stored.used, state)) {
@@ -427,6 +434,7 @@ export function assertSessionKey(field: string, value: unknown): string {
   if (typeof value !== 'string' || value === '' || value.length > 100) {
     throw invalidOptions(
       field,
+      // Stryker disable next-line StringLiteral: message wording only
       `expected a non-empty string of at most 100 characters, such as '${DEFAULT_STATE_SESSION_KEY}'.`,
     );
   }

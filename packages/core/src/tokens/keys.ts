@@ -1,6 +1,5 @@
 import { importJWK, importPKCS8 } from 'jose';
 import { describeValue } from '../config/describe-value.js';
-import { decodeBase64, encodeBase64 } from '../crypto/base64.js';
 import { AppleMusicAuthError } from '../errors.js';
 
 /**
@@ -161,7 +160,7 @@ function inspectText(raw: string, mayBeWrapped: boolean): InspectedPrivateKey {
       `the value is not a key: it is plain text (words separated by spaces), ${NOT_A_KEY_SHAPE}.`,
     );
   }
-  const bytes = decodeBase64(text.replace(/\s+/g, ''));
+  const bytes = base64Bytes(text.replace(/\s+/g, ''));
   if (bytes === undefined) throw invalidKey(`the value is not a key: it is ${NOT_A_KEY_SHAPE}.`);
   if (bytes[0] === 0x30) return inspectDer(bytes);
   const decoded = new TextDecoder().decode(bytes);
@@ -174,6 +173,22 @@ function inspectText(raw: string, mayBeWrapped: boolean): InspectedPrivateKey {
 /** What a key's text must look like, for the messages about text that is not one. */
 const NOT_A_KEY_SHAPE =
   'neither a PEM key (a "-----BEGIN PRIVATE KEY-----" line, base64, a "-----END PRIVATE KEY-----" line) nor base64';
+
+/**
+ * Bytes of standard or URL-safe base64 text (whitespace already removed),
+ * read with the platform's `atob`, or `undefined` when the text is not base64.
+ */
+function base64Bytes(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) && !/^[A-Za-z0-9_-]+={0,2}$/.test(text)) {
+    return undefined;
+  }
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Undoes what copying a PEM through env vars, JSON and shells does to it. */
 function normalizeText(raw: string): string {
@@ -235,7 +250,7 @@ function pemBody(text: string): Uint8Array {
       `the PEM has no "${footer}" line; the key was probably cut short when copied.`,
     );
   }
-  const bytes = decodeBase64(text.slice(start, end).replace(/\s+/g, ''));
+  const bytes = base64Bytes(text.slice(start, end).replace(/\s+/g, ''));
   if (bytes === undefined || bytes.length === 0) {
     throw invalidKey(
       'the text between the BEGIN and END lines is not valid base64; the key was damaged when copied.',
@@ -275,7 +290,8 @@ function inspectDer(der: Uint8Array): InspectedPrivateKey {
     const curve = (kind.curve && OTHER_CURVES[kind.curve]) ?? 'a curve other than P-256';
     throw invalidKey(`the key is an EC key on ${curve}; developer tokens need P-256 (ES256).`);
   }
-  const lines = encodeBase64(der).match(/.{1,64}/g) ?? [];
+  const binary = Array.from(der, (byte) => String.fromCharCode(byte)).join('');
+  const lines = btoa(binary).match(/.{1,64}/g) ?? [];
   const pem = `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----`;
   return { kind: 'pkcs8', pem };
 }

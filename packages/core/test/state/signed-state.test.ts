@@ -77,6 +77,22 @@ describe('createState', () => {
     expect(valid).toBe(true);
   });
 
+  it('signs as jose verifies with secrets longer than a hash block and outside ASCII', async () => {
+    for (const secret of [
+      's'.repeat(65),
+      'x'.repeat(200),
+      'ein Geheimnis für den Zustand, 状態 🎵',
+    ]) {
+      const nonce = 'nonce with ünïcödé';
+      const state = await createState({ secret, nonce });
+      const { payload } = await jwtVerify(state, encoder.encode(secret), { algorithms: ['HS256'] });
+      expect(payload.nh).toBe(await sha256Base64url(nonce));
+      await expect(verifyState({ state, nonce, secret })).resolves.toMatchObject({
+        id: payload.nh,
+      });
+    }
+  });
+
   it('carries the SHA-256 of the nonce, never the nonce itself', async () => {
     const nonce = createNonce();
     const state = await createState({ secret: SECRET, nonce });
