@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { createDefaultTransport } from '#default-transport';
-import { dispatcherOption, MAX_TIMER_MS, numberOption } from '../config/option-checks.js';
+import { dispatcherOption, MAX_TIMER_MS, numberOption } from '../checks/option-checks.js';
 import { sandboxFromEnvironment, sandboxWarning } from '../config/sandbox-endpoints.js';
 import { invalidOptions } from '../errors.js';
 import { APPLE_ENDPOINTS, parseEndpointOption } from '../protocol/apple-endpoints.js';

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { isRecord } from '../config/option-checks.js';
+import { isRecord } from '../checks/option-checks.js';
 import { AppleMusicAPIError, invalidOptions } from '../errors.js';
 import { type AppleMusicClientOptions, resolveClientOptions } from './client-options.js';
 import { type AppleMusicFetchOptions, prepareRequest, VISIBLE_ASCII } from './request.js';

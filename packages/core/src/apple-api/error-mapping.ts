@@ -1,4 +1,4 @@
-import { isRecord } from '../config/option-checks.js';
+import { isRecord } from '../checks/option-checks.js';
 import { AppleMusicAPIError, AppleMusicAuthError, TokenError } from '../errors.js';
 import type { Failure } from './attempt-outcome.js';
 import type { CallContext } from './request.js';

@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS, numberOption } from '../config/option-checks.js';
+import { MAX_TIMER_MS, numberOption } from '../checks/option-checks.js';
 import { invalidOptions } from '../errors.js';
 import { parseOriginOption } from '../http/http-url.js';
 import {

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { clockOption, dispatcherOption, isRecord, numberOption } from '../checks/option-checks.js';
 import { invalidOptions } from '../errors.js';
 import { parseHttpURLOption } from '../http/http-url.js';
 import { assertMaxAgeSeconds, assertStateSecret } from '../state/signed-state.js';
@@ -14,7 +15,6 @@ import { RENEW_BEFORE_RANGE } from '../tokens/developer-token-cache.js';
 import { readKeyFileSync } from '../tokens/key-file.js';
 import { inspectPrivateKey, type PrivateKeyInput } from '../tokens/keys.js';
 import { isProduction } from './environment.js';
-import { clockOption, dispatcherOption, isRecord, numberOption } from './option-checks.js';
 import { resolveAppEndpoints } from './sandbox-endpoints.js';
 
 /** Where a login's state lives between the login page and the callback, and for how long. */

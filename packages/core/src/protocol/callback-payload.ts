@@ -1,4 +1,4 @@
-import { describeValue } from '../config/describe-value.js';
+import { describeValue } from '../checks/describe-value.js';
 import { AppleMusicAuthError, AuthorizationError, type AuthorizationErrorCode } from '../errors.js';
 import { jsonObjectKeys } from '../http/json-object-keys.js';
 

@@ -1,7 +1,7 @@
 import { type _HMAC, hmac } from '@noble/hashes/hmac.js';
 import { type _SHA256, sha256 } from '@noble/hashes/sha2.js';
 import { base64url } from 'jose';
-import { clockOption, numberOption } from '../config/option-checks.js';
+import { clockOption, numberOption } from '../checks/option-checks.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import { randomBytes } from '../crypto/random-bytes.js';
 import { AppleMusicAuthError, invalidOptions } from '../errors.js';

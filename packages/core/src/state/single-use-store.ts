@@ -1,4 +1,4 @@
-import { clockOption, numberOption } from '../config/option-checks.js';
+import { clockOption, numberOption } from '../checks/option-checks.js';
 import { AppleMusicAuthError, invalidOptions } from '../errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import { parse, serialize } from 'cookie';
-import { clockOption } from '../config/option-checks.js';
+import { clockOption } from '../checks/option-checks.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import { invalidOptions } from '../errors.js';
 import { normalizeReturnTo } from '../http/return-to.js';

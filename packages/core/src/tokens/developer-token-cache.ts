@@ -1,4 +1,4 @@
-import { clockOption, type NumberOptionRange, numberOption } from '../config/option-checks.js';
+import { clockOption, type NumberOptionRange, numberOption } from '../checks/option-checks.js';
 import { invalidOptions } from '../errors.js';
 import { checkTokenClaims, signDeveloperToken } from './developer-token.js';
 import { importPrivateKey, inspectPrivateKey, type PrivateKeyInput } from './keys.js';

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { describeValue } from '../config/describe-value.js';
+import { describeValue } from '../checks/describe-value.js';
 import { invalidOptions } from '../errors.js';
 import { isLoopbackHost } from '../http/http-url.js';
 import { importPrivateKey, type PrivateKeyInput } from './keys.js';

@@ -1,5 +1,5 @@
 import { importJWK, importPKCS8 } from 'jose';
-import { describeValue } from '../config/describe-value.js';
+import { describeValue } from '../checks/describe-value.js';
 import { AppleMusicAuthError } from '../errors.js';
 
 /**

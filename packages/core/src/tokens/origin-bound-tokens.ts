@@ -1,6 +1,22 @@
-import type { ResolvedOptions } from '../config/options.js';
 import { type DeveloperTokenCache, developerTokenCache } from './developer-token-cache.js';
-import { importPrivateKey } from './keys.js';
+import { importPrivateKey, type PrivateKeyInput } from './keys.js';
+
+/** What the token caches of one `createAppleMusicAuth` sign with: its resolved options' token part. */
+export interface TokenSettings {
+  teamId: string;
+  keyId: string;
+  privateKey: PrivateKeyInput;
+  /** The server token's lifetime in seconds; the browser's is at most a day. */
+  expiresIn: number;
+  /** More origins for the browser token's `origin` claim. */
+  origins: readonly string[];
+  /** Whether the browser token has an `origin` claim. */
+  originClaim: boolean;
+  /** The app's listed origins, each of which keeps its browser token for good. */
+  appOrigins: readonly string[] | undefined;
+  renewBefore: number;
+  now: () => number;
+}
 
 /** The longest life of the developer token a page sees: a day, plenty for a page used for minutes. */
 export const BROWSER_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -16,7 +32,7 @@ export type TokenCaches = (origins: readonly string[], expiresIn: number) => Dev
  * each browser origin's) signs with the resolved options and one key,
  * imported once, on the first signing.
  */
-export function createTokenCaches(resolved: ResolvedOptions): TokenCaches {
+export function createTokenCaches(resolved: TokenSettings): TokenCaches {
   let key: Promise<CryptoKey> | undefined;
   const loadKey = () => {
     key ??= importPrivateKey(resolved.privateKey);
@@ -44,7 +60,7 @@ export function createTokenCaches(resolved: ResolvedOptions): TokenCaches {
  * oldest dropped first. Each is cached and renewed, never signed per request.
  */
 export function createBrowserTokens(
-  resolved: ResolvedOptions,
+  resolved: TokenSettings,
   tokenCache: TokenCaches,
 ): (origin: string) => DeveloperTokenCache {
   const expiresIn = Math.min(BROWSER_TOKEN_LIFETIME_SECONDS, resolved.expiresIn);

@@ -5,7 +5,7 @@ import {
   dispatcherOption,
   isRecord,
   numberOption,
-} from '../../src/config/option-checks.js';
+} from '../../src/checks/option-checks.js';
 import { thrownBy } from '../support/errors.js';
 
 describe('numberOption', () => {
