@@ -73,6 +73,7 @@ describe('appleMusicAuth options, checked at the call', () => {
     const error = thrownBy({ ...base, privateKey: pem, [field]: 'yes' });
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toContain(`\`${field}\``);
+    expect(error.message).toMatch(/must be true or false|a boolean/);
   });
 
   it("throws core's ERR_INVALID_OPTIONS for a bad core option", () => {

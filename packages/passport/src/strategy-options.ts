@@ -177,6 +177,7 @@ function stateOptions(
       "state is always on: give `true` or core's state group ({ secret, store, ... }).",
     );
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: spreading true or undefined gives the same empty group as the {} branch
   const group: Record<string, unknown> = state === true || state === undefined ? {} : { ...state };
   group.sessionKey = either('state.sessionKey', group.sessionKey, 'sessionKey', sessionKey);
   group.store = either('state.store', group.store, 'store', store === true ? 'session' : store);

@@ -146,6 +146,7 @@ export class Strategy extends PassportStrategy {
     this.auth
       .callbackStep({ ...flow, body: () => readCallbackBody(req) })
       .then((outcome) => {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: appending an empty list of Set-Cookie values adds no header
         if (outcome.setCookies.length > 0) res.appendHeader('set-cookie', outcome.setCookies);
         if (outcome.error !== undefined) this._failWith(outcome.error);
         else this._verifyLogin(req, outcome.result);

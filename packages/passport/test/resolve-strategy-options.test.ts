@@ -40,6 +40,9 @@ describe('resolveStrategyOptions', () => {
     const error = refusal(options);
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(/`options`/);
+    expect(error.message).toContain(
+      'pass an object with teamID, keyID, privateKeyLocation and callbackURL',
+    );
   });
 
   it('warns about nothing when no ignored option is given', () => {
@@ -69,6 +72,10 @@ describe('resolveStrategyOptions', () => {
     expect(resolve({}).app).toBeUndefined();
     expect(resolve({ app: { name: 'Kept' } }).app).toEqual({ name: 'Kept' });
     expect(resolve({ appName: 'Old App' }).app).toEqual({ name: 'Old App', iconURL: undefined });
+    expect(resolve({ appIcon: 'https://app.example/i.png' }).app).toEqual({
+      name: undefined,
+      iconURL: 'https://app.example/i.png',
+    });
     expect(resolve({ appIcon: 'https://app.example/i.png', app: { name: 'Kept' } }).app).toEqual({
       name: 'Kept',
       iconURL: 'https://app.example/i.png',
@@ -85,10 +92,19 @@ describe('resolveStrategyOptions', () => {
     const error = refusal({ ...base, jwtOptions });
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toMatch(/`jwtOptions`/);
+    expect(error.message).toContain('must be an object such as { expiresIn: "180d" }');
   });
 
-  it('refuses a state that is neither true nor an object, saying state is always on', () => {
-    expect(refusal({ ...base, state: 'on' }).message).toMatch(/state is always on/);
+  it.each(['on', null])(
+    'refuses a state of %j (neither true nor an object), saying state is always on',
+    (state) => {
+      expect(refusal({ ...base, state }).message).toMatch(/state is always on/);
+    },
+  );
+
+  it('leaves a store given beside state: true as it is', () => {
+    const store = { issue: () => undefined, consume: () => undefined };
+    expect(resolve({ state: true, store, stateSecret: undefined }).state.store).toBe(store);
   });
 
   it("keeps core's state group as it is given", () => {

@@ -86,7 +86,9 @@ describe('options', () => {
   });
 
   it('refuses a missing verify', () => {
-    expect(() => new Strategy(oldOptions, undefined as never)).toThrow(/`verify`/);
+    expect(() => new Strategy(oldOptions, undefined as never)).toThrow(
+      /`verify`: pass a verify function as the second argument/,
+    );
   });
 
   it('names both ways to keep state when there is neither a secret nor a session store', () => {

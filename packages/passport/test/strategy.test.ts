@@ -87,7 +87,12 @@ describe('the login page', () => {
     const { outcome } = await runStrategy(strategy, { noResponse: true });
     expect(outcome).toMatchObject({
       action: 'error',
-      error: { code: 'ERR_INVALID_OPTIONS', message: expect.stringContaining('req.res') },
+      error: {
+        code: 'ERR_INVALID_OPTIONS',
+        message: expect.stringContaining(
+          '`req.res`: the strategy writes the login page on req.res: use it from Express.',
+        ),
+      },
     });
   });
 });
@@ -225,6 +230,29 @@ describe('verify, chosen by arity', () => {
     };
     const { outcome } = await login(strategyWith(verify));
     expect(outcome).toMatchObject({ action: 'success', user: { id: 'later-user' } });
+  });
+
+  it('waits for done when an async verify resolves nothing, or a verify returns a value that is not a promise', async () => {
+    const later = (done: (e: null, user: object) => void, id: string) =>
+      setTimeout(() => done(null, { id }), 5);
+    for (const [verify, id] of [
+      [
+        async (_a: string, _r: undefined, _p: unknown, done: (e: null, user: object) => void) => {
+          later(done, 'resolved-nothing');
+        },
+        'resolved-nothing',
+      ],
+      [
+        (_a: string, _r: undefined, _p: unknown, done: (e: null, user: object) => void) => {
+          later(done, 'returned-a-value');
+          return { not: 'a promise' };
+        },
+        'returned-a-value',
+      ],
+    ] as const) {
+      const { outcome } = await login(strategyWith(verify));
+      expect(outcome).toMatchObject({ action: 'success', user: { id } });
+    }
   });
 
   it('fails with the info when verify finds no user', async () => {
