@@ -30,6 +30,8 @@ export async function buildApp({ auth, sessionKey, secureCookies, logLevel, musi
   const app = Fastify({ logger: logLevel === undefined ? false : { level: logLevel } });
   // The app's own forms (Disconnect); the plugin parses its callback itself.
   await app.register(fastifyFormbody);
+  // An encrypted cookie holds the Music User Token: acceptable here, as core's
+  // README says, since only the user's own requests use it (no background job).
   await app.register(fastifySecureSession, {
     key: sessionKey,
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies },
