@@ -31,6 +31,25 @@ async function appWith(options: Partial<AppleMusicAuthPluginOptions> = {}) {
   return { app, handled, routes };
 }
 
+it("hands onError a body Fastify refused as ERR_CALLBACK_INVALID, with Fastify's reason and what to post", async () => {
+  const { app } = await appWith({
+    onError: (_request, reply, error) => reply.code(error.status).send({ message: error.message }),
+  });
+  const browser = injectBrowser(app);
+  await browser.openLogin();
+  const response = await browser.request({
+    method: 'POST',
+    url: '/auth/apple-music/callback',
+    headers: { 'content-type': 'text/plain' },
+    payload: 'state=x',
+  });
+  expect(response.statusCode).toBe(415);
+  expect(response.json().message).toMatch(
+    /^The callback body was refused \(.+\): post the form the bridge page builds\.$/,
+  );
+  await app.close();
+});
+
 describe('the callback body, parsed in the plugin context', () => {
   let app: FastifyInstance;
   let handled: unknown[];

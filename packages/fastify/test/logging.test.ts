@@ -46,8 +46,16 @@ it('logs each outcome through request.log with its code, never a token or a stat
   expect(replayed.statusCode).toBe(303);
 
   expect(outcomes()).toEqual([
-    expect.objectContaining({ level: 30, appleMusicLogin: 'success' }),
-    expect.objectContaining({ level: 40, appleMusicLogin: 'ERR_STATE_MISSING' }),
+    expect.objectContaining({
+      level: 30,
+      appleMusicLogin: 'success',
+      msg: 'Apple Music login succeeded',
+    }),
+    expect.objectContaining({
+      level: 40,
+      appleMusicLogin: 'ERR_STATE_MISSING',
+      msg: 'Apple Music login failed',
+    }),
   ]);
   const requestIds = outcomes().map((record) => (record as { reqId?: string }).reqId);
   expect(requestIds.every((id) => typeof id === 'string')).toBe(true);

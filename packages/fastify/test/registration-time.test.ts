@@ -38,6 +38,18 @@ describe('at registration', () => {
     await app.close();
   });
 
+  it('gives a second instance a state cookie of its own name with no state option too', async () => {
+    const { state, ...options } = sandboxOptions(sandbox, { decorator: 'second' });
+    const { app } = await registered({
+      ...options,
+      state: undefined,
+      stateSecret: (state as { secret: string }).secret,
+    });
+    const page = await app.inject({ url: '/auth/apple-music' });
+    expect(String(page.headers['set-cookie'])).toMatch(/^apple_music_auth_second=/);
+    await app.close();
+  });
+
   it('gives a second instance a state cookie of its own name', async () => {
     const { app } = await registered({ decorator: 'second' });
     const page = await app.inject({ url: '/auth/apple-music' });

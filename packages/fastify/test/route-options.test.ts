@@ -31,21 +31,34 @@ async function refusal(options: Record<string, unknown>) {
 
 describe("the plugin's own options", () => {
   it.each([
-    ['loginPath', 'auth'],
-    ['loginPath', '//evil.example'],
-    ['callbackPath', 42],
-    ['developerTokenPath', 'token'],
-    ['decorator', '1st'],
-    ['decorator', 'has space'],
-    ['decorator', 'a'.repeat(65)],
-    ['decorator', 7],
-    ['session', 'yes'],
-    ['onSuccess', 'redirect'],
-    ['onError', {}],
-  ])('refuses %s %j, naming it', async (field, value) => {
+    ['loginPath', 'auth', "must be a path starting with one '/'"],
+    ['loginPath', '//evil.example', "must be a path starting with one '/'"],
+    ['callbackPath', 42, "must be a path starting with one '/'"],
+    ['developerTokenPath', 'token', "must be a path starting with one '/'"],
+    ['decorator', '1st', 'must be a JavaScript identifier'],
+    ['decorator', 'has space', 'must be a JavaScript identifier'],
+    ['decorator', 'a'.repeat(65), 'must be a JavaScript identifier'],
+    ['decorator', 7, 'must be a JavaScript identifier'],
+    ['session', 'yes', '`session`'],
+    ['onSuccess', 'redirect', 'must be a function'],
+    ['onError', {}, 'must be a function'],
+  ])('refuses %s %j, naming it and saying what to give', async (field, value, advice) => {
     const error = await refusal({ [field]: value });
     expect(error.code).toBe('ERR_INVALID_OPTIONS');
     expect(error.message).toContain(`\`${field}\``);
+    expect(error.message).toContain(advice);
+  });
+
+  it('refuses session: true without a session plugin, saying which to register', async () => {
+    const error = await refusal({ session: true });
+    expect(error.message).toContain('register @fastify/session or @fastify/secure-session first');
+  });
+
+  it('refuses a callbackURL whose path is not the callback route, saying how they must agree', async () => {
+    const error = await refusal({ callbackURL: 'https://app.example/elsewhere' });
+    expect(error.message).toContain(
+      'is not the callback route /auth/apple-music/callback (prefix + callbackPath): make them agree, or leave callbackURL out.',
+    );
   });
 
   it('refuses loginURL, pointing to loginPath', async () => {
