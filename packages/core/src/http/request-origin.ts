@@ -82,6 +82,7 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
   const listed = policy.appOrigins === undefined ? undefined : new Set(policy.appOrigins);
   /** Accepted origins by `scheme://host` as requests spelled them: only ever accepted ones, never evicted. */
   const accepted = new Map<string, string>();
+  // Stryker disable next-line ArrayDeclaration: a seed entry would only answer a check() of that exact text
   for (const origin of policy.appOrigins ?? []) accepted.set(origin, origin);
 
   const accept = (given: string, scheme: string, host: string | undefined): string => {
@@ -100,6 +101,7 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
     const allowed =
       listed === undefined ? isLoopbackHost(new URL(origin).hostname) : listed.has(origin);
     if (!allowed) throw notListed(origin, listed !== undefined);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: remembering a spelling saves a check, never changes an answer (the bound keeps memory flat)
     if (accepted.size < MAX_ACCEPTED_SPELLINGS) accepted.set(given, origin);
     return origin;
   };
@@ -112,6 +114,7 @@ export function createOriginResolver(policy: OriginPolicy): OriginResolver {
 
     check(origin) {
       const known = accepted.get(origin);
+      // Stryker disable next-line ConditionalExpression: a remembered origin is what checking it again gives
       if (known !== undefined) return known;
       const parts = ABSOLUTE_URL.exec(origin);
       if (parts === null || parts[0] !== origin) {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createOriginResolver } from '../../src/http/request-origin.js';
+import {
+  createOriginResolver,
+  headerValue,
+  requestedOrigin,
+} from '../../src/http/request-origin.js';
 import { thrownBy } from '../support/errors.js';
 
 const overTLS = (host: string) => ({ url: '/login', headers: { host }, encrypted: true });
@@ -140,5 +144,115 @@ describe('createOriginResolver', () => {
         status: 400,
       });
     }
+  });
+
+  it('says a request with no usable Host has none, rather than naming an origin', () => {
+    const noValidHost =
+      'The request has no valid Host (or X-Forwarded-Host/-Proto behind a trusted proxy), so it was made to none of `appOrigins`: nothing is signed for it.';
+    const behindProxy = createOriginResolver({
+      appOrigins: ['https://app.example'],
+      trustProxy: true,
+    });
+    for (const [resolver, request] of [
+      [listing('https://app.example'), { url: '/login', headers: {} }],
+      [
+        behindProxy,
+        {
+          url: '/login',
+          headers: {
+            host: 'app.example',
+            'x-forwarded-proto': 'ftp',
+            'x-forwarded-host': 'app.example',
+          },
+        },
+      ],
+    ] as const) {
+      const error = thrownBy(() => resolver.ofRequest(request));
+      expect(error).toMatchObject({ code: 'ERR_ORIGIN_NOT_ALLOWED', message: noValidHost });
+    }
+  });
+
+  it('tells an unlisted origin from a missing list in its message', () => {
+    const unlisted = thrownBy(() =>
+      listing('https://app.example').ofRequest(overTLS('evil.example')),
+    );
+    expect(unlisted.message).toContain('which is not listed in `appOrigins`');
+    const noList = thrownBy(() =>
+      loopbackOnly.ofRequest({ url: '/', headers: { host: 'app.example' } }),
+    );
+    expect(noList.message).toContain(
+      'without `appOrigins` a path callbackURL answers loopback origins only',
+    );
+  });
+
+  it('names at most 100 characters of an origin it cannot read', () => {
+    const origin = `x${'y'.repeat(300)}`;
+    const error = thrownBy(() => listing('https://app.example').check(origin));
+    expect(error.message).toBe(
+      `The origin ${JSON.stringify(origin.slice(0, 100))} is not an http(s) origin such as "https://app.example".`,
+    );
+  });
+
+  it("takes the scheme from the connection, not from an absolute-form target, when it knows the connection's", () => {
+    const error = thrownBy(() =>
+      listing('https://app.example').ofRequest({
+        url: 'https://app.example/login',
+        headers: { host: 'app.example' },
+        encrypted: false,
+      }),
+    );
+    expect(error.message).toContain('http://app.example');
+  });
+
+  it('ignores an empty last X-Forwarded value and keeps the Host', () => {
+    const behindProxy = createOriginResolver({
+      appOrigins: ['https://app.example'],
+      trustProxy: true,
+    });
+    expect(
+      behindProxy.ofRequest({
+        url: '/login',
+        headers: {
+          host: 'app.example',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'evil.example, ',
+        },
+      }),
+    ).toBe('https://app.example');
+  });
+});
+
+describe('headerValue', () => {
+  it('finds a header in a plain object whatever its case, the lower-case key first', () => {
+    expect(headerValue({ Host: 'app.example' }, 'host')).toBe('app.example');
+    expect(headerValue({ HOST: 'b.example', host: 'a.example' }, 'Host')).toBe('a.example');
+    expect(headerValue({ 'X-Forwarded-Proto': ['http', 'https'] }, 'x-forwarded-proto')).toBe(
+      'http, https',
+    );
+    expect(headerValue({ other: 'x' }, 'host')).toBeUndefined();
+    expect(headerValue(new Headers({ Host: 'app.example' }), 'host')).toBe('app.example');
+  });
+});
+
+describe('requestedOrigin (for messages only)', () => {
+  it('normalizes the origin a request names, or gives undefined for one it cannot read', () => {
+    expect(requestedOrigin(overTLS('App.Example:443'), false)).toBe('https://app.example');
+    expect(requestedOrigin({ url: '/', headers: { host: '127.0.0.1:3000' } }, false)).toBe(
+      'http://127.0.0.1:3000',
+    );
+    expect(requestedOrigin({ url: '/', headers: {} }, false)).toBeUndefined();
+    expect(requestedOrigin(overTLS('a b'), false)).toBeUndefined();
+    const viaProxy = (proto: string) => ({
+      url: '/',
+      headers: {
+        host: 'internal:8080',
+        'x-forwarded-proto': proto,
+        'x-forwarded-host': 'app.example',
+      },
+    });
+    expect(requestedOrigin(viaProxy('https'), true)).toBe('https://app.example');
+    expect(requestedOrigin(viaProxy('http'), true)).toBe('http://app.example');
+    expect(requestedOrigin(viaProxy('ftp'), true)).toBeUndefined();
+    expect(requestedOrigin(viaProxy('https'), false)).toBe('http://internal:8080');
   });
 });
