@@ -25,13 +25,21 @@ export type AppleMusicAuthErrorCode =
   | 'ERR_UPSTREAM'
   | 'ERR_TIMEOUT';
 
-/** Codes of {@link AuthorizationError}: the user or Apple said no. */
+/**
+ * Codes of {@link AuthorizationError}: the user or Apple said no.
+ *
+ * @inline
+ */
 export type AuthorizationErrorCode = Extract<
   AppleMusicAuthErrorCode,
   'ERR_ACCESS_DENIED' | 'ERR_UNAVAILABLE' | 'ERR_CANCELLED' | 'ERR_POPUP_BLOCKED'
 >;
 
-/** Codes of {@link TokenError}: Apple rejected one of the two tokens. */
+/**
+ * Codes of {@link TokenError}: Apple rejected one of the two tokens.
+ *
+ * @inline
+ */
 export type TokenErrorCode = Extract<
   AppleMusicAuthErrorCode,
   'ERR_DEVELOPER_TOKEN_REJECTED' | 'ERR_USER_TOKEN_REJECTED'
@@ -98,7 +106,11 @@ export const passportStatusByCode: Readonly<
   ERR_TIMEOUT: 'error',
 };
 
-/** Options shared by every error constructor. */
+/**
+ * Options shared by every error constructor.
+ *
+ * @inline
+ */
 export interface AppleMusicAuthErrorOptions {
   /** The HTTP status to answer with; defaults to the code's usual status. */
   status?: number;
@@ -106,7 +118,11 @@ export interface AppleMusicAuthErrorOptions {
   cause?: unknown;
 }
 
-/** Response headers that travel with an error, e.g. the `set-cookie` that clears the state cookie. */
+/**
+ * Response headers that travel with an error, e.g. the `set-cookie` that clears the state cookie.
+ *
+ * @inline
+ */
 export type ErrorHeaders = Record<string, string | string[]>;
 
 /**

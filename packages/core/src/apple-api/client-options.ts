@@ -7,7 +7,11 @@ import { APPLE_ENDPOINTS, parseEndpointOption } from '../protocol/apple-endpoint
 import type { AppleTransport } from './transport.js';
 import { createUndiciTransport } from './undici-transport.js';
 
-/** Options of {@link createAppleMusicClient}. */
+/**
+ * Options of {@link createAppleMusicClient}.
+ *
+ * @inline
+ */
 export interface AppleMusicClientOptions {
   /** Returns the developer token to send (typically a cached, self-renewing one). Called once per call. */
   getDeveloperToken: () => Promise<string>;
@@ -21,7 +25,7 @@ export interface AppleMusicClientOptions {
   /**
    * An undici `Dispatcher` to send requests with (a `ProxyAgent`, a test
    * agent). Without it the client owns its transport, which
-   * {@link AppleMusicClient.close} closes: on Node.js one keep-alive undici
+   * the client's `close()` closes: on Node.js one keep-alive undici
    * `Agent`; where undici is not available (Cloudflare Workers, Bun, Deno)
    * the global `fetch`. A dispatcher given here is never closed.
    */

@@ -20,7 +20,11 @@ export interface Storefront {
   explicitContentPolicy: string;
 }
 
-/** A client of the Apple Music API that sends both tokens and maps Apple's errors. */
+/**
+ * A client of the Apple Music API that sends both tokens and maps Apple's errors.
+ *
+ * @inline
+ */
 export interface AppleMusicClient {
   /**
    * Calls the Apple Music API and returns the parsed JSON body (`undefined`

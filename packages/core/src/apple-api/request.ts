@@ -1,6 +1,10 @@
 import { invalidOptions } from '../errors.js';
 
-/** HTTP methods the Apple Music API uses. */
+/**
+ * HTTP methods the Apple Music API uses.
+ *
+ * @inline
+ */
 export type AppleMusicMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
@@ -9,7 +13,11 @@ export type AppleMusicMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
  */
 export type AppleMusicQuery = Readonly<Record<string, string | number | readonly string[]>>;
 
-/** Per-call options of {@link AppleMusicClient.fetch}. */
+/**
+ * Per-call options of {@link AppleMusicClient.fetch}.
+ *
+ * @inline
+ */
 export interface AppleMusicFetchOptions {
   /** The user's Music User Token, for `/v1/me/...` endpoints. Sent only as a header. */
   musicUserToken?: string;

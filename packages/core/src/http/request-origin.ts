@@ -1,7 +1,11 @@
 import { AppleMusicAuthError } from '../errors.js';
 import { isLoopbackHost } from './http-url.js';
 
-/** Header values as frameworks hold them: web `Headers`, or Node's header object. */
+/**
+ * Header values as frameworks hold them: web `Headers`, or Node's header object.
+ *
+ * @inline
+ */
 export type HeaderInput =
   | Headers
   | Readonly<Record<string, string | readonly string[] | undefined>>;

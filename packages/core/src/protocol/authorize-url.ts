@@ -15,7 +15,11 @@ export interface ThirdPartyOptions {
   appIconURL?: string;
 }
 
-/** Options of {@link buildAuthorizeURL}. */
+/**
+ * Options of {@link buildAuthorizeURL}.
+ *
+ * @inline
+ */
 export interface AuthorizeURLOptions extends ThirdPartyOptions {
   /**
    * The full URL of the page that opens the popup (the bridge page). Apple

@@ -6,6 +6,8 @@ import type { CallbackOutcome, FlowRequest, StepReply } from './login-steps.js';
  * How an adapter answers a settled callback, in its own idiom. `send`
  * writes one of core's replies; `onSuccess` and `onError` are the app's
  * (optional): `onError` gets the typed error and core's default answer to it.
+ *
+ * @inline
  */
 export interface CallbackSettlement<Answer> {
   send(reply: StepReply): Answer | Promise<Answer>;

@@ -9,7 +9,11 @@ export interface LoginStorage<Req> {
   clear(request: Req): void | Promise<void>;
 }
 
-/** The login guard's decisions; each adapter wraps them in its idiom as `requireLogin(storage)`. */
+/**
+ * The login guard's decisions; each adapter wraps them in its idiom as `requireLogin(storage)`.
+ *
+ * @inline
+ */
 export interface LoginGuard<Req> {
   /** The stored token, or (without one) the login-required reply to send. */
   check(

@@ -18,7 +18,11 @@ export interface FlowRequest extends OriginSource {
   session?: SessionAccess | undefined;
 }
 
-/** A login-route request; `ui` overrides the `ui` option for this login. */
+/**
+ * A login-route request; `ui` overrides the `ui` option for this login.
+ *
+ * @inline
+ */
 export interface LoginRequest extends FlowRequest {
   ui?: 'popup' | 'musickit' | undefined;
 }
@@ -46,6 +50,8 @@ export interface StepReply {
  * What the callback step settled: the `LoginResult` or the typed error, and
  * the default answer. `setCookies` clears the state cookie in both cases;
  * send it with whatever you answer instead.
+ *
+ * @inline
  */
 export type CallbackOutcome = StepReply &
   ({ result: LoginResult; error: undefined } | { result: undefined; error: AppleMusicAuthError });

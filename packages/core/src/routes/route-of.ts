@@ -1,4 +1,8 @@
-/** The routes core answers, as `route(request)` names them. */
+/**
+ * The routes core answers, as `route(request)` names them.
+ *
+ * @inline
+ */
 export type RouteName = 'login' | 'callback' | 'developer-token';
 
 /** The paths `route` matches against. */

@@ -12,7 +12,11 @@ import type {
   StepReply,
 } from './login-steps.js';
 
-/** Per-request options of `handleLogin`. */
+/**
+ * Per-request options of `handleLogin`.
+ *
+ * @inline
+ */
 export interface HandleLoginOptions {
   /** The framework's session, for `state.store: 'session'`. */
   session?: SessionAccess;

@@ -140,13 +140,17 @@ export function hashNonce(nonce: string): string {
   return base64url.encode(sha256(encoder.encode(nonce)));
 }
 
-/** Options of {@link createState}. */
+/**
+ * Options of {@link createState}.
+ *
+ * @inline
+ */
 export interface CreateStateOptions {
   /** `state.secret`: one secret, or a list whose first entry signs. */
   secret: string | readonly string[];
   /** The nonce kept by this browser (e.g. in a cookie); the state carries its hash only. */
   nonce: string;
-  /** A same-site path to go back to after the login; see {@link normalizeReturnTo}. */
+  /** A same-site path to go back to after the login; refused with `ERR_INVALID_RETURN_TO` otherwise. */
   returnTo?: string | undefined;
   /** Lifetime of the state in seconds; default 600 (10 minutes). */
   maxAgeSeconds?: number | undefined;
@@ -210,7 +214,11 @@ export async function signState(
   return `${signingInput}.${signature(signingInput, signingSecret as string)}`;
 }
 
-/** Options of {@link verifyState}. */
+/**
+ * Options of {@link verifyState}.
+ *
+ * @inline
+ */
 export interface VerifyStateOptions {
   /** The state the callback received; `undefined` when it had none. */
   state: string | null | undefined;
@@ -222,7 +230,11 @@ export interface VerifyStateOptions {
   now?: (() => number) | undefined;
 }
 
-/** What a valid state carried. */
+/**
+ * What a valid state carried.
+ *
+ * @inline
+ */
 export interface VerifiedState {
   /** The same-site path to go back to, if the login was started with one. */
   returnTo: string | undefined;

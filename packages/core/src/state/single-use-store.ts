@@ -37,7 +37,11 @@ export const USED_STATES_PER_SECOND = 100;
 /** The default size of {@link createMemorySingleUseStore}: 100 logins a second for 600 s. */
 const DEFAULT_MAX_ENTRIES = 600 * USED_STATES_PER_SECOND;
 
-/** Options of {@link createMemorySingleUseStore}. */
+/**
+ * Options of {@link createMemorySingleUseStore}.
+ *
+ * @inline
+ */
 export interface MemorySingleUseStoreOptions {
   /**
    * How many unexpired ids it holds at most (default 60,000: 100 logins a

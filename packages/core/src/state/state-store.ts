@@ -50,7 +50,11 @@ export interface SessionAccess {
   renewId?(): unknown;
 }
 
-/** What a state store needs from the current request. */
+/**
+ * What a state store needs from the current request.
+ *
+ * @inline
+ */
 export interface StateStoreRequest {
   /** The request's `Cookie` header (cookie store). */
   cookieHeader?: string | null | undefined;
@@ -60,7 +64,11 @@ export interface StateStoreRequest {
   secure: boolean;
 }
 
-/** A state for the bridge page, and the cookies to set with it. */
+/**
+ * A state for the bridge page, and the cookies to set with it.
+ *
+ * @inline
+ */
 export interface IssuedState {
   /** The state to put into the bridge page; it comes back in the callback body. */
   state: string;
@@ -68,7 +76,11 @@ export interface IssuedState {
   setCookies: string[];
 }
 
-/** A state that the callback proved to own. */
+/**
+ * A state that the callback proved to own.
+ *
+ * @inline
+ */
 export interface ConsumedState {
   /** The same-site path to go back to, if the login was started with one. */
   returnTo: string | undefined;
@@ -76,8 +88,8 @@ export interface ConsumedState {
 
 /**
  * Where a login keeps the proof that it started in this browser: a signed
- * state plus a nonce cookie ({@link createCookieStateStore}), the framework's
- * session ({@link createSessionStateStore}), or a store of your own.
+ * state plus a nonce cookie (the cookie store), the framework's
+ * session (the session store), or a store of your own.
  *
  * Every callback response, whatever its outcome, carries
  * {@link StateStore.clearingSetCookies}, so that no login attempt leaves a

@@ -11,7 +11,11 @@ export const RENEW_BEFORE_RANGE: NumberOptionRange = {
   exclusive: true,
 };
 
-/** What {@link createDeveloperTokenCache} needs. */
+/**
+ * What {@link createDeveloperTokenCache} needs.
+ *
+ * @inline
+ */
 export interface DeveloperTokenCacheOptions {
   /** Your Apple Developer Team ID: 10 uppercase letters and digits. */
   teamId: string;
@@ -32,7 +36,11 @@ export interface DeveloperTokenCacheOptions {
   now?: () => number;
 }
 
-/** A developer token that renews itself; see {@link createDeveloperTokenCache}. */
+/**
+ * A developer token that renews itself; see {@link createDeveloperTokenCache}.
+ *
+ * @inline
+ */
 export interface DeveloperTokenCache {
   /**
    * The current token; signs a new one first when none exists yet or the

@@ -11,13 +11,17 @@ import { importPrivateKey, type PrivateKeyInput } from './keys.js';
  */
 export const MAX_DEVELOPER_TOKEN_LIFETIME_SECONDS = 15_552_000;
 
-/** What {@link signDeveloperToken} needs. */
+/**
+ * What {@link signDeveloperToken} needs.
+ *
+ * @inline
+ */
 export interface SignDeveloperTokenOptions {
   /** Your Apple Developer Team ID: 10 uppercase letters and digits. */
   teamId: string;
   /** The ID of your MusicKit key: 10 uppercase letters and digits. */
   keyId: string;
-  /** The `.p8` key in any form {@link importPrivateKey} accepts. */
+  /** The `.p8` key in any form core reads (see `PrivateKeyInput`). */
   privateKey: PrivateKeyInput;
   /**
    * Lifetime: seconds, or a string such as `'180d'`, `'2 days'`, `'12h'`,

@@ -5,6 +5,8 @@ import { AppleMusicAuthError } from '../errors.js';
 /**
  * The parts of a Node.js `KeyObject` this library uses, spelled out so that
  * the main entry needs no `node:` import: pass `crypto.createPrivateKey(…)`.
+ *
+ * @inline
  */
 export interface KeyObjectLike {
   /** `'private'`, `'public'` or `'secret'`. */
@@ -16,13 +18,17 @@ export interface KeyObjectLike {
 }
 
 /**
- * Anything {@link importPrivateKey} accepts: the `.p8` text (mangled newlines,
+ * Anything core reads as a key: the `.p8` text (mangled newlines,
  * CRLF and base64-wrapping are fine), the file's bytes, a `CryptoKey`, a JWK,
  * or a Node.js `KeyObject`.
  */
 export type PrivateKeyInput = string | Uint8Array | CryptoKey | JsonWebKey | KeyObjectLike;
 
-/** How {@link importPrivateKey} creates the `CryptoKey`. */
+/**
+ * How {@link importPrivateKey} creates the `CryptoKey`.
+ *
+ * @inline
+ */
 export interface ImportPrivateKeyOptions {
   /** Whether the key may be exported again (default `false`). */
   extractable?: boolean;
