@@ -82,7 +82,7 @@ describe('strategy.developerToken()', () => {
   });
 });
 
-describe('strategy.guard()', () => {
+describe('strategy.requireLogin()', () => {
   it('sends a page navigation without a login to sign in, returning to the page', async () => {
     const response = await fetch(`${origin}/recent?tab=1`, {
       headers: { accept: 'text/html', 'x-user': 'nobody' },
