@@ -94,10 +94,19 @@ async function npm(args: string[], cwd: string): Promise<void> {
     ...ours.map((name) => tarballs.get(name) as string),
   ];
   const quiet = args[0] === 'install' ? ['--prefer-offline', '--no-audit', '--no-fund'] : [];
-  await run('npm', [...swapped, ...quiet, '--loglevel=error'], {
-    cwd,
-    env: { ...process.env, PATH },
-  });
+  await run('npm', [...swapped, ...quiet, '--loglevel=error'], { cwd, env: userShell() });
+}
+
+/**
+ * This process's environment as a user's shell has it: without the
+ * `npm_config_*` settings pnpm hands its scripts (this workspace's
+ * `engine-strict`, above all), which a new project of the user's never sees.
+ */
+function userShell(): Record<string, string | undefined> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name)),
+  );
+  return { ...env, PATH };
 }
 
 beforeAll(async () => {
